@@ -1,0 +1,26 @@
+// Registers each mechanism file's exports and keeps per-thread state.
+#include "addon.h"
+
+#include <unistd.h>
+
+namespace iomux {
+
+Addon::Addon(Napi::Env env, Napi::Object exports) {
+  // Every file adds its OS constants here (see Constants in util.h).
+  exports.Set("constants", Napi::Object::New(env));
+  InitSelect(env, exports);
+  InitPoll(env, exports);
+  InitEpoll(env, exports);
+  InitKqueue(env, exports);
+  InitFd(env, exports);
+  InitSocket(env, exports);
+}
+
+Addon::~Addon() {
+  for (int fd : owned) ::close(fd);
+}
+
+}  // namespace iomux
+
+using IomuxAddon = iomux::Addon;
+NODE_API_ADDON(IomuxAddon)

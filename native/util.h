@@ -1,0 +1,135 @@
+// Shared helpers: cheap argument checks (TypeScript validates first; these only keep a wrong
+// type from crashing), results as numbers (-errno on failure), EINTR retries, deadlines.
+#pragma once
+#include <errno.h>
+#include <time.h>
+
+#include <cmath>
+#include <cstdint>
+
+#include "addon.h"
+
+namespace iomux {
+
+inline Addon& State(Napi::Env env) { return *env.GetInstanceData<Addon>(); }
+
+inline void ThrowCoded(Napi::Error err, const char* code) {
+  err.Set("code", Napi::String::New(err.Env(), code));
+  err.ThrowAsJavaScriptException();
+}
+
+inline bool BadType(const Napi::CallbackInfo& info, size_t i, const char* what) {
+  std::string msg = "argument " + std::to_string(i) + " must be " + what;
+  ThrowCoded(Napi::TypeError::New(info.Env(), msg), "ERR_INVALID_ARG_TYPE");
+  return false;
+}
+
+inline bool OutOfRange(Napi::Env env, const char* msg) {
+  ThrowCoded(Napi::RangeError::New(env, msg), "ERR_OUT_OF_RANGE");
+  return false;
+}
+
+// A number argument as int32 (fds, flags, counts). Non-numbers throw; fractions truncate.
+inline bool ArgInt(const Napi::CallbackInfo& info, size_t i, int32_t* out) {
+  if (!info[i].IsNumber()) return BadType(info, i, "a number");
+  *out = info[i].As<Napi::Number>().Int32Value();
+  return true;
+}
+
+inline bool ArgDouble(const Napi::CallbackInfo& info, size_t i, double* out) {
+  if (!info[i].IsNumber()) return BadType(info, i, "a number");
+  *out = info[i].As<Napi::Number>().DoubleValue();
+  return true;
+}
+
+// Bytes of a Buffer, TypedArray or DataView.
+inline bool ArgBytes(const Napi::CallbackInfo& info, size_t i, uint8_t** data, size_t* len) {
+  napi_env env = info.Env();
+  napi_value v = info[i];
+  bool is = false;
+  if (napi_is_typedarray(env, v, &is) == napi_ok && is) {
+    napi_typedarray_type type;
+    size_t length;
+    void* p;
+    napi_get_typedarray_info(env, v, &type, &length, &p, nullptr, nullptr);
+    *data = static_cast<uint8_t*>(p);
+    *len = length * Napi::TypedArray(env, v).ElementSize();
+    return true;
+  }
+  if (napi_is_dataview(env, v, &is) == napi_ok && is) {
+    Napi::DataView dv(env, v);
+    *data = static_cast<uint8_t*>(dv.Data());
+    *len = dv.ByteLength();
+    return true;
+  }
+  return BadType(info, i, "a Buffer, TypedArray or DataView");
+}
+
+// A window [off, off+len) of a byte argument at i, with off and len at i+1 and i+2.
+inline bool ArgWindow(const Napi::CallbackInfo& info, size_t i, uint8_t** data, size_t* len) {
+  uint8_t* base;
+  size_t size;
+  double off, n;
+  if (!ArgBytes(info, i, &base, &size) || !ArgDouble(info, i + 1, &off) ||
+      !ArgDouble(info, i + 2, &n))
+    return false;
+  if (!(off >= 0 && n >= 0 && off + n <= static_cast<double>(size)))
+    return OutOfRange(info.Env(), "offset and length must lie within the buffer");
+  *data = base + static_cast<size_t>(off);
+  *len = static_cast<size_t>(n);
+  return true;
+}
+
+// An Int32Array argument (event and fd arrays).
+inline bool ArgInt32s(const Napi::CallbackInfo& info, size_t i, int32_t** data, size_t* len) {
+  if (!info[i].IsTypedArray() ||
+      info[i].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+    return BadType(info, i, "an Int32Array");
+  Napi::Int32Array a = info[i].As<Napi::Int32Array>();
+  *data = a.Data();
+  *len = a.ElementLength();
+  return true;
+}
+
+inline Napi::Value Num(Napi::Env env, double v) { return Napi::Number::New(env, v); }
+// The result of a libc call that returns -1 and sets errno: the value, or -errno.
+inline Napi::Value Sys(Napi::Env env, long r) { return Num(env, r < 0 ? -errno : r); }
+
+// Retries a call interrupted by a signal (PEP 475). Not for waits with a timeout: see Deadline.
+template <typename F>
+inline auto NoIntr(F f) -> decltype(f()) {
+  decltype(f()) r;
+  do r = f();
+  while (r == -1 && errno == EINTR);
+  return r;
+}
+
+// A wait's end on the monotonic clock, so that an EINTR retry waits only the remaining time.
+class Deadline {
+ public:
+  // ms < 0: wait forever.
+  explicit Deadline(double ms) : forever_(ms < 0), end_(Now() + (ms < 0 ? 0 : ms) * 1e6) {}
+  bool forever() const { return forever_; }
+  // Remaining nanoseconds, never negative.
+  double RemainingNs() const { return forever_ ? -1 : std::fmax(0, end_ - Now()); }
+  // Remaining milliseconds rounded up, for poll(2) and epoll_wait(2); -1 when forever.
+  int RemainingMs() const {
+    if (forever_) return -1;
+    return static_cast<int>(std::ceil(RemainingNs() / 1e6));
+  }
+
+ private:
+  static double Now() {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e9 + ts.tv_nsec;
+  }
+  bool forever_;
+  double end_;
+};
+
+// The shared object of OS constants on the exports; IOMUX_CONST(obj, EPOLLIN) adds one.
+inline Napi::Object Constants(Napi::Object exports) { return exports.Get("constants").As<Napi::Object>(); }
+#define IOMUX_CONST(obj, name) (obj).Set(#name, Napi::Number::New((obj).Env(), static_cast<double>(name)))
+
+}  // namespace iomux
