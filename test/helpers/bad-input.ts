@@ -1,0 +1,30 @@
+// A table of bad values for the systematic bad-input tests: every exported function is called
+// with each value in each argument position that takes it, and must throw the code API.md names.
+import { readdirSync } from 'node:fs';
+
+/** Values that are not numbers at all: `ERR_INVALID_ARG_TYPE` where a number is expected. */
+export const NOT_NUMBERS: unknown[] = [undefined, null, '3', '', true, {}, [], [3], () => 3, 3n, Symbol('s'), new Date(0)];
+
+/** Numbers that are not fds: `ERR_INVALID_FD`. */
+export const BAD_FDS: number[] = [-1, -2 ** 31, 1.5, -0.5, NaN, Infinity, -Infinity, 2 ** 31, 2 ** 53, Number.MAX_VALUE];
+
+/** Values that are not file objects: `ERR_INVALID_ARG_TYPE`. */
+export const NOT_FILEOBJS: unknown[] = [undefined, null, '3', true, {}, [], () => 3, 3n, { fileno: 3 }, { fileno: () => '3' }, { fileno: () => 1.5 }, { fileno: () => null }];
+
+/** Values that are not byte buffers: `ERR_INVALID_ARG_TYPE`. */
+export const NOT_BUFFERS: unknown[] = [undefined, null, 'abc', 3, {}, [1, 2], new ArrayBuffer(4), () => 0];
+
+/** Calls fn and returns the thrown error's code (fails the test when nothing is thrown). */
+export function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    return (err as { code?: string }).code;
+  }
+  throw new Error('expected a throw, but the call returned');
+}
+
+/** The fds this process has open now (Linux: /proc/self/fd). */
+export function openFds(): number[] {
+  return readdirSync('/proc/self/fd').map(Number).sort((a, b) => a - b);
+}
