@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the addon with AddressSanitizer and UndefinedBehaviorSanitizer into build-sanitize/,
+# apart from the normal build/, and prints the environment that runs Node against it:
+#   eval "$(scripts/sanitize.sh)" && npx jest
+# Node itself is not instrumented, so the ASan runtime must be preloaded; leak checking is off
+# because Node's own allocations at exit are not ours to judge.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# gcc's runtimes come with g++ (libgcc-*-dev); install them if a minimal image lacks them.
+asan=$(gcc -print-file-name=libasan.so)
+if [[ ! -e $asan ]]; then
+  apt-get install -y -qq libasan8 libubsan1 >&2
+  asan=$(gcc -print-file-name=libasan.so)
+fi
+
+cp -r "$root/binding.gyp" "$root/native" "$work/"
+ln -s "$root/node_modules" "$work/node_modules"
+(cd "$work" && IOMUX_SANITIZE=1 "$root/node_modules/.bin/node-gyp" rebuild >&2)
+mkdir -p "$root/build-sanitize"
+cp "$work/build/Release/iomux.node" "$root/build-sanitize/iomux.node"
+
+echo "export IOMUX_ADDON='$root/build-sanitize/iomux.node'"
+echo "export LD_PRELOAD='$(readlink -f "$asan")'"
+echo "export ASAN_OPTIONS='detect_leaks=0:abort_on_error=1:halt_on_error=1'"
+echo "export UBSAN_OPTIONS='print_stacktrace=1:halt_on_error=1'"
