@@ -1,7 +1,86 @@
+// select(2). OS quirks handled here:
+// - FD_SET on an fd >= FD_SETSIZE writes past the fd_set (undefined behaviour, a classic overflow):
+//   every fd is range-checked before any FD_SET and the call returns -EINVAL with nothing written.
+//   https://man7.org/linux/man-pages/man2/select.2.html (BUGS: "FD_SETSIZE")
+// - Linux updates the timeval to the time not slept; other systems do not. The timeout is rebuilt
+//   from a monotonic Deadline on every try instead of trusting it.
+//   https://man7.org/linux/man-pages/man2/select.2.html (NOTES: "On Linux, select() modifies timeout")
+// - After EINTR the fd_sets' contents are unspecified, so they are rebuilt before the retry (PEP 475).
+//   https://peps.python.org/pep-0475/
+#include <limits.h>
+#include <sys/select.h>
+
+#include <cmath>
+
 #include "util.h"
 
 namespace iomux {
 
-void InitSelect(Napi::Env env, Napi::Object exports) {}
+namespace {
+
+// select(fds, nr, nw, nx, ready, timeoutUs): see lib/native.ts.
+Napi::Value Select(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t *fds = nullptr, *ready = nullptr;
+  size_t nfds = 0, nready = 0;
+  int32_t nr = 0, nw = 0, nx = 0;
+  double timeoutUs = 0;
+  if (!ArgInt32s(info, 0, &fds, &nfds) || !ArgInt(info, 1, &nr) || !ArgInt(info, 2, &nw) ||
+      !ArgInt(info, 3, &nx) || !ArgInt32s(info, 4, &ready, &nready) || !ArgDouble(info, 5, &timeoutUs))
+    return env.Undefined();
+  if (nr < 0 || nw < 0 || nx < 0) {
+    OutOfRange(env, "counts must not be negative");
+    return env.Undefined();
+  }
+  size_t total = static_cast<size_t>(nr) + static_cast<size_t>(nw) + static_cast<size_t>(nx);
+  if (total > nfds || total > nready) {
+    OutOfRange(env, "counts must lie within the fd and ready arrays");
+    return env.Undefined();
+  }
+  if (std::isnan(timeoutUs)) timeoutUs = -1;
+
+  int maxfd = -1;
+  for (size_t i = 0; i < total; i++) {
+    if (fds[i] < 0 || fds[i] >= FD_SETSIZE) return Num(env, -EINVAL);
+    if (fds[i] > maxfd) maxfd = fds[i];
+  }
+
+  const size_t ends[3] = {static_cast<size_t>(nr), static_cast<size_t>(nr) + nw, total};
+  fd_set sets[3];
+  Deadline deadline(timeoutUs < 0 ? -1 : timeoutUs / 1e3);
+  int r;
+  for (;;) {
+    size_t i = 0;
+    for (int s = 0; s < 3; s++) {
+      FD_ZERO(&sets[s]);
+      for (; i < ends[s]; i++) FD_SET(fds[i], &sets[s]);
+    }
+    timeval tv;
+    timeval* ptv = nullptr;
+    if (!deadline.forever()) {
+      // Round up to whole microseconds: wait at least what was asked.
+      double us = std::ceil(deadline.RemainingNs() / 1e3);
+      tv.tv_sec = static_cast<time_t>(us / 1e6);
+      tv.tv_usec = static_cast<suseconds_t>(us - static_cast<double>(tv.tv_sec) * 1e6);
+      ptv = &tv;
+    }
+    r = ::select(maxfd + 1, &sets[0], &sets[1], &sets[2], ptv);
+    if (r >= 0 || errno != EINTR) break;
+  }
+  if (r < 0) return Num(env, -errno);
+  size_t i = 0;
+  for (int s = 0; s < 3; s++)
+    for (; i < ends[s]; i++) ready[i] = FD_ISSET(fds[i], &sets[s]) ? 1 : 0;
+  return Num(env, r);
+}
+
+}  // namespace
+
+void InitSelect(Napi::Env env, Napi::Object exports) {
+  exports.Set("select", Napi::Function::New(env, Select, "select"));
+  Napi::Object c = Constants(exports);
+  IOMUX_CONST(c, FD_SETSIZE);
+  IOMUX_CONST(c, PIPE_BUF);
+}
 
 }  // namespace iomux
