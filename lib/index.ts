@@ -1,0 +1,9 @@
+/**
+ * iomux: the operating system's readiness APIs (select, poll, epoll, kqueue) and non-blocking
+ * sockets for Node.js, with the API of Python's `selectors`, `select`, `socket` and `os` modules.
+ * @packageDocumentation
+ */
+export * from './selectors';
+export * as select from './select';
+export * as socket from './socket';
+export * as os from './os';
