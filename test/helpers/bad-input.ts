@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 export const NOT_NUMBERS: unknown[] = [undefined, null, '3', '', true, {}, [], [3], () => 3, 3n, Symbol('s'), new Date(0)];
 
 /** Numbers that are not fds: `ERR_INVALID_FD`. */
-export const BAD_FDS: number[] = [-1, -2 ** 31, 1.5, -0.5, NaN, Infinity, -Infinity, 2 ** 31, 2 ** 53, Number.MAX_VALUE];
+export const BAD_FDS: number[] = [-1, -(2 ** 31), 1.5, -0.5, NaN, Infinity, -Infinity, 2 ** 31, 2 ** 53, Number.MAX_VALUE];
 
 /** Values that are not file objects: `ERR_INVALID_ARG_TYPE`. */
 export const NOT_FILEOBJS: unknown[] = [undefined, null, '3', true, {}, [], () => 3, 3n, { fileno: 3 }, { fileno: () => '3' }, { fileno: () => 1.5 }, { fileno: () => null }];
