@@ -18,7 +18,8 @@ fi
 
 cp -r "$root/binding.gyp" "$root/native" "$work/"
 ln -s "$root/node_modules" "$work/node_modules"
-(cd "$work" && IOMUX_SANITIZE=1 "$root/node_modules/.bin/node-gyp" rebuild >&2)
+# npx, so that npm's configuration (a local nodedir, say) reaches node-gyp as it does in npm install.
+(cd "$work" && IOMUX_SANITIZE=1 npx --no-install node-gyp rebuild >&2)
 mkdir -p "$root/build-sanitize"
 cp "$work/build/Release/iomux.node" "$root/build-sanitize/iomux.node"
 
