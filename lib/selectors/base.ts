@@ -1,0 +1,265 @@
+// What every selector shares: keys, the fd → key map, validation, errors and the close policy.
+// A backend only says how to add, change and remove one fd in the kernel, and how to wait.
+import { alreadyRegistered, closedError, notRegistered, notSupported } from '../errors';
+import { fileobjToFd, validateMask, type FileLike } from '../validate';
+
+export type { FileLike };
+
+/** Readiness for reading (Python's `selectors.EVENT_READ`). */
+export const EVENT_READ = 1;
+/** Readiness for writing (Python's `selectors.EVENT_WRITE`). */
+export const EVENT_WRITE = 2;
+const ALL_EVENTS = EVENT_READ | EVENT_WRITE;
+
+/** One registration: the object, its fd, the events watched and the user's data. Frozen. */
+export class SelectorKey<T = unknown> {
+  readonly fileobj: FileLike;
+  readonly fd: number;
+  readonly events: number;
+  readonly data: T;
+
+  constructor(fileobj: FileLike, fd: number, events: number, data: T) {
+    this.fileobj = fileobj;
+    this.fd = fd;
+    this.events = events;
+    this.data = data;
+    Object.freeze(this);
+  }
+}
+
+/** One result of `select()`: the key and the events ready on it (always within `key.events`). */
+export type SelectResult<T = unknown> = [SelectorKey<T>, number];
+
+/** The read-only live view `getMap()` returns: keyed by fd, and `get`/`has` also take file objects. */
+export interface SelectorMap<T = unknown> extends ReadonlyMap<number, SelectorKey<T>> {
+  /** The key of an fd or file object; `undefined` for anything not registered (never throws). */
+  get(fileobj: FileLike): SelectorKey<T> | undefined;
+  /** Whether an fd or file object is registered (never throws). */
+  has(fileobj: FileLike): boolean;
+}
+
+class MapView<T> implements SelectorMap<T> {
+  readonly #lookup: (fileobj: unknown) => number | undefined;
+  readonly #keys: Map<number, SelectorKey<T>>;
+
+  constructor(lookup: (fileobj: unknown) => number | undefined, keys: Map<number, SelectorKey<T>>) {
+    this.#lookup = lookup;
+    this.#keys = keys;
+  }
+
+  get size(): number {
+    return this.#keys.size;
+  }
+
+  get(fileobj: FileLike): SelectorKey<T> | undefined {
+    const fd = this.#lookup(fileobj);
+    return fd === undefined ? undefined : this.#keys.get(fd);
+  }
+
+  has(fileobj: FileLike): boolean {
+    return this.get(fileobj) !== undefined;
+  }
+
+  forEach(cb: (key: SelectorKey<T>, fd: number, map: ReadonlyMap<number, SelectorKey<T>>) => void, thisArg?: unknown): void {
+    for (const [fd, key] of this.#keys) cb.call(thisArg, key, fd, this);
+  }
+
+  keys(): MapIterator<number> {
+    return this.#keys.keys();
+  }
+
+  values(): MapIterator<SelectorKey<T>> {
+    return this.#keys.values();
+  }
+
+  entries(): MapIterator<[number, SelectorKey<T>]> {
+    return this.#keys.entries();
+  }
+
+  [Symbol.iterator](): MapIterator<[number, SelectorKey<T>]> {
+    return this.#keys.entries();
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'SelectorMap';
+  }
+}
+
+/**
+ * The contract every selector keeps (Python's `selectors.BaseSelector`): register file objects
+ * for `EVENT_READ` and/or `EVENT_WRITE` with optional data, then `select()` the ready ones.
+ * A file object is an fd or anything with a `fileno()` method. After `close()` every method but
+ * `close`, `closed` and `getMap` throws `ERR_CLOSED`.
+ */
+export abstract class BaseSelector<T = unknown> implements Disposable {
+  /** fd → key: the only registry (backends never keep their own copy of keys). */
+  protected readonly keys = new Map<number, SelectorKey<T>>();
+  readonly #view: MapView<T>;
+  #closed = false;
+
+  protected constructor() {
+    const ctor = new.target as unknown as { available?: boolean; name: string };
+    if (ctor.available === false) throw notSupported(ctor.name);
+    const lookup = (fileobj: unknown): number | undefined => {
+      try {
+        return this.fdOf(fileobj);
+      } catch {
+        return undefined;
+      }
+    };
+    this.#view = new MapView(lookup, this.keys);
+  }
+
+  /**
+   * Registers a file object.
+   * @param fileobj - an fd, or an object with a `fileno()` method
+   * @param events - `EVENT_READ`, `EVENT_WRITE` or both
+   * @param data - anything, kept on the key (default `undefined`)
+   * @returns the new, frozen key
+   * @throws `ERR_INVALID_ARG_VALUE` for bad events (checked first), `ERR_INVALID_ARG_TYPE` /
+   *   `ERR_INVALID_FD` for a bad file object, `ERR_ALREADY_REGISTERED` if its fd is registered,
+   *   the OS error (e.g. `EBADF`, `EPERM`) if the kernel refuses it — no key is then left —,
+   *   `ERR_CLOSED` after `close()`.
+   */
+  register(fileobj: FileLike, events: number, data?: T): SelectorKey<T> {
+    this.checkOpen();
+    validateMask(events, 'events', ALL_EVENTS, false);
+    const fd = this.fdOf(fileobj);
+    if (this.keys.has(fd)) throw alreadyRegistered(fd);
+    this.backendAdd(fd, events);
+    const key = new SelectorKey(fileobj, fd, events, data as T);
+    this.keys.set(fd, key);
+    return key;
+  }
+
+  /**
+   * Unregisters a file object. Never throws an OS error: the fd may have been closed or reused
+   * since; a closed object whose `fileno()` is -1 is found by identity among the keys.
+   * @param fileobj - as given to `register`, or its fd
+   * @returns the removed key
+   * @throws `ERR_NOT_REGISTERED` if unknown, `ERR_INVALID_FD` / `ERR_INVALID_ARG_TYPE` for a bad file
+   *   object that is not registered, `ERR_CLOSED` after `close()`.
+   */
+  unregister(fileobj: FileLike): SelectorKey<T> {
+    this.checkOpen();
+    const fd = this.fdOf(fileobj);
+    const key = this.keys.get(fd);
+    if (key === undefined) throw notRegistered(fileobj);
+    this.keys.delete(fd);
+    this.backendRemove(fd, key.events);
+    return key;
+  }
+
+  /**
+   * Changes the events and/or data of a registration. Same events and data (`Object.is`) → the
+   * same key; only data changed → a new key, no syscall; events changed → one backend call, and
+   * if that fails the registration is removed and the error rethrown (bpo-30014).
+   * @param fileobj - a registered file object or fd
+   * @param events - the new events (validated before anything changes)
+   * @param data - the new data (default `undefined`, which replaces the old data)
+   * @returns the key now registered (the original `fileobj` is kept)
+   * @throws `ERR_INVALID_ARG_VALUE` for bad events, `ERR_NOT_REGISTERED` if unknown, the OS error
+   *   of a failing backend call, `ERR_CLOSED` after `close()`.
+   */
+  modify(fileobj: FileLike, events: number, data?: T): SelectorKey<T> {
+    this.checkOpen();
+    validateMask(events, 'events', ALL_EVENTS, false);
+    const fd = this.fdOf(fileobj);
+    const key = this.keys.get(fd);
+    if (key === undefined) throw notRegistered(fileobj);
+    if (events !== key.events) {
+      try {
+        this.backendModify(fd, key.events, events);
+      } catch (err) {
+        this.keys.delete(fd);
+        this.backendRemove(fd, key.events);
+        throw err;
+      }
+    } else if (Object.is(data, key.data)) {
+      return key;
+    }
+    const updated = new SelectorKey(key.fileobj, fd, events, data as T);
+    this.keys.set(fd, updated);
+    return updated;
+  }
+
+  /**
+   * Waits until at least one registered file object is ready, or the timeout passes.
+   * Blocks the calling thread. A signal does not end the wait early (EINTR is retried).
+   * @param timeout - seconds; `null`, `undefined` or `Infinity` wait forever; `<= 0` polls
+   *   without waiting; positive values are rounded up to the backend's granularity
+   * @returns one `[key, events]` per ready fd, `events` within `key.events`; an error or
+   *   hang-up reports every registered direction
+   * @throws `ERR_INVALID_ARG_VALUE` for NaN, `ERR_OUT_OF_RANGE` for a timeout too large for the
+   *   backend, `ERR_INVALID_ARG_TYPE` for a non-number, `ERR_CLOSED` after `close()`.
+   */
+  select(timeout?: number | null): Array<SelectResult<T>> {
+    this.checkOpen();
+    return this.wait(timeout);
+  }
+
+  /**
+   * The key of a registered file object or fd.
+   * @throws `ERR_NOT_REGISTERED` if unknown, `ERR_CLOSED` after `close()`.
+   */
+  getKey(fileobj: FileLike): SelectorKey<T> {
+    this.checkOpen();
+    const key = this.keys.get(this.fdOf(fileobj));
+    if (key === undefined) throw notRegistered(fileobj);
+    return key;
+  }
+
+  /** A read-only live view of the registrations keyed by fd (empty after `close()`). */
+  getMap(): SelectorMap<T> {
+    return this.#view;
+  }
+
+  /** Closes the selector and its kernel object, dropping every key. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.keys.clear();
+    this.backendClose();
+  }
+
+  /** Whether `close()` has been called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** `close()`, for `using sel = new DefaultSelector()`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** Throws `ERR_CLOSED` once closed. */
+  protected checkOpen(): void {
+    if (this.#closed) throw closedError(this.constructor.name);
+  }
+
+  /**
+   * The fd of a file object, as CPython's `_fileobj_lookup`: an object whose `fileno()` fails
+   * (a closed socket returns -1) is searched by identity among the keys before the error is rethrown.
+   */
+  protected fdOf(fileobj: unknown): number {
+    try {
+      return fileobjToFd(fileobj);
+    } catch (err) {
+      if (typeof fileobj === 'object' || typeof fileobj === 'function') {
+        for (const key of this.keys.values()) if (key.fileobj === fileobj) return key.fd;
+      }
+      throw err;
+    }
+  }
+
+  /** Adds an fd to the kernel object; throws the OS error if refused (nothing is then added). */
+  protected abstract backendAdd(fd: number, events: number): void;
+  /** Changes a registered fd's events; throws the OS error on failure. */
+  protected abstract backendModify(fd: number, oldEvents: number, events: number): void;
+  /** Removes an fd; never throws (the fd may be closed or reused). */
+  protected abstract backendRemove(fd: number, events: number): void;
+  /** Waits (the selector is open) and maps ready fds to keys. */
+  protected abstract wait(timeout: number | null | undefined): Array<SelectResult<T>>;
+  /** Releases the kernel object; called once. */
+  protected abstract backendClose(): void;
+}

@@ -1,0 +1,72 @@
+// poll and epoll share this selector (CPython's _PollLikeSelector): they differ only in the
+// kernel calls behind a Poller and in the bits that mean "readable" and "writable".
+import { MS, toWait } from '../timeout';
+import { BaseSelector, EVENT_READ, EVENT_WRITE, type SelectResult } from './base';
+
+/** The kernel side of a poll-like selector. Errors are thrown as SystemErrors. */
+export interface Poller {
+  /** [fd, events] pairs written by the last wait. */
+  readonly out: Int32Array;
+  add(fd: number, mask: number): void;
+  modify(fd: number, mask: number): void;
+  /** Never throws: the fd may be closed or reused. */
+  remove(fd: number): void;
+  /** Waits up to `ms` (-1 forever) with `registered` fds in the set; returns pairs written to `out`. */
+  wait(ms: number, registered: number): number;
+  close(): void;
+}
+
+const MAX_MS = 2 ** 31 - 1;
+
+/** A selector over a poll-like Poller (internal base of PollSelector and EpollSelector). */
+export abstract class PollLikeSelector<T = unknown> extends BaseSelector<T> {
+  readonly #poller: Poller;
+  readonly #read: number;
+  readonly #write: number;
+
+  protected constructor(makePoller: () => Poller, readBit: number, writeBit: number) {
+    super();
+    this.#poller = makePoller();
+    this.#read = readBit;
+    this.#write = writeBit;
+  }
+
+  #mask(events: number): number {
+    return (events & EVENT_READ ? this.#read : 0) | (events & EVENT_WRITE ? this.#write : 0);
+  }
+
+  protected override backendAdd(fd: number, events: number): void {
+    this.#poller.add(fd, this.#mask(events));
+  }
+
+  protected override backendModify(fd: number, _oldEvents: number, events: number): void {
+    this.#poller.modify(fd, this.#mask(events));
+  }
+
+  protected override backendRemove(fd: number): void {
+    this.#poller.remove(fd);
+  }
+
+  protected override backendClose(): void {
+    this.#poller.close();
+  }
+
+  protected override wait(timeout: number | null | undefined): Array<SelectResult<T>> {
+    const ms = toWait(timeout, MS, MAX_MS, 'zero');
+    const n = this.#poller.wait(ms, this.keys.size);
+    const out = this.#poller.out;
+    const read = this.#read;
+    const write = this.#write;
+    const ready: Array<SelectResult<T>> = [];
+    for (let i = 0; i < 2 * n; i += 2) {
+      const key = this.keys.get(out[i]);
+      if (key === undefined) continue; // no longer registered
+      const bits = out[i + 1];
+      // Anything but "readable" (writable, error, hang-up) wakes writers; anything but
+      // "writable" wakes readers — as CPython does, so errors reach every registered direction.
+      const events = key.events & ((bits & ~read ? EVENT_WRITE : 0) | (bits & ~write ? EVENT_READ : 0));
+      if (events !== 0) ready.push([key, events]);
+    }
+    return ready;
+  }
+}
