@@ -1,0 +1,11 @@
+/**
+ * `iomux/socket`: Python's `socket` module, non-blocking first. Every socket is close-on-exec and
+ * a write to a closed peer is `EPIPE`, never SIGPIPE. Hosts are numeric (plus `''` and
+ * `'localhost'`): iomux resolves no names.
+ * @packageDocumentation
+ */
+export * from './socket/constants';
+export type { Address } from './socket/address';
+export { Socket } from './socket/socket';
+export { socket, socketpair, createServer, createConnection } from './socket/create';
+export type { CreateServerOptions } from './socket/create';
