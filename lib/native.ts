@@ -113,7 +113,35 @@ export interface Native {
   getsockoptInt(fd: number, level: number, name: number, out: Int32Array): number;
   /** getsockopt of raw bytes into buf. Length written, or -errno. */
   getsockoptBytes(fd: number, level: number, name: number, buf: ArrayBufferView): number;
+
+  // watch.cc — waiting without blocking Node (selectAsync). A handle is an opaque External.
+  /**
+   * Watches a kernel fd (an epoll or kqueue fd) for readability on this thread's libuv loop:
+   * once started, onReady(status) runs on each loop turn while the fd is readable. A handle or -errno.
+   */
+  watchOpen(fd: number, onReady: (status: number) => void): WatchHandle | number;
+  watchStart(handle: WatchHandle): number;
+  watchStop(handle: WatchHandle): number;
+  /**
+   * A thread of its own for poll(2)/select(2) waits beside a wakeup pipe; onDone(result) runs on
+   * this thread's loop when a wait ends, with the count of ready fds (0: timeout or woken) or -errno.
+   */
+  waiterOpen(onDone: (result: number) => void): WaiterHandle | number;
+  /** Starts a poll(2) wait over a copy of n pollfd records (layout as in `poll`). 0, or -EBUSY while one is in flight. */
+  waiterPoll(handle: WaiterHandle, pollfds: Int32Array, n: number, timeoutMs: number): number;
+  /** Starts a select(2) wait over a copy of fds (layout as in `select`). 0, -EBUSY, or -EINVAL for an fd >= FD_SETSIZE. */
+  waiterSelect(handle: WaiterHandle, fds: Int32Array, nr: number, nw: number, nx: number, timeoutUs: number): number;
+  /** Ends the current wait early. */
+  waiterWake(handle: WaiterHandle): void;
+  /** Closes a watch or waiter (idempotent); a pending wait is dropped without its callback. */
+  handleClose(handle: WatchHandle | WaiterHandle): void;
+  /** Whether an active watch or pending waiter keeps the loop (and so the process) alive. */
+  handleRef(handle: WatchHandle | WaiterHandle, keepAlive: boolean): void;
 }
+
+/** Opaque handles from watch.cc. */
+export type WatchHandle = { readonly __brand: 'iomux.watch' };
+export type WaiterHandle = { readonly __brand: 'iomux.waiter' };
 
 function load(): Native {
   const override = process.env.IOMUX_ADDON; // a specific build: sanitizers, cmake-js

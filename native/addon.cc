@@ -14,6 +14,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
   InitKqueue(env, exports);
   InitFd(env, exports);
   InitSocket(env, exports);
+  InitWatch(env, exports);
 }
 
 Addon::~Addon() {

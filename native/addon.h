@@ -32,5 +32,6 @@ void InitEpoll(Napi::Env env, Napi::Object exports);
 void InitKqueue(Napi::Env env, Napi::Object exports);
 void InitFd(Napi::Env env, Napi::Object exports);
 void InitSocket(Napi::Env env, Napi::Object exports);
+void InitWatch(Napi::Env env, Napi::Object exports);
 
 }  // namespace iomux

@@ -30,13 +30,16 @@ inline bool OutOfRange(Napi::Env env, const char* msg) {
 }
 
 // A number argument as int32 (fds, flags, counts). Non-numbers throw; fractions truncate.
+// Every Arg* helper writes its outputs even when it fails, so callers need no initializers.
 inline bool ArgInt(const Napi::CallbackInfo& info, size_t i, int32_t* out) {
+  *out = 0;
   if (!info[i].IsNumber()) return BadType(info, i, "a number");
   *out = info[i].As<Napi::Number>().Int32Value();
   return true;
 }
 
 inline bool ArgDouble(const Napi::CallbackInfo& info, size_t i, double* out) {
+  *out = 0;
   if (!info[i].IsNumber()) return BadType(info, i, "a number");
   *out = info[i].As<Napi::Number>().DoubleValue();
   return true;
@@ -44,6 +47,8 @@ inline bool ArgDouble(const Napi::CallbackInfo& info, size_t i, double* out) {
 
 // Bytes of a Buffer, TypedArray or DataView.
 inline bool ArgBytes(const Napi::CallbackInfo& info, size_t i, uint8_t** data, size_t* len) {
+  *data = nullptr;
+  *len = 0;
   napi_env env = info.Env();
   napi_value v = info[i];
   bool is = false;
@@ -67,9 +72,11 @@ inline bool ArgBytes(const Napi::CallbackInfo& info, size_t i, uint8_t** data, s
 
 // A window [off, off+len) of a byte argument at i, with off and len at i+1 and i+2.
 inline bool ArgWindow(const Napi::CallbackInfo& info, size_t i, uint8_t** data, size_t* len) {
-  uint8_t* base;
-  size_t size;
-  double off, n;
+  uint8_t* base = nullptr;
+  size_t size = 0;
+  double off = 0, n = 0;
+  *data = nullptr;
+  *len = 0;
   if (!ArgBytes(info, i, &base, &size) || !ArgDouble(info, i + 1, &off) ||
       !ArgDouble(info, i + 2, &n))
     return false;
@@ -82,6 +89,8 @@ inline bool ArgWindow(const Napi::CallbackInfo& info, size_t i, uint8_t** data, 
 
 // An Int32Array argument (event and fd arrays).
 inline bool ArgInt32s(const Napi::CallbackInfo& info, size_t i, int32_t** data, size_t* len) {
+  *data = nullptr;
+  *len = 0;
   if (!info[i].IsTypedArray() ||
       info[i].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
     return BadType(info, i, "an Int32Array");
