@@ -1,7 +1,12 @@
 // Every error iomux throws is built here (API.md, "Errors").
+import { constants as osConstants } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 
 const systemErrors = getSystemErrorMap();
+// libuv's map lacks some errnos (EINPROGRESS, ETIME, ...): name those from os.constants.errno.
+for (const [name, value] of Object.entries(osConstants.errno)) {
+  if (!systemErrors.has(-value)) systemErrors.set(-value, [name, name]);
+}
 
 /** An OS failure in Node's SystemError shape: `code` (errno name), negative `errno`, `syscall`. */
 export interface SystemError extends Error {
