@@ -46,6 +46,8 @@ function ipv6Host(host: string, name: string): [string, number | undefined] {
 export function toNative(family: number, address: unknown, name = 'address'): NativeAddress {
   if (family === AF_UNIX) {
     if (typeof address !== 'string') throw invalidArgType(name, 'a string (an AF_UNIX path)', address);
+    // A path may not hold NUL (as Node's fs); an abstract name (Linux: a leading NUL) may.
+    if (address[0] !== '\0' && address.includes('\0')) throw invalidArgValue(name, address, 'must not contain null bytes (except as an abstract name\'s first byte)');
     return [address, 0, 0, 0];
   }
   if (family === AF_INET) {

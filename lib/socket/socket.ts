@@ -56,24 +56,24 @@ export class Socket implements Disposable {
    */
   constructor(family?: number, type?: number, proto?: number, fileno?: number) {
     if (fileno === undefined || fileno === null) {
-      const fam = validateInt(family ?? AF_INET, 'family');
-      const typ = validateInt(type ?? SOCK_STREAM, 'type');
-      const pro = validateInt(proto ?? 0, 'proto');
+      const fam = family === undefined ? AF_INET : validateInt(family, 'family');
+      const typ = type === undefined ? SOCK_STREAM : validateInt(type, 'type');
+      const pro = proto === undefined ? 0 : validateInt(proto, 'proto');
       this.#fd = check(native.socket(fam, typ, pro), 'socket');
       this.#family = fam;
       this.#type = typ & ~TYPE_FLAGS;
       this.#proto = pro;
     } else {
       const fd = validateFd(fileno, 'fileno');
-      const fam = family === undefined || family === null ? check(native.sockFamily(fd), 'getsockname') : validateInt(family, 'family');
+      const fam = family === undefined ? check(native.sockFamily(fd), 'getsockname') : validateInt(family, 'family');
       let typ: number;
-      if (type === undefined || type === null) {
+      if (type === undefined) {
         check(native.getsockoptInt(fd, C.SOL_SOCKET, C.SO_TYPE, scratchInt), 'getsockopt');
         typ = scratchInt[0];
       } else {
         typ = validateInt(type, 'type');
       }
-      const pro = validateInt(proto ?? 0, 'proto');
+      const pro = proto === undefined ? 0 : validateInt(proto, 'proto');
       native.own(fd);
       this.#fd = fd;
       this.#family = fam;

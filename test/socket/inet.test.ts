@@ -29,7 +29,8 @@ beforeEach(() => {
   before = openFds();
 });
 afterEach(() => {
-  expect(openFds()).toEqual(before);
+  // Only new fds count: Node itself may close some of its own meanwhile.
+  expect(openFds().filter((fd) => !before.includes(fd))).toEqual([]);
 });
 
 test('TCP over IPv4: bind, listen, connect, accept with the peer address, send and recv', () => {
