@@ -12,6 +12,7 @@ const { spawnSync, execFileSync } = require('node:child_process');
 const path = require('node:path');
 const fs = require('node:fs');
 const { performance } = require('node:perf_hooks');
+const { Buffer } = require('node:buffer');
 
 const root = path.join(__dirname, '..');
 const args = process.argv.slice(2);
@@ -76,7 +77,7 @@ function trial(n) {
 }
 
 function runTrial(n) {
-  const child = spawnSync(process.execPath, [__filename, '--trial', String(n), '--hops', String(HOPS), '--rounds', String(ROUNDS)], {
+  const child = spawnSync(process.execPath, [path.join(__dirname, 'selector-scaling.js'), '--trial', String(n), '--hops', String(HOPS), '--rounds', String(ROUNDS)], {
     encoding: 'utf8',
   });
   if (child.status !== 0) throw new Error(`trial ${n} failed: ${child.stderr}`);
