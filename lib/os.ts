@@ -1,5 +1,6 @@
 // Python's os fd functions over the native fd calls: validation here, syscalls in native/fd.cc.
-import { check } from './errors';
+import { constants as osConstants } from 'node:os';
+import { check, systemError } from './errors';
 import { C, native } from './native';
 import { validateBytes, validateFd, validateFlag, validateInt, validateWindow } from './validate';
 
@@ -7,6 +8,8 @@ const INT32_MAX = 2 ** 31 - 1;
 // Below this a short read keeps its view of the allocation; above it, a read that filled less
 // than half is copied out, so that `read(fd, 1 << 20)` returning 10 bytes does not pin 1 MiB.
 const SHRINK_ABOVE = 64 * 1024;
+const EAGAIN = -osConstants.errno.EAGAIN;
+const EWOULDBLOCK = -osConstants.errno.EWOULDBLOCK;
 
 /** Set on an fd that does not block (`getBlocking(fd) === false`). */
 export const O_NONBLOCK: number = C.O_NONBLOCK;
@@ -58,6 +61,21 @@ export function readInto(fd: number, buf: ArrayBufferView, offset?: number, leng
 }
 
 /**
+ * The hot-path read: as {@link readInto}, but a would-block returns `null` instead of throwing
+ * (an error costs microseconds, the read itself less). 0 still means end of file; every other
+ * OS error still throws.
+ */
+export function tryReadInto(fd: number, buf: ArrayBufferView, offset?: number, length?: number): number | null {
+  validateFd(fd);
+  const bytes = validateBytes(buf, 'buf');
+  const [off, len] = validateWindow(bytes.byteLength, offset, length);
+  const r = native.read(fd, bytes, off, len);
+  if (r >= 0) return r;
+  if (r === EAGAIN || r === EWOULDBLOCK) return null;
+  throw systemError(r, 'read');
+}
+
+/**
  * Python's `os.write(fd, data)`: writes bytes of a Buffer, TypedArray or DataView (a string is
  * refused, as Python refuses `str`) and returns how many were written, which may be fewer.
  * @throws SystemError `EAGAIN` when a non-blocking fd cannot take any; `EPIPE` when no reader
@@ -67,6 +85,19 @@ export function write(fd: number, data: ArrayBufferView): number {
   validateFd(fd);
   const bytes = validateBytes(data, 'data');
   return check(native.write(fd, bytes, 0, bytes.byteLength), 'write');
+}
+
+/**
+ * The hot-path write: as {@link write}, but a would-block returns `null` instead of throwing;
+ * every other OS error (`EPIPE` included) still throws.
+ */
+export function tryWrite(fd: number, data: ArrayBufferView): number | null {
+  validateFd(fd);
+  const bytes = validateBytes(data, 'data');
+  const r = native.write(fd, bytes, 0, bytes.byteLength);
+  if (r >= 0) return r;
+  if (r === EAGAIN || r === EWOULDBLOCK) return null;
+  throw systemError(r, 'write');
 }
 
 /**

@@ -28,7 +28,9 @@ afterAll(() => {
 const fns: Array<[string, Call, () => unknown[]]> = [
   ['read', call(os.read), () => [r, 1]],
   ['readInto', call(os.readInto), () => [r, Buffer.alloc(4), 0, 4]],
+  ['tryReadInto', call(os.tryReadInto), () => [r, Buffer.alloc(4), 0, 4]],
   ['write', call(os.write), () => [w, Buffer.from('x')]],
+  ['tryWrite', call(os.tryWrite), () => [w, Buffer.from('x')]],
   ['close', call(os.close), () => [r]],
   ['setBlocking', call(os.setBlocking), () => [r, false]],
   ['getBlocking', call(os.getBlocking), () => [r]],
@@ -50,10 +52,14 @@ function rowsFor(fnName: string, pos: number): Array<[unknown, string]> {
     case 'read:1':
       return [...rows(NOT_NUMBERS, 'ERR_INVALID_ARG_TYPE'), ...rows(NOT_INTS, 'ERR_OUT_OF_RANGE')];
     case 'readInto:1':
+    case 'tryReadInto:1':
     case 'write:1':
+    case 'tryWrite:1':
       return [...rows(NOT_BUFFERS, 'ERR_INVALID_ARG_TYPE'), ['abc', 'ERR_INVALID_ARG_TYPE'], [[0x61], 'ERR_INVALID_ARG_TYPE']];
     case 'readInto:2': // offset in a 4-byte buffer; undefined is the default
     case 'readInto:3': // length
+    case 'tryReadInto:2':
+    case 'tryReadInto:3':
       return [...rows(NOT_NUMBERS.filter((v) => v !== undefined), 'ERR_INVALID_ARG_TYPE'), ...rows([...NOT_INTS, 5], 'ERR_OUT_OF_RANGE')];
     case 'setBlocking:1':
     case 'setAsync:1':

@@ -144,6 +144,37 @@ test('a non-blocking write to a full pipe throws EAGAIN after a short write', ()
   expect(drained).toBe(total);
 });
 
+test('tryReadInto and tryWrite return null on would-block instead of throwing', () => {
+  const [r, w] = track(os.pipe());
+  os.setBlocking(r, false);
+  os.setBlocking(w, false);
+  const buf = Buffer.alloc(8, '.');
+  expect(os.tryReadInto(r, buf)).toBeNull();
+  expect(os.tryWrite(w, Buffer.from('abc'))).toBe(3);
+  expect(os.tryReadInto(r, buf, 1, 2)).toBe(2);
+  expect(buf.toString()).toBe('.ab.....');
+  expect(os.tryReadInto(r, buf)).toBe(1);
+  const chunk = Buffer.alloc(1 << 16);
+  let wrote: number | null = 0;
+  let total = 0;
+  for (let i = 0; i < 1000 && wrote !== null; i++) {
+    wrote = os.tryWrite(w, chunk);
+    total += wrote ?? 0;
+  }
+  expect(wrote).toBeNull();
+  expect(total).toBeGreaterThan(0);
+  shut(r);
+  // Other errors still throw.
+  expect(() => os.tryWrite(w, Buffer.from('x'))).toThrow(expect.objectContaining({ code: 'EPIPE' }));
+  expect(() => os.tryReadInto(r, buf)).toThrow(expect.objectContaining({ code: 'EBADF' }));
+});
+
+test('tryReadInto returns 0 at EOF', () => {
+  const [r, w] = track(os.pipe());
+  shut(w);
+  expect(os.tryReadInto(r, Buffer.alloc(4))).toBe(0);
+});
+
 test('setBlocking and getBlocking toggle O_NONBLOCK', () => {
   const [r] = track(os.pipe());
   os.setBlocking(r, false);
