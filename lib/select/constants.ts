@@ -1,0 +1,11 @@
+// The select module's OS constants, read from the addon: each is undefined where the OS lacks it
+// (the module then leaves it out of its exports, as Python's select omits it).
+import { C } from '../native';
+
+/** Bits a poll mask may hold on this OS. */
+export const POLL_MASK = Object.keys(C).filter((k) => k.startsWith('POLL')).reduce((m, k) => m | C[k], 0);
+
+/** Bits an epoll mask may hold on this OS (EPOLL_CLOEXEC is a create flag, not an event). */
+export const EPOLL_MASK = Object.keys(C)
+  .filter((k) => k.startsWith('EPOLL') && !k.startsWith('EPOLL_'))
+  .reduce((m, k) => (m | C[k]) >>> 0, 0);

@@ -1,0 +1,141 @@
+// select.epoll(): a thin owner of one epoll fd; the kernel holds the registrations.
+import { check, closedError, invalidArgValue, notSupported, outOfRange } from '../errors';
+import { C, native } from '../native';
+import { toWait } from '../timeout';
+import { fileobjToFd, validateFd, validateInt, validateMask, type FileLike } from '../validate';
+import { EPOLL_MASK } from './constants';
+import { adopt, release } from './owner';
+
+const INT32_MAX = 2 ** 31 - 1;
+// An Int32Array of [fd, events] pairs is allocated up to this many events; a larger maxevents
+// is served this many at a time (epoll returns ready fds round-robin, so none starve).
+const MAX_BATCH = 1 << 16;
+// Set by fromfd for the constructor to adopt instead of create (private fields need a real `new`).
+let adopting: number | undefined;
+
+function epollNative() {
+  const { epollCreate, epollCtl, epollWait } = native;
+  if (!epollCreate || !epollCtl || !epollWait) throw notSupported('epoll');
+  return { epollCreate, epollCtl, epollWait };
+}
+
+/** Python's `select.epoll` object: owns one close-on-exec epoll fd. */
+export class Epoll {
+  #fd: number;
+  #out = new Int32Array(0);
+
+  /**
+   * A new epoll object (Python's `select.epoll(sizehint, flags)`). `sizehint` is -1 or positive
+   * and otherwise ignored; `flags` may be 0 or `EPOLL_CLOEXEC` (the fd is close-on-exec either way).
+   * `ERR_NOT_SUPPORTED` where epoll does not exist.
+   */
+  constructor(sizehint = -1, flags = 0) {
+    const n = epollNative();
+    if (adopting !== undefined) {
+      this.#fd = adopting;
+      adopting = undefined;
+      native.own(this.#fd);
+      adopt(this, this.#fd);
+      return;
+    }
+    const hint = validateInt(sizehint, 'sizehint');
+    if (hint !== -1 && hint <= 0) throw outOfRange('sizehint', '-1 or a positive integer', sizehint);
+    const f = validateInt(flags, 'flags', -(2 ** 31), 2 ** 32 - 1);
+    if (f !== 0 && f !== C.EPOLL_CLOEXEC) throw invalidArgValue('flags', flags, 'must be 0 or EPOLL_CLOEXEC');
+    this.#fd = check(n.epollCreate(), 'epoll_create1');
+    adopt(this, this.#fd);
+  }
+
+  /** Adopts an existing epoll fd (Python's `epoll.fromfd`): closing this object closes it. */
+  static fromfd(fd: number): Epoll {
+    adopting = validateFd(fd);
+    try {
+      return new Epoll();
+    } finally {
+      adopting = undefined;
+    }
+  }
+
+  /** True once {@link Epoll.close} has run. */
+  get closed(): boolean {
+    return this.#fd < 0;
+  }
+
+  /** The epoll fd; `ERR_CLOSED` after close. */
+  fileno(): number {
+    return this.#live();
+  }
+
+  /** Closes the epoll fd; later calls do nothing. */
+  close(): void {
+    if (this.#fd < 0) return;
+    const fd = this.#fd;
+    this.#fd = -1;
+    check(release(this, fd), 'close');
+  }
+
+  /** Same as {@link Epoll.close}, for `using`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /**
+   * Watches a file object for `mask` (default `EPOLLIN | EPOLLPRI | EPOLLOUT`; `EPOLLET`,
+   * `EPOLLONESHOT`, `EPOLLEXCLUSIVE` pass through). Registering twice throws `EEXIST`;
+   * a regular file `EPERM`; bits that are not `EPOLL*` constants `ERR_INVALID_ARG_VALUE`.
+   */
+  register(fd: FileLike, mask: number = C.EPOLLIN | C.EPOLLPRI | C.EPOLLOUT): void {
+    this.#ctl(C.EPOLL_CTL_ADD, fd, mask, 'epoll_ctl');
+  }
+
+  /** Changes the mask of a registered file object; an unregistered one throws `ENOENT`. */
+  modify(fd: FileLike, mask: number): void {
+    this.#ctl(C.EPOLL_CTL_MOD, fd, mask, 'epoll_ctl');
+  }
+
+  /** Stops watching a file object: `ENOENT` if not registered, `EBADF` if its fd was closed. */
+  unregister(fd: FileLike): void {
+    const epfd = this.#live();
+    const n = fileobjToFd(fd);
+    check(epollNative().epollCtl(epfd, C.EPOLL_CTL_DEL, n, 0), 'epoll_ctl');
+  }
+
+  /**
+   * Waits for events. `timeout` is in seconds, rounded up to ms; `null`, `undefined`, `Infinity`
+   * or any negative value blocks. `maxevents` -1 means FD_SETSIZE - 1; otherwise it must be ≥ 1.
+   * @returns `[fd, events]` for each ready fd, at most `maxevents`.
+   */
+  poll(timeout: number | null = -1, maxevents = -1): Array<[number, number]> {
+    const epfd = this.#live();
+    const ms = toWait(timeout, 1e3, INT32_MAX, 'block');
+    let max = validateInt(maxevents, 'maxevents');
+    if (max === -1) max = C.FD_SETSIZE - 1;
+    else if (max < 1) throw outOfRange('maxevents', 'greater than 0 (or -1)', maxevents);
+    max = Math.min(max, MAX_BATCH);
+    if (this.#out.length < 2 * max) this.#out = new Int32Array(2 * max);
+    const out = this.#out;
+    const count = check(epollNative().epollWait(epfd, out, max, ms), 'epoll_wait');
+    const result: Array<[number, number]> = new Array(count);
+    for (let i = 0; i < count; i++) result[i] = [out[2 * i], out[2 * i + 1] >>> 0];
+    return result;
+  }
+
+  #ctl(op: number, fd: FileLike, mask: number, syscall: string): void {
+    const epfd = this.#live();
+    const n = fileobjToFd(fd);
+    const m = validateMask(mask, 'mask', EPOLL_MASK);
+    check(epollNative().epollCtl(epfd, op, n, m), syscall);
+  }
+
+  #live(): number {
+    if (this.#fd < 0) throw closedError('epoll object');
+    return this.#fd;
+  }
+}
+
+/** Python's `select.epoll(sizehint = -1, flags = 0)`: a new {@link Epoll}. */
+export function epoll(sizehint = -1, flags = 0): Epoll {
+  return new Epoll(sizehint, flags);
+}
+/** Python's `select.epoll.fromfd(fd)`. */
+epoll.fromfd = (fd: number): Epoll => Epoll.fromfd(fd);

@@ -1,0 +1,60 @@
+// select.select(): CPython's semantics over native.select.
+import { check, outOfRange } from '../errors';
+import { native, C } from '../native';
+import { toWait, US } from '../timeout';
+import { fileobjToFd } from '../validate';
+import { items } from './fdlist';
+
+/** FD_SETSIZE: the first fd select() cannot watch, and the most entries one list may hold. */
+const SETSIZE = C.FD_SETSIZE;
+// CPython's _PyTime_t limit (int64 ns), in µs.
+const MAX_US = 9.2e15;
+
+// Reused across calls: three lists of at most FD_SETSIZE entries each.
+let fdBuf = new Int32Array(0);
+let readyBuf = new Int32Array(0);
+
+function collect(list: unknown, name: string, objs: unknown[], fds: number[]): number {
+  const entries = items(list, name);
+  if (entries.length > SETSIZE) throw outOfRange(name, `at most ${SETSIZE} entries (FD_SETSIZE)`, entries.length);
+  for (const obj of entries) {
+    const fd = fileobjToFd(obj, name);
+    if (fd >= SETSIZE) throw outOfRange(`${name} fd`, `below FD_SETSIZE (${SETSIZE})`, fd);
+    objs.push(obj);
+    fds.push(fd);
+  }
+  return entries.length;
+}
+
+/**
+ * Waits until some of the file objects are ready, as Python's `select.select`.
+ *
+ * @param rlist - file objects (fds or objects with `fileno()`) to wait on for reading; any iterable.
+ * @param wlist - file objects to wait on for writing.
+ * @param xlist - file objects to wait on for exceptional conditions (out-of-band data).
+ * @param timeout - seconds; `null`/`undefined`/`Infinity` block, 0 polls. Rounded up to µs.
+ * @returns `[r, w, x]`: new arrays of the original objects that are ready, in input order,
+ *   duplicates kept.
+ * @throws `ERR_OUT_OF_RANGE` for a negative timeout, an fd ≥ `FD_SETSIZE` or a list longer than
+ *   `FD_SETSIZE` (nothing is passed to the kernel); `ERR_INVALID_ARG_TYPE` for a list that is not
+ *   iterable or an entry that is not a file object; a SystemError (e.g. `EBADF`) from select(2).
+ */
+export function select(rlist: Iterable<unknown>, wlist: Iterable<unknown>, xlist: Iterable<unknown>, timeout?: number | null): [unknown[], unknown[], unknown[]] {
+  const us = toWait(timeout, US, MAX_US, 'error');
+  const objs: unknown[] = [];
+  const fds: number[] = [];
+  const nr = collect(rlist, 'rlist', objs, fds);
+  const nw = collect(wlist, 'wlist', objs, fds);
+  const nx = collect(xlist, 'xlist', objs, fds);
+  if (fdBuf.length < fds.length) {
+    fdBuf = new Int32Array(3 * SETSIZE);
+    readyBuf = new Int32Array(3 * SETSIZE);
+  }
+  fdBuf.set(fds);
+  check(native.select(fdBuf, nr, nw, nx, readyBuf, us), 'select');
+  const out: [unknown[], unknown[], unknown[]] = [[], [], []];
+  for (let i = 0; i < fds.length; i++) {
+    if (readyBuf[i]) out[i < nr ? 0 : i < nr + nw ? 1 : 2].push(objs[i]);
+  }
+  return out;
+}
