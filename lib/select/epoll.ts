@@ -19,6 +19,11 @@ function epollNative() {
   return { epollCreate, epollCtl, epollWait };
 }
 
+// `EPOLLIN | EPOLLET` is negative in JS (bitwise operators yield int32): read int32 masks as uint32.
+function unsigned(mask: unknown): unknown {
+  return typeof mask === 'number' && Number.isInteger(mask) && mask < 0 && mask >= -(2 ** 31) ? mask >>> 0 : mask;
+}
+
 /** Python's `select.epoll` object: owns one close-on-exec epoll fd. */
 export class Epoll {
   #fd: number;
@@ -123,7 +128,7 @@ export class Epoll {
   #ctl(op: number, fd: FileLike, mask: number, syscall: string): void {
     const epfd = this.#live();
     const n = fileobjToFd(fd);
-    const m = validateMask(mask, 'mask', EPOLL_MASK);
+    const m = validateMask(unsigned(mask), 'mask', EPOLL_MASK);
     check(epollNative().epollCtl(epfd, op, n, m), syscall);
   }
 
