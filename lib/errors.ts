@@ -91,3 +91,10 @@ export function notSupported(what: string) {
 export function busy(what: string) {
   return coded(new Error(`concurrent wait on one ${what}`), 'ERR_BUSY');
 }
+
+/** An aborted wait: `AbortError` (`code` `ABORT_ERR`), as Node's own APIs reject; the signal's reason is the `cause`. */
+export function abortError(reason: unknown) {
+  const err = coded(new Error('The operation was aborted', { cause: reason }), 'ABORT_ERR');
+  err.name = 'AbortError';
+  return err;
+}

@@ -59,11 +59,19 @@ struct Handle {
   }
 
   // Calls the JS callback with one number; an exception becomes Node's uncaught exception.
+  // Raw Node-API: while the environment is being torn down JS cannot run, the call fails with no
+  // exception, and node-addon-api's wrapper would abort the process.
   void Call(double value) {
-    Napi::Env e(env);
-    Napi::HandleScope scope(e);
-    callback.MakeCallback(e.Undefined(), {Napi::Number::New(e, value)}, context);
-    if (e.IsExceptionPending()) napi_fatal_exception(env, e.GetAndClearPendingException().Value());
+    Napi::HandleScope scope(env);
+    napi_value global, fn, arg, result;
+    napi_get_global(env, &global);
+    napi_get_reference_value(env, callback.operator napi_ref(), &fn);
+    napi_create_double(env, value, &arg);
+    if (napi_make_callback(env, context, global, fn, 1, &arg, &result) != napi_pending_exception) return;
+    napi_value exc;
+    napi_valuetype type = napi_undefined;
+    if (napi_get_and_clear_last_exception(env, &exc) == napi_ok) napi_typeof(env, exc, &type);
+    if (type != napi_undefined) napi_fatal_exception(env, exc);
   }
 
   void Close() {

@@ -1,7 +1,9 @@
 // What every selector shares: keys, the fd → key map, validation, errors and the close policy.
 // A backend only says how to add, change and remove one fd in the kernel, and how to wait.
-import { alreadyRegistered, closedError, notRegistered, notSupported } from '../errors';
+import { abortError, alreadyRegistered, busy, closedError, invalidArgType, notRegistered, notSupported } from '../errors';
+import { MS, toWait } from '../timeout';
 import { fileobjToFd, validateMask, type FileLike } from '../validate';
+import type { Wakeup } from './async';
 
 export type { FileLike };
 
@@ -10,6 +12,12 @@ export const EVENT_READ = 1;
 /** Readiness for writing (Python's `selectors.EVENT_WRITE`). */
 export const EVENT_WRITE = 2;
 const ALL_EVENTS = EVENT_READ | EVENT_WRITE;
+const MAX_MS = 2 ** 31 - 1;
+
+/** For EventLoop: arms one wait off the JS thread; `onWake` runs when a `select(0)` may find something. */
+export const armWait: unique symbol = Symbol('iomux.armWait');
+/** For EventLoop: whether a wait in progress keeps the process alive (default true). */
+export const keepAlive: unique symbol = Symbol('iomux.keepAlive');
 
 /** One registration: the object, its fd, the events watched and the user's data. Frozen. */
 export class SelectorKey<T = unknown> {
@@ -96,6 +104,10 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
   protected readonly keys = new Map<number, SelectorKey<T>>();
   readonly #view: MapView<T>;
   #closed = false;
+  #wakeup: Wakeup | undefined;
+  #keepAlive = true;
+  // The wait in flight (selectAsync or EventLoop): how close() ends it.
+  #pending: (() => void) | undefined;
 
   protected constructor() {
     const ctor = new.target as unknown as { available?: boolean; name: string };
@@ -129,6 +141,7 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
     this.backendAdd(fd, events);
     const key = new SelectorKey(fileobj, fd, events, data as T);
     this.keys.set(fd, key);
+    this.#wakeup?.changed();
     return key;
   }
 
@@ -147,6 +160,7 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
     if (key === undefined) throw notRegistered(fileobj);
     this.keys.delete(fd);
     this.backendRemove(fd, key.events);
+    this.#wakeup?.changed();
     return key;
   }
 
@@ -174,6 +188,8 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
         this.keys.delete(fd);
         this.backendRemove(fd, key.events);
         throw err;
+      } finally {
+        this.#wakeup?.changed();
       }
     } else if (Object.is(data, key.data)) {
       return key;
@@ -195,7 +211,96 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
    */
   select(timeout?: number | null): Array<SelectResult<T>> {
     this.checkOpen();
+    if (this.#pending) throw busy(this.constructor.name);
     return this.wait(timeout);
+  }
+
+  /**
+   * `select()` without blocking the thread: the same results, delivered when ready. epoll and
+   * kqueue watch their kernel fd on Node's loop; poll and select wait on a thread of their own,
+   * woken by `register`, `modify` and `unregister` so that changes take effect at once.
+   * While pending it keeps the process alive.
+   * @param timeout - as for `select()`; positive values are rounded up to milliseconds
+   * @param options - `signal`: an AbortSignal that ends the wait
+   * @returns a promise of one `[key, events]` per ready fd; `[]` on timeout, or when `close()` ends the wait
+   * @throws (rejects with) an `AbortError` on abort, `ERR_BUSY` while another wait is pending, and
+   *   what `select()` throws.
+   */
+  selectAsync(timeout?: number | null, options?: { signal?: AbortSignal }): Promise<Array<SelectResult<T>>> {
+    return new Promise((resolve, reject) => {
+      this.checkOpen();
+      if (this.#pending) throw busy(this.constructor.name);
+      const ms = toWait(timeout, MS, MAX_MS, 'zero');
+      const signal = options?.signal;
+      if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidArgType('options.signal', 'an AbortSignal', signal);
+      if (signal?.aborted) throw abortError(signal.reason);
+      const first = this.wait(0);
+      if (first.length > 0 || ms === 0) return resolve(first);
+
+      const deadline = ms < 0 ? Infinity : performance.now() + ms;
+      const settle = (err: unknown, results?: Array<SelectResult<T>>): void => {
+        signal?.removeEventListener('abort', onAbort);
+        this.#pending = undefined;
+        if (err) reject(err);
+        else resolve(results!);
+      };
+      const onAbort = (): void => {
+        this.#wakeup!.stop();
+        settle(abortError(signal!.reason));
+      };
+      const onWake = (err?: Error): void => {
+        if (err) return settle(err);
+        let results: Array<SelectResult<T>>;
+        try {
+          results = this.wait(0);
+        } catch (e) {
+          return settle(e);
+        }
+        const left = deadline - performance.now();
+        if (results.length > 0 || left <= 0) return settle(undefined, results);
+        this.#arm(left === Infinity ? -1 : Math.ceil(left), onWake);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#pending = () => settle(undefined, []);
+      try {
+        this.#arm(ms, onWake);
+      } catch (err) {
+        settle(err);
+      }
+    });
+  }
+
+  #arm(ms: number, onWake: (err?: Error) => void): void {
+    if (this.#wakeup === undefined) {
+      this.#wakeup = this.createWakeup();
+      if (!this.#keepAlive) this.#wakeup.keepAlive(false);
+    }
+    this.#wakeup.start(ms, onWake);
+  }
+
+  /**
+   * Arms one wait of up to `ms` milliseconds (-1: no limit) off the JS thread, for EventLoop;
+   * `onWake` runs once a `select(0)` may find something. Returns how to cancel it.
+   */
+  [armWait](ms: number, onWake: (err?: Error) => void): () => void {
+    this.checkOpen();
+    if (this.#pending) throw busy(this.constructor.name);
+    const cancel = (): void => {
+      this.#pending = undefined;
+      this.#wakeup?.stop();
+    };
+    this.#pending = cancel;
+    this.#arm(ms, (err) => {
+      this.#pending = undefined;
+      onWake(err);
+    });
+    return cancel;
+  }
+
+  /** Whether a wait in progress keeps the process alive (EventLoop's ref/unref). */
+  [keepAlive](on: boolean): void {
+    this.#keepAlive = on;
+    this.#wakeup?.keepAlive(on);
   }
 
   /**
@@ -219,6 +324,9 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
     if (this.#closed) return;
     this.#closed = true;
     this.keys.clear();
+    this.#wakeup?.stop();
+    this.#pending?.();
+    this.#wakeup?.close();
     this.backendClose();
   }
 
@@ -262,4 +370,6 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
   protected abstract wait(timeout: number | null | undefined): Array<SelectResult<T>>;
   /** Releases the kernel object; called once. */
   protected abstract backendClose(): void;
+  /** How this backend waits off the JS thread (made on the first async wait). */
+  protected abstract createWakeup(): Wakeup;
 }

@@ -2,6 +2,7 @@
 // the ready fds only; results land in an Int32Array sized to the registered count (grown, never per call).
 import { check, notSupported } from '../errors';
 import { C, native } from '../native';
+import { KernelWatch, type Wakeup } from './async';
 import { closeWhenCollected, release } from './kernel-fd';
 import { readOptions, type SelectorOptions } from './options';
 import { PollLikeSelector, type Poller } from './poll-like';
@@ -41,6 +42,10 @@ class EpollSet implements Poller {
     const max = Math.max(registered, 1);
     if (this.out.length < 2 * max) this.out = new Int32Array(2 * Math.max(max, this.out.length));
     return check(native.epollWait!(this.fd, this.out, max, ms), 'epoll_wait');
+  }
+
+  wakeup(): Wakeup {
+    return new KernelWatch(this.fd);
   }
 
   close(): void {

@@ -4,6 +4,7 @@
 import { check, notSupported } from '../errors';
 import { C, native } from '../native';
 import { NS, toWait } from '../timeout';
+import { KernelWatch, type Wakeup } from './async';
 import { BaseSelector, EVENT_READ, EVENT_WRITE, type SelectResult } from './base';
 import { readOptions, type SelectorOptions } from './options';
 import { closeWhenCollected, release } from './kernel-fd';
@@ -86,6 +87,10 @@ export class KqueueSelector<T = unknown> extends BaseSelector<T> {
     // Errors mean the fd was closed (its filters went with it) or reused: nothing to undo.
     if (events & EVENT_READ) this.#control(fd, FILTER_READ, EV_DELETE);
     if (events & EVENT_WRITE) this.#control(fd, FILTER_WRITE, EV_DELETE);
+  }
+
+  protected override createWakeup(): Wakeup {
+    return new KernelWatch(this.#kq);
   }
 
   protected override backendClose(): void {

@@ -1,6 +1,7 @@
 // poll and epoll share this selector (CPython's _PollLikeSelector): they differ only in the
 // kernel calls behind a Poller and in the bits that mean "readable" and "writable".
 import { MS, toWait } from '../timeout';
+import type { Wakeup } from './async';
 import { BaseSelector, EVENT_READ, EVENT_WRITE, type SelectResult } from './base';
 
 /** The kernel side of a poll-like selector. Errors are thrown as SystemErrors. */
@@ -13,6 +14,8 @@ export interface Poller {
   remove(fd: number): void;
   /** Waits up to `ms` (-1 forever) with `registered` fds in the set; returns pairs written to `out`. */
   wait(ms: number, registered: number): number;
+  /** How to wait off the JS thread. */
+  wakeup(): Wakeup;
   close(): void;
 }
 
@@ -49,6 +52,10 @@ export abstract class PollLikeSelector<T = unknown> extends BaseSelector<T> {
 
   protected override backendClose(): void {
     this.#poller.close();
+  }
+
+  protected override createWakeup(): Wakeup {
+    return this.#poller.wakeup();
   }
 
   protected override wait(timeout: number | null | undefined): Array<SelectResult<T>> {

@@ -2,6 +2,7 @@
 // (O(1) per register/modify/unregister), so a wait passes it to the kernel untouched.
 import { check } from '../errors';
 import { C, native } from '../native';
+import { ThreadWait, type Wakeup } from './async';
 import { PollLikeSelector, type Poller } from './poll-like';
 import { assertOpenFd } from './open-fd';
 
@@ -43,6 +44,10 @@ class PollSet implements Poller {
 
   wait(ms: number): number {
     return check(native.poll(this.#records, this.#count, this.out, ms), 'poll');
+  }
+
+  wakeup(): Wakeup {
+    return new ThreadWait((handle, ms) => native.waiterPoll(handle, this.#records, this.#count, ms));
   }
 
   close(): void {

@@ -3,6 +3,7 @@
 import { check, outOfRange } from '../errors';
 import { C, native } from '../native';
 import { toWait, US } from '../timeout';
+import { ThreadWait, type Wakeup } from './async';
 import { BaseSelector, EVENT_READ, EVENT_WRITE, type SelectResult } from './base';
 import { assertOpenFd } from './open-fd';
 
@@ -44,6 +45,14 @@ export class SelectSelector<T = unknown> extends BaseSelector<T> {
     this.#fds = new Int32Array(0);
     this.#ready = this.#fds;
     this.#readers = this.#total = 0;
+  }
+
+  protected override createWakeup(): Wakeup {
+    return new ThreadWait((handle, ms) => {
+      if (this.#dirty) this.#rebuild();
+      const nr = this.#readers;
+      return native.waiterSelect(handle, this.#fds, nr, this.#total - nr, 0, ms < 0 ? -1 : ms * 1e3);
+    });
   }
 
   #rebuild(): void {
