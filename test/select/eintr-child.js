@@ -1,6 +1,7 @@
 // Run by eintr.test.ts in its own process: waits 1 s with one mechanism while the test sends a
 // storm of SIGUSR2 (handled, so each one interrupts the wait with EINTR), then reports.
 'use strict';
+/* global setTimeout */
 const path = require('node:path');
 const native = require('node-gyp-build')(path.join(__dirname, '..', '..'));
 
