@@ -7,3 +7,6 @@ export * from './selectors';
 export * as select from './select';
 export * as socket from './socket';
 export * as os from './os';
+export { EventLoop } from './loop';
+export type { IOCallback } from './loop';
+export type { TimerHandle } from './timer-queue';
