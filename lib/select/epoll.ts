@@ -1,5 +1,5 @@
 // select.epoll(): a thin owner of one epoll fd; the kernel holds the registrations.
-import { check, closedError, invalidArgValue, notSupported, outOfRange } from '../errors';
+import { check, closedError, invalidArgType, invalidArgValue, notSupported, outOfRange } from '../errors';
 import { C, native } from '../native';
 import { toWait } from '../timeout';
 import { fileobjToFd, validateFd, validateInt, validateMask, type FileLike } from '../validate';
@@ -45,8 +45,8 @@ export class Epoll {
     }
     const hint = validateInt(sizehint, 'sizehint');
     if (hint !== -1 && hint <= 0) throw outOfRange('sizehint', '-1 or a positive integer', sizehint);
-    const f = validateInt(flags, 'flags', -(2 ** 31), 2 ** 32 - 1);
-    if (f !== 0 && f !== C.EPOLL_CLOEXEC) throw invalidArgValue('flags', flags, 'must be 0 or EPOLL_CLOEXEC');
+    if (typeof flags !== 'number') throw invalidArgType('flags', 'of type number', flags);
+    if (flags !== 0 && flags !== C.EPOLL_CLOEXEC) throw invalidArgValue('flags', flags, 'must be 0 or EPOLL_CLOEXEC');
     this.#fd = check(n.epollCreate(), 'epoll_create1');
     adopt(this, this.#fd);
   }
