@@ -1,0 +1,164 @@
+import { spawnSync } from 'node:child_process';
+import { fstatSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { native } from '../../lib/native';
+import { close as osClose, dup, read, write } from '../../lib/os';
+import * as sel from '../../lib/select';
+import { KEvent, Kqueue, kevent, kqueue } from '../../lib/select';
+import { openFds } from '../helpers/bad-input';
+import { withPipe } from './fixtures';
+
+const built = typeof native.kqueueCreate === 'function';
+const d = built ? describe : describe.skip;
+const name = built ? 'kqueue' : 'kqueue: not built (no system libkqueue)';
+
+// Only read inside tests that run when kqueue is built.
+const C = sel as unknown as Record<string, number>;
+
+let before: number[];
+beforeEach(() => {
+  before = openFds();
+});
+afterEach(() => {
+  expect(openFds()).toEqual(before);
+});
+
+function withKqueue<R>(fn: (kq: Kqueue) => R): R {
+  const kq = kqueue();
+  try {
+    return fn(kq);
+  } finally {
+    kq.close();
+  }
+}
+
+(built ? describe.skip : describe)('kqueue where it is not built (skipped: kqueue is built)', () => {
+  test('kqueue(), kevent() and fromfd throw ERR_NOT_SUPPORTED; no KQ_* constant is exported', () => {
+    expect(() => kqueue()).toThrow(expect.objectContaining({ code: 'ERR_NOT_SUPPORTED' }));
+    expect(() => kevent(0)).toThrow(expect.objectContaining({ code: 'ERR_NOT_SUPPORTED' }));
+    expect(() => Kqueue.fromfd(0)).toThrow(expect.objectContaining({ code: 'ERR_NOT_SUPPORTED' }));
+    expect(Object.keys(sel).filter((k) => k.startsWith('KQ_'))).toEqual([]);
+  });
+});
+
+d(`${name}: object`, () => {
+  test('kqueue() opens a kqueue; close() is idempotent; ERR_CLOSED afterwards', () => {
+    const kq = kqueue();
+    expect(kq).toBeInstanceOf(Kqueue);
+    expect(kq.closed).toBe(false);
+    expect(kq.fileno()).toBeGreaterThanOrEqual(0);
+    kq.close();
+    kq.close();
+    expect(kq.closed).toBe(true);
+    expect(() => kq.fileno()).toThrow(expect.objectContaining({ code: 'ERR_CLOSED' }));
+    expect(() => kq.control(null, 1, 0)).toThrow(expect.objectContaining({ code: 'ERR_CLOSED' }));
+  });
+
+  test('kevent defaults as Python: filter READ, flags ADD, the rest 0; ident may be a file object', () => {
+    const ev = kevent({ fileno: () => 7 });
+    expect(ev).toBeInstanceOf(KEvent);
+    expect({ ...ev }).toEqual({ ident: 7, filter: C.KQ_FILTER_READ, flags: C.KQ_EV_ADD, fflags: 0, data: 0, udata: 0 });
+    expect(new KEvent(3, C.KQ_FILTER_WRITE, C.KQ_EV_DELETE, 1, 2, 3)).toEqual(expect.objectContaining({ ident: 3, udata: 3 }));
+  });
+
+  test('the kqueue fd is close-on-exec: a child process does not have it', () => {
+    withKqueue((kq) => {
+      const ino = fstatSync(kq.fileno()).ino;
+      const r = spawnSync('python3', ['-c', `
+import os, sys
+fd, ino = int(sys.argv[1]), int(sys.argv[2])
+try:
+    print(os.fstat(fd).st_ino == ino)
+except OSError:
+    print(False)
+`, String(kq.fileno()), String(ino)], { encoding: 'utf8' });
+      expect(r.stdout.trim()).toBe('False');
+    });
+  });
+
+  test('fromfd adopts a kqueue fd', () => {
+    withPipe((_r, w) => {
+      withKqueue((kq) => {
+        kq.control([kevent(w, C.KQ_FILTER_WRITE)], 0, 0);
+        const other = Kqueue.fromfd(dup(kq.fileno()));
+        try {
+          const evs = other.control(null, 4, 0);
+          expect(evs.map((e) => [e.ident, e.filter])).toEqual([[w, C.KQ_FILTER_WRITE]]);
+        } finally {
+          other.close();
+        }
+      });
+    });
+  });
+});
+
+d(`${name}: events`, () => {
+  test('a read filter reports data available; EV_DELETE removes it', () => {
+    withPipe((r, w) => {
+      withKqueue((kq) => {
+        expect(kq.control([kevent(r, C.KQ_FILTER_READ, C.KQ_EV_ADD, 0, 0, 42)], 4, 0)).toEqual([]);
+        write(w, Buffer.from('hello'));
+        const [ev, ...rest] = kq.control(null, 4, 0);
+        expect(rest).toEqual([]);
+        expect(ev).toBeInstanceOf(KEvent);
+        expect([ev.ident, ev.filter, ev.data, ev.udata]).toEqual([r, C.KQ_FILTER_READ, 5, 42]);
+        read(r, 5);
+        expect(kq.control(null, 4, 0)).toEqual([]);
+        write(w, Buffer.from('x'));
+        kq.control([kevent(r, C.KQ_FILTER_READ, C.KQ_EV_DELETE)], 0, 0);
+        expect(kq.control(null, 4, 0)).toEqual([]);
+      });
+    });
+  });
+
+  test('EV_ONESHOT fires once; EV_CLEAR fires again only after new data', () => {
+    withPipe((r, w) => {
+      withKqueue((kq) => {
+        kq.control([kevent(r, C.KQ_FILTER_READ, C.KQ_EV_ADD | C.KQ_EV_ONESHOT)], 0, 0);
+        write(w, Buffer.from('a'));
+        expect(kq.control(null, 4, 0)).toHaveLength(1);
+        expect(kq.control(null, 4, 0)).toHaveLength(0);
+        kq.control([kevent(r, C.KQ_FILTER_READ, C.KQ_EV_ADD | C.KQ_EV_CLEAR)], 0, 0);
+        expect(kq.control(null, 4, 0)).toHaveLength(1);
+        expect(kq.control(null, 4, 0)).toHaveLength(0);
+        write(w, Buffer.from('b'));
+        expect(kq.control(null, 4, 0)).toHaveLength(1);
+      });
+    });
+  });
+
+  test('the write end closed → EV_EOF on the read filter', () => {
+    withPipe((r, w, closed) => {
+      withKqueue((kq) => {
+        kq.control([kevent(r)], 0, 0);
+        osClose(w);
+        closed.add(w);
+        const [ev] = kq.control(null, 4, 0);
+        expect(ev.flags & C.KQ_EV_EOF).toBe(C.KQ_EV_EOF);
+      });
+    });
+  });
+
+  test('a change on a closed fd: EV_ERROR with EBADF in data when there is room, else the SystemError', () => {
+    let stale = -1;
+    withPipe((r) => {
+      stale = r;
+    });
+    withKqueue((kq) => {
+      const bad = stale + 500;
+      const [ev] = kq.control([kevent(bad)], 1, 0);
+      expect(ev.flags & C.KQ_EV_ERROR).toBe(C.KQ_EV_ERROR);
+      expect(ev.data).toBe(osConstants.errno.EBADF);
+      expect(() => kq.control([kevent(bad)], 0, 0)).toThrow(expect.objectContaining({ code: 'EBADF', syscall: 'kevent' }));
+    });
+  });
+
+  test('a timeout in seconds waits at least that long; a negative one is ERR_OUT_OF_RANGE', () => {
+    withKqueue((kq) => {
+      const t0 = process.hrtime.bigint();
+      expect(kq.control(null, 1, 0.02)).toEqual([]);
+      expect(Number(process.hrtime.bigint() - t0) / 1e6).toBeGreaterThanOrEqual(20);
+      expect(() => kq.control(null, 1, -1)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    });
+  });
+});
