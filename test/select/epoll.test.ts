@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, fstatSync, openSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { close as osClose, dup, read, write } from '../../lib/os';
 import {
   EPOLLERR, EPOLLET, EPOLLEXCLUSIVE, EPOLLHUP, EPOLLIN, EPOLLONESHOT, EPOLLOUT, EPOLLPRI, EPOLLRDHUP,
-  Epoll, epoll, FD_SETSIZE,
+  EPOLL_CLOEXEC, Epoll, epoll, FD_SETSIZE,
 } from '../../lib/select';
 import { native } from '../../lib/native';
 import { MSG_OOB, SHUT_WR, socketpair } from '../../lib/socket';
@@ -52,7 +53,7 @@ function withEpoll<R>(fn: (ep: Epoll) => R): R {
 d('select.epoll object', () => {
   test('epoll() and new Epoll() make an open epoll with an fd; close() is idempotent', () => {
     const ep = epoll();
-    const ep2 = new Epoll(10, EPOLLIN === undefined ? 0 : require('../../lib/select').EPOLL_CLOEXEC);
+    const ep2 = new Epoll(10, EPOLL_CLOEXEC);
     expect(ep).toBeInstanceOf(Epoll);
     expect(ep.closed).toBe(false);
     expect(ep.fileno()).toBeGreaterThanOrEqual(0);
@@ -355,7 +356,7 @@ d('select.epoll poll arguments', () => {
 
   test('native epollWait with maxevents 0 is -EINVAL', () => {
     withEpoll((ep) => {
-      expect(native.epollWait!(ep.fileno(), new Int32Array(2), 0, 0)).toBe(-require('node:os').constants.errno.EINVAL);
+      expect(native.epollWait!(ep.fileno(), new Int32Array(2), 0, 0)).toBe(-osConstants.errno.EINVAL);
     });
   });
 });

@@ -1,8 +1,9 @@
+import { constants as osConstants } from 'node:os';
 import { close as osClose, read, setBlocking, write } from '../../lib/os';
 import {
   POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, poll, Poll,
 } from '../../lib/select';
-import { MSG_OOB, SHUT_WR } from '../../lib/socket';
+import { MSG_OOB, SHUT_WR, socketpair } from '../../lib/socket';
 import { openFds } from '../helpers/bad-input';
 import { delayedWriter, fill, fillPipe, withPair, withPipe, withTcp } from './fixtures';
 
@@ -46,7 +47,7 @@ describe('select.poll registration', () => {
   test('modify changes the mask; modify of an unknown fd is ENOENT', () => {
     withPipe((_r, w) => {
       const p = poll();
-      expect(() => p.modify(w, POLLOUT)).toThrow(expect.objectContaining({ code: 'ENOENT', errno: -require('node:os').constants.errno.ENOENT }));
+      expect(() => p.modify(w, POLLOUT)).toThrow(expect.objectContaining({ code: 'ENOENT', errno: -osConstants.errno.ENOENT }));
       p.register(w, POLLIN);
       p.modify(w, POLLOUT);
       expect(p.poll(0)).toEqual([[w, POLLOUT]]);
@@ -122,7 +123,6 @@ describe('select.poll readiness', () => {
   });
 
   test('socketpair: the peer closed → POLLHUP even when not asked for', () => {
-    const { socketpair } = require('../../lib/socket');
     const [a, b] = socketpair();
     try {
       const p = poll();

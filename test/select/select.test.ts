@@ -1,7 +1,8 @@
+import { constants as osConstants } from 'node:os';
 import { close as osClose, read, setBlocking, write } from '../../lib/os';
 import { FD_SETSIZE, select } from '../../lib/select';
 import { native } from '../../lib/native';
-import { SHUT_WR } from '../../lib/socket';
+import { MSG_OOB, SHUT_WR, socketpair } from '../../lib/socket';
 import { openFds } from '../helpers/bad-input';
 import { fill, highFd, withPair, withPipe, withTcp } from './fixtures';
 
@@ -59,7 +60,7 @@ describe('select.select readiness', () => {
   });
 
   test('socketpair: closing one end makes the other readable and writable (the error shows on use)', () => {
-    const [a, b] = require('../../lib/socket').socketpair();
+    const [a, b] = socketpair();
     try {
       b.close();
       expect(select([a], [a], [], 0)).toEqual([[a], [a], []]);
@@ -75,7 +76,7 @@ describe('select.select readiness', () => {
       client.send(Buffer.from('x'));
       // Loopback delivery is synchronous, but give it a blocking wait to be safe.
       expect(select([server], [], [], 5)[0]).toEqual([server]);
-      client.send(Buffer.from('!'), require('../../lib/socket').MSG_OOB);
+      client.send(Buffer.from('!'), MSG_OOB);
       expect(select([], [], [server], 5)[2]).toEqual([server]);
     });
   });
@@ -152,7 +153,7 @@ describe('select.select FD_SETSIZE guard', () => {
       withPipe((r, w) => {
         const fds = Int32Array.of(r, fd, w);
         const ready = new Int32Array(3).fill(7);
-        expect(native.select(fds, 2, 1, 0, ready, 0)).toBe(-require('node:os').constants.errno.EINVAL);
+        expect(native.select(fds, 2, 1, 0, ready, 0)).toBe(-osConstants.errno.EINVAL);
         expect(Array.from(ready)).toEqual([7, 7, 7]);
       });
     } finally {
