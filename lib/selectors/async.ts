@@ -92,6 +92,10 @@ export class ThreadWait implements Wakeup {
   // wait starts when it has ended.
   #running = false;
   #next: { ms: number; onWake: (err?: Error) => void } | undefined;
+  // Set when the registrations changed during this wait: its error may be stale (select(2) fails
+  // with EBADF for an fd unregistered and closed just before the thread entered the syscall), so
+  // the selector's own select(0) decides whether it still stands.
+  #changed = false;
 
   constructor(startWait: StartThreadWait) {
     const handle = native.waiterOpen((result) => this.#done(result));
@@ -107,11 +111,13 @@ export class ThreadWait implements Wakeup {
     }
     check(this.#startWait(this.#handle, ms), 'poll');
     this.#running = true;
+    this.#changed = false;
     this.#onWake = onWake;
   }
 
   #done(result: number): void {
     this.#running = false;
+    const stale = this.#changed;
     const onWake = this.#onWake;
     this.#onWake = undefined;
     const next = this.#next;
@@ -122,11 +128,13 @@ export class ThreadWait implements Wakeup {
       } catch (err) {
         next.onWake(err as Error);
       }
-    } else onWake?.(result < 0 ? systemError(result, 'poll') : undefined);
+    } else onWake?.(result < 0 && !stale ? systemError(result, 'poll') : undefined);
   }
 
   changed(): void {
-    if (this.#running) native.waiterWake(this.#handle);
+    if (!this.#running) return;
+    this.#changed = true;
+    native.waiterWake(this.#handle);
   }
 
   stop(): void {
