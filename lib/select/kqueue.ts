@@ -39,8 +39,8 @@ export class KEvent {
   constructor(ident: FileLike, filter?: number, flags?: number, fflags = 0, data = 0, udata = 0) {
     kqueueNative();
     this.ident = typeof ident === 'number' ? validateInt(ident, 'ident', 0, SAFE) : fileobjToFd(ident, 'ident');
-    this.filter = validateInt(filter ?? C.KQ_FILTER_READ, 'filter', -(2 ** 15), 2 ** 15 - 1);
-    this.flags = validateInt(flags ?? C.KQ_EV_ADD, 'flags', 0, 2 ** 16 - 1);
+    this.filter = validateInt(filter === undefined ? C.KQ_FILTER_READ : filter, 'filter', -(2 ** 15), 2 ** 15 - 1);
+    this.flags = validateInt(flags === undefined ? C.KQ_EV_ADD : flags, 'flags', 0, 2 ** 16 - 1);
     this.fflags = validateInt(fflags, 'fflags', 0, 2 ** 32 - 1);
     this.data = validateInt(data, 'data', -SAFE, SAFE);
     this.udata = validateInt(udata, 'udata', -SAFE, SAFE);

@@ -21,14 +21,28 @@ type Case = [string, () => unknown, string];
 let r = -1;
 let w = -1;
 let fdsBefore: number[];
-beforeAll(() => {
-  fdsBefore = openFds();
+// The open fds once they stop changing (libkqueue closes a kqueue's internals from its own thread).
+async function settledFds(): Promise<number[]> {
+  let fds = openFds();
+  for (let stable = 0, i = 0; haveKqueue && stable < 3 && i < 100; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const next = openFds();
+    stable = JSON.stringify(next) === JSON.stringify(fds) ? stable + 1 : 0;
+    fds = next;
+  }
+  return fds;
+}
+
+beforeAll(async () => {
+  // libkqueue (Linux) opens fds of its own on first use: let that happen before counting.
+  if (haveKqueue) sel.kqueue().close();
+  fdsBefore = await settledFds();
   [r, w] = pipe();
 });
-afterAll(() => {
+afterAll(async () => {
   osClose(r);
   osClose(w);
-  expect(openFds()).toEqual(fdsBefore);
+  expect(await settledFds()).toEqual(fdsBefore);
 });
 
 function fdCases(label: string, call: (fd: unknown) => unknown): Case[] {
@@ -187,7 +201,14 @@ describe('Poll', () => {
         ['control timeout=NaN', () => k.control(null, 0, NaN), 'ERR_INVALID_ARG_VALUE'],
         ...[-1, 1e300].map((v): Case => [`control timeout=${v}`, () => k.control(null, 0, v), 'ERR_OUT_OF_RANGE']),
       ];
-      expect(cases.map(([n, fn]) => [n, codeOf(fn)])).toEqual(cases.map(([n, , c]) => [n, c]));
+      const codeOrReturned = (fn: () => unknown) => {
+        try {
+          return codeOf(fn);
+        } catch {
+          return 'returned';
+        }
+      };
+      expect(cases.map(([n, fn]) => [n, codeOrReturned(fn)])).toEqual(cases.map(([n, , c]) => [n, c]));
     } finally {
       kq.close();
     }
