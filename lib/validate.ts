@@ -4,7 +4,12 @@ import { invalidArgType, invalidArgValue, invalidFd, outOfRange } from './errors
 const INT32_MAX = 2 ** 31 - 1;
 
 /** Something with an fd: a number, or an object with `fileno()` (Python's file objects). */
-export type FileLike = number | { fileno(): number };
+export type FileLike =
+  | number
+  | {
+      /** The object's fd (-1 once closed, for sockets). */
+      fileno(): number;
+    };
 
 /** A non-negative int32 fd; otherwise `ERR_INVALID_ARG_TYPE` (not a number) or `ERR_INVALID_FD`. */
 export function validateFd(fd: unknown, name = 'fd'): number {

@@ -21,9 +21,13 @@ export const keepAlive: unique symbol = Symbol('iomux.keepAlive');
 
 /** One registration: the object, its fd, the events watched and the user's data. Frozen. */
 export class SelectorKey<T = unknown> {
+  /** The file object as registered (an fd, or an object with `fileno()`). */
   readonly fileobj: FileLike;
+  /** Its fd at registration. */
   readonly fd: number;
+  /** The events watched: `EVENT_READ`, `EVENT_WRITE` or both. */
   readonly events: number;
+  /** The data given to `register`/`modify`. */
   readonly data: T;
 
   constructor(fileobj: FileLike, fd: number, events: number, data: T) {
@@ -281,6 +285,7 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
   /**
    * Arms one wait of up to `ms` milliseconds (-1: no limit) off the JS thread, for EventLoop;
    * `onWake` runs once a `select(0)` may find something. Returns how to cancel it.
+   * @internal
    */
   [armWait](ms: number, onWake: (err?: Error) => void): () => void {
     this.checkOpen();
@@ -297,7 +302,10 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
     return cancel;
   }
 
-  /** Whether a wait in progress keeps the process alive (EventLoop's ref/unref). */
+  /**
+   * Whether a wait in progress keeps the process alive (EventLoop's ref/unref).
+   * @internal
+   */
   [keepAlive](on: boolean): void {
     this.#keepAlive = on;
     this.#wakeup?.keepAlive(on);

@@ -7,8 +7,11 @@ import { SelectSelector } from './select';
 
 /** The constructor type shared by every selector class DefaultSelector may be. */
 export interface SelectorClass {
+  /** A new selector. */
   new <T = unknown>(): BaseSelector<T>;
+  /** Whether this backend exists on this OS and build. */
   readonly available: boolean;
+  /** The class's name, e.g. `EpollSelector`. */
   readonly name: string;
 }
 
