@@ -1,0 +1,151 @@
+// Medians, min–max and ratios to the anchors (C, CPython, Node) of the same workload and
+// parameters; the printed table; the issue's targets checked against the figures.
+'use strict';
+
+const UNITS = {
+  chain: { name: 'ns per hop (loop time / bytes forwarded)', lower: true },
+  tcpchain: { name: 'ns per hop (loop time / bytes forwarded)', lower: true },
+  echo: { name: 'round trips per server CPU-second', lower: false },
+  http: { name: 'requests per server CPU-second', lower: false },
+};
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const groupKey = (t) => `${t.workload} ${JSON.stringify(t.params)}`;
+
+/** One result row per matrix row: median/min/max of `metric` and of the extras, and the ratios. */
+function aggregate(rows, samples, skipped) {
+  const out = rows.map((t) => {
+    const row = { workload: t.workload, contender: t.contender, params: t.params };
+    if (t.na) return { ...row, na: t.na };
+    const why = skipped.find((s) => s.workload === t.workload && s.contender === t.contender && groupKey(s) === groupKey(t))?.why;
+    if (why) return { ...row, na: why };
+    const got = samples.get(t) ?? [];
+    const ok = got.filter((r) => !r.error);
+    const errors = got.filter((r) => r.error).map((r) => r.error);
+    if (ok.length === 0) return { ...row, na: 'failed', errors };
+    const metrics = ok.map((r) => r.metric);
+    const extras = {};
+    for (const k of ['setupMs', 'spurious', 'events', 'wakes', 'hops', 'rate', 'p50Us', 'p99Us', 'serverCpuS', 'cpuShare']) {
+      if (ok[0][k] !== undefined) extras[k] = median(ok.map((r) => r[k]));
+    }
+    return { ...row, runs: ok.length, median: median(metrics), min: Math.min(...metrics), max: Math.max(...metrics), extras, samples: got, ...(errors.length && { errors }) };
+  });
+  const byGroup = new Map();
+  for (const r of out) {
+    const k = groupKey(r);
+    if (!byGroup.has(k)) byGroup.set(k, new Map());
+    byGroup.get(k).set(r.contender, r);
+  }
+  for (const r of out) {
+    if (r.median === undefined) continue;
+    const group = byGroup.get(groupKey(r));
+    const backend = r.contender.split('-')[1];
+    const anchor = (family, fallback) => {
+      const a = group.get(`${family}-${backend}`)?.median !== undefined ? group.get(`${family}-${backend}`) : group.get(fallback);
+      return a?.median !== undefined ? { contender: a.contender, ratio: r.median / a.median } : undefined;
+    };
+    r.ratios = {
+      c: anchor('c', 'c-epoll'),
+      python: anchor('python', 'python-epoll'),
+      node: anchor('node', r.workload === 'http' ? 'node-http' : 'node-net'),
+    };
+  }
+  return out;
+}
+
+function fmt(v) {
+  if (v === undefined || Number.isNaN(v)) return '–';
+  if (v >= 1e6) return `${(v / 1e6).toFixed(2)}M`;
+  if (v >= 1e4) return `${(v / 1e3).toFixed(1)}k`;
+  if (v >= 100) return v.toFixed(0);
+  return v.toFixed(1);
+}
+
+const ratio = (r) => (r ? `${r.ratio.toFixed(2)}×` : '–');
+
+function printTable(results, meta) {
+  const groups = new Map();
+  for (const r of results) {
+    const k = `${r.workload} ${JSON.stringify(r.params)}`;
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k).push(r);
+  }
+  const print = (s) => process.stdout.write(s + '\n');
+  print('');
+  print(`iomux bench — ${meta.mode === 'full' ? 'FULL matrix' : 'default (reduced) matrix; `npm run bench -- --full` runs the whole one'}`);
+  print(`node ${meta.node}, ${meta.python}, Linux ${meta.kernel}, ${meta.cores}× ${meta.cpu}; load average at the end ${meta.loadavg.map((x) => x.toFixed(1)).join(' ')}`);
+  print(`medians of ${meta.timing.runs} runs (min–max); each trial its own process${meta.pinned ? ', servers on core 0, load generators on core 1' : ''}.`);
+  print('Ratios: this row ÷ the anchor of the same backend (C, CPython selectors) or Node (net/http), in the unit of the row.');
+  let lastWorkload;
+  for (const rows of groups.values()) {
+    const { workload, params } = rows[0];
+    const u = UNITS[workload];
+    if (workload !== lastWorkload) {
+      print('');
+      print(`== ${workload}: ${u.name}, ${u.lower ? 'lower' : 'higher'} is better ==`);
+      lastWorkload = workload;
+    }
+    print(`-- ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    const extraHead = workload.endsWith('chain') ? 'setup ms  spurious  events/hop' : 'rate/s    p50 µs   p99 µs  srv CPU';
+    print(`   ${'contender'.padEnd(20)} ${'median'.padStart(8)} ${'min–max'.padStart(15)}  ${'×C'.padStart(6)} ${'×Py'.padStart(6)} ${'×Node'.padStart(6)}   ${extraHead}`);
+    const later = [];
+    for (const r of rows) {
+      if (r.na === undefined && r.median === undefined) {
+        later.push(r.contender);
+        continue;
+      }
+      if (r.na) {
+        print(`   ${r.contender.padEnd(20)} ${'n/a'.padStart(8)} (${r.na}${r.errors ? ': ' + r.errors[0] : ''})`);
+        continue;
+      }
+      const e = r.extras;
+      const extra = workload.endsWith('chain')
+        ? `${fmt(e.setupMs).padStart(8)}  ${String(Math.round(e.spurious)).padStart(8)}  ${(e.events / e.hops).toFixed(2).padStart(10)}`
+        : `${fmt(e.rate).padStart(8)} ${fmt(e.p50Us).padStart(8)} ${fmt(e.p99Us).padStart(8)}  ${(100 * e.cpuShare).toFixed(0).padStart(5)}%`;
+      print(`   ${r.contender.padEnd(20)} ${fmt(r.median).padStart(8)} ${`${fmt(r.min)}–${fmt(r.max)}`.padStart(15)}  ${ratio(r.ratios.c).padStart(6)} ${ratio(r.ratios.python).padStart(6)} ${ratio(r.ratios.node).padStart(6)}   ${extra}`);
+    }
+    if (later.length && meta.mode !== 'full') print(`   (--full also runs: ${later.join(', ')})`);
+  }
+}
+
+/** The issue's targets, each with the figures behind it. */
+function checkTargets(results) {
+  const ok = results.filter((r) => r.median !== undefined);
+  const find = (pred) => ok.filter(pred);
+  const out = [];
+  const target = (name, rows, test, describe) => {
+    if (rows.length === 0) return out.push({ target: name, met: null, detail: 'no figures in this run' });
+    const misses = rows.filter((r) => !test(r));
+    out.push({ target: name, met: misses.length === 0, detail: rows.map(describe).join('; ') });
+  };
+  const P = (r) => Object.values(r.params).join('/');
+  for (const mode of ['sync', 'async']) {
+    const c = `iomux-epoll-${mode}`;
+    target(`chain epoll ${mode}: ≤1.25× C (A=100), ≤1.4× C (A=1)`, find((r) => r.workload === 'chain' && r.contender === c && r.ratios.c),
+      (r) => r.ratios.c.ratio <= (r.params.active === 1 ? 1.4 : 1.25), (r) => `${P(r)}: ${r.ratios.c.ratio.toFixed(2)}×`);
+    target(`chain epoll ${mode}: faster than CPython on every row`, find((r) => r.workload.endsWith('chain') && r.contender === c && r.ratios.python),
+      (r) => r.ratios.python.ratio < 1, (r) => `${r.workload} ${P(r)}: ${r.ratios.python.ratio.toFixed(2)}×`);
+    target(`TCP chain epoll ${mode}: ≤0.8× node:net time per hop`, find((r) => r.workload === 'tcpchain' && r.contender === c && r.ratios.node),
+      (r) => r.ratios.node.ratio <= 0.8, (r) => `${P(r)}: ${r.ratios.node.ratio.toFixed(2)}×`);
+    target(`echo epoll ${mode}: ≥1.3× node:net per server CPU-s (aim 0.9× C)`, find((r) => r.workload === 'echo' && r.contender === c && r.ratios.node),
+      (r) => r.ratios.node.ratio >= 1.3, (r) => `conns=${r.params.conns}: ${r.ratios.node.ratio.toFixed(2)}× node, ${r.ratios.c?.ratio.toFixed(2)}× C`);
+    target(`HTTP epoll ${mode}: ≥1.8× node:http per server CPU-s (aim 2.2×)`, find((r) => r.workload === 'http' && r.contender === c && r.ratios.node),
+      (r) => r.ratios.node.ratio >= 1.8, (r) => `conns=${r.params.conns}: ${r.ratios.node.ratio.toFixed(2)}×`);
+  }
+  for (const b of ['poll', 'select']) {
+    target(`chain ${b} sync: ≤1.1× C at N ≥ 1000`, find((r) => r.workload === 'chain' && r.contender === `iomux-${b}-sync` && r.params.n >= 1000 && r.ratios.c),
+      (r) => r.ratios.c.ratio <= 1.1, (r) => `${P(r)}: ${r.ratios.c.ratio.toFixed(2)}×`);
+  }
+  const print = (s) => process.stdout.write(s + '\n');
+  print('');
+  print('== targets (issue 5) ==');
+  for (const t of out) print(`   ${t.met === null ? '  ?  ' : t.met ? ' MET ' : 'MISSED'}  ${t.target}: ${t.detail}`);
+  return out;
+}
+
+module.exports = { aggregate, printTable, checkTargets };
