@@ -2,6 +2,8 @@
 // (`EventLoop.run()`). Hot path: tryRecvInto/trySend on reused buffers, no allocation per event.
 // Usage: node iomux.js workload=chain|tcpchain|echo|http backend=… mode=sync|async [n= active= writes= mintime=]
 'use strict';
+const { Buffer } = require('node:buffer');
+const { performance } = require('node:perf_hooks');
 const { dist, parseArgs, emit, compact, forwardViews, measureRounds, countRequests, RESPONSE } = require('../lib/common');
 const iomux = require(dist);
 

@@ -3,6 +3,8 @@
 // event (not 64 bytes); it still forwards one byte per byte read.
 // Usage: node node.js workload=chain|tcpchain|echo|http [n= active= writes= mintime=]
 'use strict';
+const { setImmediate } = require('node:timers');
+const { performance } = require('node:perf_hooks');
 const net = require('node:net');
 const http = require('node:http');
 const { dist, parseArgs, emit, compact, forwardViews, measureRounds } = require('../lib/common');

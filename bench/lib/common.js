@@ -1,6 +1,8 @@
 // What the JS contenders share: key=value arguments, the fd layout of the chain (the same as in
 // c.c and python.py), the 64 preallocated one-byte-per-byte views, and the one JSON line out.
 'use strict';
+const { Buffer } = require('node:buffer');
+const { performance } = require('node:perf_hooks');
 const path = require('node:path');
 
 const dist = path.join(__dirname, '..', '..', 'dist');

@@ -2,6 +2,7 @@
 // generator (pinned to core 1: bench/clients/echo-client or wrk); return one result object
 // with `metric` (the figure the table ranks by) or `error`.
 'use strict';
+const { setTimeout, clearTimeout } = require('node:timers');
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
