@@ -3,7 +3,8 @@
 'use strict';
 /* global setTimeout */
 const path = require('node:path');
-const native = require('node-gyp-build')(path.join(__dirname, '..', '..'));
+const root = path.join(__dirname, '..', '..');
+const native = process.env.IOMUX_ADDON ? require(path.resolve(process.env.IOMUX_ADDON)) : require('node-gyp-build')(root);
 
 const mode = process.argv[2];
 let signals = 0;
@@ -35,7 +36,6 @@ if (mode === 'select') {
 }
 
 process.stdout.write('ready\n');
-// Give the storm a moment to start so that the signals land inside the wait.
 const t0 = process.hrtime.bigint();
 const result = wait();
 const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;

@@ -6,52 +6,39 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 
 const CHILD = path.join(__dirname, 'eintr-child.js');
+// python3 starts the waiting node process itself and sends the storm from the moment it reads
+// "ready" until that process exits, so the signals land inside the wait however loaded the machine.
 const STORM = `
-import os, signal, sys, time
-pid = int(sys.argv[1])
-end = time.monotonic() + 0.7
+import json, os, signal, subprocess, sys, time
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, text=True)
+assert child.stdout.readline() == 'ready\\n'
 sent = 0
-while time.monotonic() < end:
+while child.poll() is None:
     try:
-        os.kill(pid, signal.SIGUSR2)
+        os.kill(child.pid, signal.SIGUSR2)
     except ProcessLookupError:
         break
     sent += 1
     time.sleep(0.002)
-print(sent)
+print(json.dumps({'sent': sent, 'code': child.wait(), 'out': child.stdout.read()}))
 `;
 
 interface Report { result: number; elapsed: number; signals: number }
 
 function runUnderStorm(mode: string): Promise<{ report: Report; sent: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const py = spawn('python3', ['-c', STORM, process.execPath, CHILD, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
-    let err = '';
-    let storm: Promise<number> | undefined;
-    child.stderr.on('data', (c: Buffer) => {
-      err += c.toString();
-    });
-    child.stdout.on('data', (c: Buffer) => {
+    py.stdout.on('data', (c: Buffer) => {
       out += c.toString();
-      if (!storm && out.includes('ready\n')) {
-        storm = new Promise((res, rej) => {
-          const py = spawn('python3', ['-c', STORM, String(child.pid)], { stdio: ['ignore', 'pipe', 'inherit'] });
-          let sent = '';
-          py.stdout.on('data', (d: Buffer) => {
-            sent += d.toString();
-          });
-          py.on('error', rej);
-          py.on('close', () => res(Number(sent)));
-        });
-      }
     });
-    child.on('error', reject);
-    child.on('close', async (code) => {
+    py.on('error', reject);
+    py.on('close', (code) => {
       try {
-        if (code !== 0) throw new Error(`child exited ${code}: ${err}`);
-        const sent = await storm!;
-        const line = out.split('\n').find((l) => l.startsWith('{'));
+        if (code !== 0) throw new Error(`storm exited ${code}`);
+        const { sent, code: childCode, out: childOut } = JSON.parse(out) as { sent: number; code: number; out: string };
+        if (childCode !== 0) throw new Error(`child exited ${childCode}: ${childOut}`);
+        const line = childOut.split('\n').find((l) => l.startsWith('{'));
         resolve({ report: JSON.parse(line!) as Report, sent });
       } catch (e) {
         reject(e);
