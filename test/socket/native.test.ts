@@ -1,7 +1,7 @@
 // The native layer's own safety net (wrong types throw, never crash) and its fd ownership: a
 // terminated worker's sockets are closed.
 import { fstatSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { openFds } from '../helpers/bad-input';
 import { native } from '../../lib/native';
@@ -49,7 +49,7 @@ test('sockets a worker opened and never closed are closed when it is terminated'
   const addonRoot = join(__dirname, '..', '..');
   const worker = new Worker(
     `const { parentPort } = require('node:worker_threads');
-     const n = require(${JSON.stringify(require.resolve('node-gyp-build'))})(${JSON.stringify(addonRoot)});
+     const n = ${process.env.IOMUX_ADDON ? `require(${JSON.stringify(resolve(process.env.IOMUX_ADDON))})` : `require(${JSON.stringify(require.resolve('node-gyp-build'))})(${JSON.stringify(addonRoot)})`};
      const out = new Int32Array(2);
      n.socketpair(n.constants.AF_UNIX, n.constants.SOCK_STREAM, 0, out);
      const fds = [n.socket(n.constants.AF_INET, n.constants.SOCK_STREAM, 0), out[0], out[1]];
