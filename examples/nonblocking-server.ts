@@ -23,12 +23,12 @@ server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
 server.bind(['localhost', port]);
 server.listen(5);
 server.setBlocking(false);
-console.log('listening on', server.getsockname()[1]);
 
 let clients: Client[] = [];
 let served = 0;
 let stopping = false;
 process.on('SIGTERM', () => (stopping = true));
+console.log('listening on', server.getsockname()[1]);
 
 // One round: try everything once; each call either does some work or says EAGAIN at once.
 function round(): void {

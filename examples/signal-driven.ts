@@ -82,7 +82,6 @@ server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
 server.bind(['localhost', port]);
 server.listen(5);
 signalMe(server);
-console.log('listening on', server.getsockname()[1]);
 
 // A signal listener does not keep Node alive; this timer does, until stop().
 const keepAlive = setInterval(() => {}, 1 << 30);
@@ -97,3 +96,4 @@ function stop(): void {
 }
 
 process.on('SIGTERM', stop);
+console.log('listening on', server.getsockname()[1]);
