@@ -51,7 +51,9 @@ async function main() {
     const shift = Math.floor((run * runnable.length) / T.runs);
     const order = [...runnable.slice(shift), ...runnable.slice(0, shift)];
     for (const t of order) {
+      const t0 = Date.now();
       const res = await runTrial(t, contenders[t.contender], env, T);
+      res.wallMs = Date.now() - t0;
       samples.get(t).push(res);
       done++;
       const elapsed = (Date.now() - started) / 1e3;

@@ -85,7 +85,7 @@ const trials = [...chainRows(), ...tcpChainRows(), ...serverRows('echo', 'node-n
 
 /** How long each kind of trial runs, per mode. */
 const timing = {
-  default: { runs: 5, mintime: 0.03, echoWarmup: 0.1, echoSeconds: 0.3, wrkSeconds: 1 },
+  default: { runs: 5, mintime: 0.05, echoWarmup: 0.1, echoSeconds: 0.25, wrkSeconds: 1 },
   full: { runs: 7, mintime: 0.2, echoWarmup: 0.3, echoSeconds: 2, wrkSeconds: 3 },
 };
 

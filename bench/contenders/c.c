@@ -150,7 +150,7 @@ static void compact(int (*pairs)[2], int n) {
   }
 }
 
-/* libevent's chained pipes: see bench/contenders/README.md for the rule every contender follows. */
+/* libevent's chained pipes (test/bench.c): see bench/README.md for the rule every contender follows. */
 static int chain(int argc, char **argv, int tcp) {
   int n = atoi(opt(argc, argv, "n", "100")), active = atoi(opt(argc, argv, "active", "1"));
   int nwrites = atoi(opt(argc, argv, "writes", "1000"));

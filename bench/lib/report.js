@@ -84,6 +84,7 @@ function printTable(results, meta) {
   let lastWorkload;
   for (const rows of groups.values()) {
     const { workload, params } = rows[0];
+    if (!rows.some((r) => r.median !== undefined || (r.na && r.na !== 'FD_SETSIZE'))) continue; // nothing of it ran
     const u = UNITS[workload];
     if (workload !== lastWorkload) {
       print('');
