@@ -40,10 +40,11 @@ export async function killAll(): Promise<void> {
   );
 }
 
-/** Spawns examples/<name>.ts with `args`; without `waitFor`, resolves once it prints `listening on <port>`. */
-export function run(name: string, args: string[], waitFor: RegExp | null = /^listening on (\d+)$/): Promise<Example> {
+/** Spawns examples/<name>.ts with `args` (and `env` added to ours); unless `waitFor` is null, resolves once it prints `listening on <port>`. */
+export function run(name: string, args: string[], waitFor: RegExp | null = /^listening on (\d+)$/, env: NodeJS.ProcessEnv = {}): Promise<Example> {
   const child = spawn(process.execPath, ['-r', './scripts/register-ts.js', `examples/${name}.ts`, ...args], {
     cwd: ROOT,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);

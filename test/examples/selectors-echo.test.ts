@@ -1,7 +1,8 @@
 // examples/selectors-echo.ts: the article's selectors example, and the copy in README.md.
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkConcurrentEcho, killAll, netEcho, ROOT, run, START_TIMEOUT_MS } from './harness';
+import { EpollSelector, KqueueSelector, PollSelector, SelectSelector } from '../../lib/index';
+import { checkConcurrentEcho, killAll, netEcho, payload, ROOT, run, START_TIMEOUT_MS } from './harness';
 
 afterEach(killAll);
 
@@ -38,6 +39,18 @@ test('echoes every byte to concurrent clients, logs as the Python example does, 
   expect(ex.lines.filter((l) => /^closing \d+$/.test(l))).toHaveLength(5);
   expect(ex.lines).toContainEqual(expect.stringMatching(/^echoing <Buffer 68 65 6c 6c 6f> to \d+$/));
 }, START_TIMEOUT_MS + 30000);
+
+const backends = { select: SelectSelector, poll: PollSelector, epoll: EpollSelector, kqueue: KqueueSelector };
+describe.each(Object.entries(backends))('with IOMUX_SELECTOR=%s', (name, cls) => {
+  const testIf = cls.available ? test : test.skip;
+  testIf(`the same program echoes every byte${cls.available ? '' : ' (skipped: not available on this OS/build)'}`, async () => {
+    const ex = await run('selectors-echo', ['0', '--max-clients', '1'], undefined, { IOMUX_SELECTOR: name });
+    const data = payload(20000, 7);
+    expect((await netEcho(ex.port, [data])).equals(data)).toBe(true);
+    expect(await ex.exited).toEqual({ code: 0, signal: null });
+    expect(ex.stderr()).toBe('');
+  }, START_TIMEOUT_MS + 10000);
+});
 
 test('SIGTERM ends it while sel.select() sleeps (no handler runs: the default action)', async () => {
   const ex = await run('selectors-echo', ['0']);
