@@ -9,8 +9,7 @@ async function chainChart(rows) {
   const values = rows
     .filter((r) => (r.workload === 'chain' || r.workload === 'tcpchain') && r.median !== undefined)
     .map((r) => ({
-      transport: r.workload === 'chain' ? 'socketpair chain' : 'loopback TCP chain',
-      shape: `A=${r.params.active} W=${r.params.writes}`,
+      panel: `${r.workload === 'chain' ? 'socketpair chain' : 'loopback TCP chain'}, A=${r.params.active} W=${r.params.writes}`,
       fds: r.params.n,
       contender: r.contender,
       ns: Math.round(r.median),
@@ -21,7 +20,8 @@ async function chainChart(rows) {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: 'iomux bench: ns per hop (one readiness event: read, forward) vs registered fds — median, min–max',
     data: { values },
-    facet: { row: { field: 'transport', type: 'nominal', title: null }, column: { field: 'shape', type: 'nominal', title: null } },
+    facet: { field: 'panel', type: 'nominal', title: null, sort: 'descending' },
+    columns: 2,
     spec: {
       width: 260,
       height: 220,

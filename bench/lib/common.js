@@ -64,8 +64,8 @@ async function measureRounds(round, mintime, stats) {
   for (const warm of [true, false]) {
     const started = performance.now();
     let r = 0;
-    // At least one round each, warm-up for mintime/2 (the JIT), measurement for mintime.
-    for (; r < 1 || performance.now() - started < (warm ? mintime / 2 : mintime) * 1e3; r++) {
+    // At least one round each, warm-up for mintime/3 (the JIT), measurement for mintime.
+    for (; r < 1 || performance.now() - started < (warm ? mintime / 3 : mintime) * 1e3; r++) {
       stats.events = stats.spurious = stats.wakes = 0;
       const t0 = performance.now();
       const hops = await round();
