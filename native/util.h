@@ -29,20 +29,39 @@ inline bool OutOfRange(Napi::Env env, const char* msg) {
   return false;
 }
 
-// A number argument as int32 (fds, flags, counts). Non-numbers throw; fractions truncate.
+// Each Arg* helper makes as few Node-API calls as it can (these run on every hot-path call): the
+// getters themselves fail on a wrong type, so no separate type check is made first.
 // Every Arg* helper writes its outputs even when it fails, so callers need no initializers.
+
+// A number argument as int32 (fds, flags, counts). Non-numbers throw; fractions truncate.
 inline bool ArgInt(const Napi::CallbackInfo& info, size_t i, int32_t* out) {
   *out = 0;
-  if (!info[i].IsNumber()) return BadType(info, i, "a number");
-  *out = info[i].As<Napi::Number>().Int32Value();
+  if (napi_get_value_int32(info.Env(), info[i], out) != napi_ok) return BadType(info, i, "a number");
   return true;
 }
 
 inline bool ArgDouble(const Napi::CallbackInfo& info, size_t i, double* out) {
   *out = 0;
-  if (!info[i].IsNumber()) return BadType(info, i, "a number");
-  *out = info[i].As<Napi::Number>().DoubleValue();
+  if (napi_get_value_double(info.Env(), info[i], out) != napi_ok) return BadType(info, i, "a number");
   return true;
+}
+
+inline size_t ElementSize(napi_typedarray_type type) {
+  switch (type) {
+    case napi_int8_array:
+    case napi_uint8_array:
+    case napi_uint8_clamped_array:
+      return 1;
+    case napi_int16_array:
+    case napi_uint16_array:
+      return 2;
+    case napi_int32_array:
+    case napi_uint32_array:
+    case napi_float32_array:
+      return 4;
+    default:
+      return 8;
+  }
 }
 
 // Bytes of a Buffer, TypedArray or DataView.
@@ -51,20 +70,17 @@ inline bool ArgBytes(const Napi::CallbackInfo& info, size_t i, uint8_t** data, s
   *len = 0;
   napi_env env = info.Env();
   napi_value v = info[i];
-  bool is = false;
-  if (napi_is_typedarray(env, v, &is) == napi_ok && is) {
-    napi_typedarray_type type;
-    size_t length;
-    void* p;
-    napi_get_typedarray_info(env, v, &type, &length, &p, nullptr, nullptr);
+  napi_typedarray_type type;
+  size_t length;
+  void* p = nullptr;
+  if (napi_get_typedarray_info(env, v, &type, &length, &p, nullptr, nullptr) == napi_ok) {
     *data = static_cast<uint8_t*>(p);
-    *len = length * Napi::TypedArray(env, v).ElementSize();
+    *len = length * ElementSize(type);
     return true;
   }
-  if (napi_is_dataview(env, v, &is) == napi_ok && is) {
-    Napi::DataView dv(env, v);
-    *data = static_cast<uint8_t*>(dv.Data());
-    *len = dv.ByteLength();
+  if (napi_get_dataview_info(env, v, &length, &p, nullptr, nullptr) == napi_ok) {
+    *data = static_cast<uint8_t*>(p);
+    *len = length;
     return true;
   }
   return BadType(info, i, "a Buffer, TypedArray or DataView");
@@ -91,12 +107,14 @@ inline bool ArgWindow(const Napi::CallbackInfo& info, size_t i, uint8_t** data, 
 inline bool ArgInt32s(const Napi::CallbackInfo& info, size_t i, int32_t** data, size_t* len) {
   *data = nullptr;
   *len = 0;
-  if (!info[i].IsTypedArray() ||
-      info[i].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+  napi_typedarray_type type;
+  void* p = nullptr;
+  if (napi_get_typedarray_info(info.Env(), info[i], &type, len, &p, nullptr, nullptr) != napi_ok ||
+      type != napi_int32_array) {
+    *len = 0;
     return BadType(info, i, "an Int32Array");
-  Napi::Int32Array a = info[i].As<Napi::Int32Array>();
-  *data = a.Data();
-  *len = a.ElementLength();
+  }
+  *data = static_cast<int32_t*>(p);
   return true;
 }
 
