@@ -6,6 +6,11 @@ import { closedError, invalidArgType, invalidArgValue } from './errors';
 import { armWait, EVENT_READ, EVENT_WRITE, keepAlive, type BaseSelector, type FileLike, type SelectResult } from './selectors/base';
 import { DefaultSelector } from './selectors/default';
 import { TimerQueue, type TimerHandle } from './timer-queue';
+import { fileobjToFd } from './validate';
+
+// The longest single wait, in ms: what setTimeout and poll(2) take. A later timer is waited for
+// in several steps (the timeout is computed again on each wakeup).
+const MAX_WAIT_MS = 2 ** 31 - 1;
 
 /** A reader or writer callback: the file object as registered, and the ready events. */
 export type IOCallback = (fileobj: FileLike, mask: number) => void;
@@ -83,7 +88,11 @@ export class EventLoop implements Disposable {
   #remove(fileobj: FileLike, event: number): boolean {
     this.#checkOpen();
     const key = this.#selector.getMap().get(fileobj);
-    if (key === undefined || (key.events & event) === 0) return false;
+    if (key === undefined) {
+      fileobjToFd(fileobj); // a bad file object throws, as in add
+      return false;
+    }
+    if ((key.events & event) === 0) return false;
     key.data[event === EVENT_READ ? 'reader' : 'writer'] = undefined;
     if (key.events === event) this.#selector.unregister(fileobj);
     else this.#selector.modify(fileobj, key.events & ~event, key.data);
@@ -131,7 +140,8 @@ export class EventLoop implements Disposable {
     this.#startRunning('sync');
     try {
       while (!this.#stopping) {
-        this.#dispatch(this.#selector.select(this.#timeoutMs(performance.now()) / 1e3));
+        const ms = this.#timeoutMs(performance.now());
+        this.#dispatch(this.#selector.select(ms < 0 ? null : ms / 1e3));
         this.#runDue();
       }
     } finally {
@@ -151,6 +161,7 @@ export class EventLoop implements Disposable {
   close(): void {
     if (this.#closed) return;
     if (this.#running === 'async') this.#finish();
+    else if (this.#running === 'sync') this.#stopping = true;
     this.#closed = true;
     this.#soon = [];
     this.#timers.clear();
@@ -191,7 +202,7 @@ export class EventLoop implements Disposable {
   #timeoutMs(now: number): number {
     if (this.#soon.length > 0 || this.#stopping) return 0;
     const next = this.#timers.next();
-    return next === undefined ? -1 : Math.max(0, Math.ceil(next - now));
+    return next === undefined ? -1 : Math.min(MAX_WAIT_MS, Math.max(0, Math.ceil(next - now)));
   }
 
   #dispatch(events: Array<SelectResult<Handlers>>): void {
@@ -219,6 +230,7 @@ export class EventLoop implements Disposable {
     try {
       this.#dispatch(this.#selector.select(0));
       this.#runDue();
+      if (this.#running !== 'async') return; // a callback closed the loop: arm no wait
       if (this.#stopping) return this.#finish();
       const ms = this.#timeoutMs(performance.now());
       if (ms === 0) this.#yieldThenTick();
