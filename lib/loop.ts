@@ -12,6 +12,9 @@ import { fileobjToFd } from './validate';
 // in several steps (the timeout is computed again on each wakeup).
 const MAX_WAIT_MS = 2 ** 31 - 1;
 
+// Harvests per turn of Node's loop while each one finds events (see #tick).
+const HARVESTS_PER_TURN = 16;
+
 /** A reader or writer callback: the file object as registered, and the ready events. */
 export type IOCallback = (fileobj: FileLike, mask: number) => void;
 
@@ -228,9 +231,15 @@ export class EventLoop implements Disposable {
     this.#cancelWait = undefined;
     if (this.#running !== 'async') return;
     try {
-      this.#dispatch(this.#selector.select(0));
-      this.#runDue();
-      if (this.#running !== 'async') return; // a callback closed the loop: arm no wait
+      // Callbacks often make more fds ready (a reply, the next link of a chain): harvest again
+      // before yielding to Node, a bounded number of times, which saves libuv a round trip.
+      for (let round = 0; round < HARVESTS_PER_TURN; round++) {
+        const events = this.#selector.select(0);
+        this.#dispatch(events);
+        this.#runDue();
+        if (this.#running !== 'async') return; // a callback closed the loop: arm no wait
+        if (events.length === 0 || this.#stopping || this.#soon.length > 0) break;
+      }
       if (this.#stopping) return this.#finish();
       const ms = this.#timeoutMs(performance.now());
       if (ms === 0) this.#yieldThenTick();
