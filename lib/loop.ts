@@ -12,8 +12,10 @@ import { fileobjToFd } from './validate';
 // in several steps (the timeout is computed again on each wakeup).
 const MAX_WAIT_MS = 2 ** 31 - 1;
 
-// Harvests per turn of Node's loop while each one finds events (see #tick).
-const HARVESTS_PER_TURN = 16;
+// One turn of Node's loop harvests again while callbacks keep making fds ready (see #tick), up
+// to these bounds, so that a busy loop still yields to Node often.
+const HARVESTS_PER_TURN = 64;
+const EVENTS_PER_TURN = 256;
 
 /** A reader or writer callback: the file object as registered, and the ready events. */
 export type IOCallback = (fileobj: FileLike, mask: number) => void;
@@ -218,7 +220,7 @@ export class EventLoop implements Disposable {
 
   // Timers due now, then what callSoon queued before this point (later ones wait a turn).
   #runDue(): void {
-    for (const cb of this.#timers.takeDue(performance.now())) cb();
+    if (this.#timers.size > 0) for (const cb of this.#timers.takeDue(performance.now())) cb();
     const soon = this.#soon;
     if (soon.length === 0) return;
     this.#soon = [];
@@ -233,12 +235,13 @@ export class EventLoop implements Disposable {
     try {
       // Callbacks often make more fds ready (a reply, the next link of a chain): harvest again
       // before yielding to Node, a bounded number of times, which saves libuv a round trip.
-      for (let round = 0; round < HARVESTS_PER_TURN; round++) {
+      for (let round = 0, dispatched = 0; round < HARVESTS_PER_TURN && dispatched < EVENTS_PER_TURN; round++) {
         const events = this.#selector.select(0);
         this.#dispatch(events);
         this.#runDue();
         if (this.#running !== 'async') return; // a callback closed the loop: arm no wait
         if (events.length === 0 || this.#stopping || this.#soon.length > 0) break;
+        dispatched += events.length;
       }
       if (this.#stopping) return this.#finish();
       const ms = this.#timeoutMs(performance.now());
