@@ -12,7 +12,7 @@ import {
 import { codeOf } from '../helpers/bad-input';
 
 function defaultIn(env: Record<string, string | undefined>): { name: string; error?: string } {
-  const script = `require(${JSON.stringify(path.join(__dirname, 'fixtures', 'require-ts.js'))});
+  const script = `require(${JSON.stringify(path.join(__dirname, '..', '..', 'scripts', 'register-ts.js'))});
     const s = require(${JSON.stringify(path.join(__dirname, '../../lib/selectors/index.ts'))});
     let error; try { new s.DefaultSelector().close(); } catch (e) { error = e.code; }
     console.log(JSON.stringify({ name: s.DefaultSelector.name, error }));`;
