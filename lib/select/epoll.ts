@@ -1,17 +1,15 @@
 // select.epoll(): a thin owner of one epoll fd; the kernel holds the registrations.
-import { check, closedError, invalidArgType, invalidArgValue, notSupported, outOfRange } from '../errors';
+import { check, invalidArgType, invalidArgValue, notSupported, outOfRange } from '../errors';
 import { C, native } from '../native';
 import { toWait } from '../timeout';
-import { fileobjToFd, validateFd, validateInt, validateMask, type FileLike } from '../validate';
+import { fileobjToFd, validateInt, validateMask, type FileLike } from '../validate';
 import { EPOLL_MASK } from './constants';
-import { adopt, release } from './owner';
+import { constructAdopting, KernelObject, takeAdopted } from './owner';
 
 const INT32_MAX = 2 ** 31 - 1;
 // An Int32Array of [fd, events] pairs is allocated up to this many events; a larger maxevents
 // is served this many at a time (epoll returns ready fds round-robin, so none starve).
 const MAX_BATCH = 1 << 16;
-// Set by fromfd for the constructor to adopt instead of create (private fields need a real `new`).
-let adopting: number | undefined;
 
 function epollNative() {
   const { epollCreate, epollCtl, epollWait } = native;
@@ -25,8 +23,7 @@ function unsigned(mask: unknown): unknown {
 }
 
 /** Python's `select.epoll` object: owns one close-on-exec epoll fd. */
-export class Epoll {
-  #fd: number;
+export class Epoll extends KernelObject {
   #out = new Int32Array(0);
 
   /**
@@ -36,52 +33,19 @@ export class Epoll {
    */
   constructor(sizehint = -1, flags = 0) {
     const n = epollNative();
-    if (adopting !== undefined) {
-      this.#fd = adopting;
-      adopting = undefined;
-      native.own(this.#fd);
-      adopt(this, this.#fd);
-      return;
+    const adopted = takeAdopted();
+    if (adopted === undefined) {
+      const hint = validateInt(sizehint, 'sizehint');
+      if (hint !== -1 && hint <= 0) throw outOfRange('sizehint', '-1 or a positive integer', sizehint);
+      if (typeof flags !== 'number') throw invalidArgType('flags', 'of type number', flags);
+      if (flags !== 0 && flags !== C.EPOLL_CLOEXEC) throw invalidArgValue('flags', flags, 'must be 0 or EPOLL_CLOEXEC');
     }
-    const hint = validateInt(sizehint, 'sizehint');
-    if (hint !== -1 && hint <= 0) throw outOfRange('sizehint', '-1 or a positive integer', sizehint);
-    if (typeof flags !== 'number') throw invalidArgType('flags', 'of type number', flags);
-    if (flags !== 0 && flags !== C.EPOLL_CLOEXEC) throw invalidArgValue('flags', flags, 'must be 0 or EPOLL_CLOEXEC');
-    this.#fd = check(n.epollCreate(), 'epoll_create1');
-    adopt(this, this.#fd);
+    super(adopted ?? check(n.epollCreate(), 'epoll_create1'), 'epoll object');
   }
 
   /** Adopts an existing epoll fd (Python's `epoll.fromfd`): closing this object closes it. */
   static fromfd(fd: number): Epoll {
-    adopting = validateFd(fd);
-    try {
-      return new Epoll();
-    } finally {
-      adopting = undefined;
-    }
-  }
-
-  /** True once {@link Epoll.close} has run. */
-  get closed(): boolean {
-    return this.#fd < 0;
-  }
-
-  /** The epoll fd; `ERR_CLOSED` after close. */
-  fileno(): number {
-    return this.#live();
-  }
-
-  /** Closes the epoll fd; later calls do nothing. */
-  close(): void {
-    if (this.#fd < 0) return;
-    const fd = this.#fd;
-    this.#fd = -1;
-    check(release(this, fd), 'close');
-  }
-
-  /** Same as {@link Epoll.close}, for `using`. */
-  [Symbol.dispose](): void {
-    this.close();
+    return constructAdopting(fd, () => new Epoll());
   }
 
   /**
@@ -100,7 +64,7 @@ export class Epoll {
 
   /** Stops watching a file object: `ENOENT` if not registered, `EBADF` if its fd was closed. */
   unregister(fd: FileLike): void {
-    const epfd = this.#live();
+    const epfd = this.live();
     const n = fileobjToFd(fd);
     check(epollNative().epollCtl(epfd, C.EPOLL_CTL_DEL, n, 0), 'epoll_ctl');
   }
@@ -111,7 +75,7 @@ export class Epoll {
    * @returns `[fd, events]` for each ready fd, at most `maxevents`.
    */
   poll(timeout: number | null = -1, maxevents = -1): Array<[number, number]> {
-    const epfd = this.#live();
+    const epfd = this.live();
     const ms = toWait(timeout, 1e3, INT32_MAX, 'block');
     let max = validateInt(maxevents, 'maxevents');
     if (max === -1) max = C.FD_SETSIZE - 1;
@@ -126,16 +90,13 @@ export class Epoll {
   }
 
   #ctl(op: number, fd: FileLike, mask: number, syscall: string): void {
-    const epfd = this.#live();
+    const epfd = this.live();
     const n = fileobjToFd(fd);
     const m = validateMask(unsigned(mask), 'mask', EPOLL_MASK);
     check(epollNative().epollCtl(epfd, op, n, m), syscall);
   }
 
-  #live(): number {
-    if (this.#fd < 0) throw closedError('epoll object');
-    return this.#fd;
-  }
+
 }
 
 /** Python's `select.epoll(sizehint = -1, flags = 0)`: a new {@link Epoll}. */

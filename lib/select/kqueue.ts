@@ -1,10 +1,10 @@
 // select.kqueue() and select.kevent: present where the addon was built with kqueue (macOS, BSD,
 // Linux with a system libkqueue); elsewhere both throw ERR_NOT_SUPPORTED.
-import { check, closedError, invalidArgType, notSupported } from '../errors';
+import { check, invalidArgType, notSupported } from '../errors';
 import { C, native } from '../native';
 import { NS, toWait } from '../timeout';
-import { fileobjToFd, validateFd, validateInt, type FileLike } from '../validate';
-import { adopt, release } from './owner';
+import { fileobjToFd, validateInt, type FileLike } from '../validate';
+import { constructAdopting, KernelObject, takeAdopted } from './owner';
 
 const FIELDS = 6; // [ident, filter, flags, fflags, data, udata], as native.kevent lays them out
 const SAFE = Number.MAX_SAFE_INTEGER;
@@ -52,58 +52,20 @@ export function kevent(ident: FileLike, filter?: number, flags?: number, fflags 
   return new KEvent(ident, filter, flags, fflags, data, udata);
 }
 
-let adopting: number | undefined;
-
 /** Python's `select.kqueue` object: owns one close-on-exec kqueue fd. */
-export class Kqueue {
-  #fd: number;
+export class Kqueue extends KernelObject {
   #changes = new Float64Array(0);
   #out = new Float64Array(0);
 
   /** A new kqueue; `ERR_NOT_SUPPORTED` where kqueue was not built. */
   constructor() {
     const n = kqueueNative();
-    if (adopting !== undefined) {
-      this.#fd = adopting;
-      adopting = undefined;
-      native.own(this.#fd);
-    } else {
-      this.#fd = check(n.kqueueCreate(), 'kqueue');
-    }
-    adopt(this, this.#fd);
+    super(takeAdopted() ?? check(n.kqueueCreate(), 'kqueue'), 'kqueue object');
   }
 
   /** Adopts an existing kqueue fd (Python's `kqueue.fromfd`): closing this object closes it. */
   static fromfd(fd: number): Kqueue {
-    adopting = validateFd(fd);
-    try {
-      return new Kqueue();
-    } finally {
-      adopting = undefined;
-    }
-  }
-
-  /** True once {@link Kqueue.close} has run. */
-  get closed(): boolean {
-    return this.#fd < 0;
-  }
-
-  /** The kqueue fd; `ERR_CLOSED` after close. */
-  fileno(): number {
-    return this.#live();
-  }
-
-  /** Closes the kqueue fd; later calls do nothing. */
-  close(): void {
-    if (this.#fd < 0) return;
-    const fd = this.#fd;
-    this.#fd = -1;
-    check(release(this, fd), 'close');
-  }
-
-  /** Same as {@link Kqueue.close}, for `using`. */
-  [Symbol.dispose](): void {
-    this.close();
+    return constructAdopting(fd, () => new Kqueue());
   }
 
   /**
@@ -113,7 +75,7 @@ export class Kqueue {
    * and the errno in `data` when `maxevents` leaves room, as kevent(2) does.
    */
   control(changelist: Iterable<KEvent> | null | undefined, maxevents: number, timeout?: number | null): KEvent[] {
-    const kq = this.#live();
+    const kq = this.live();
     const changes: KEvent[] = [];
     for (const ch of changelist == null ? [] : iterable(changelist)) {
       if (!(ch instanceof KEvent)) throw invalidArgType('changelist', 'an iterable of kevent objects', ch);
@@ -136,10 +98,7 @@ export class Kqueue {
     return result;
   }
 
-  #live(): number {
-    if (this.#fd < 0) throw closedError('kqueue object');
-    return this.#fd;
-  }
+
 }
 
 function iterable(value: unknown): Iterable<unknown> {

@@ -3,7 +3,7 @@
 import { check, notSupported } from '../errors';
 import { C, native } from '../native';
 import { KernelWatch, type Wakeup } from './async';
-import { closeWhenCollected, release } from './kernel-fd';
+import { closeWhenCollected, forget } from '../finalize';
 import { readOptions, type SelectorOptions } from './options';
 import { PollLikeSelector, type Poller } from './poll-like';
 
@@ -49,7 +49,7 @@ class EpollSet implements Poller {
   }
 
   close(): void {
-    release(this);
+    forget(this);
     native.close(this.fd);
   }
 }

@@ -7,7 +7,7 @@ import { NS, toWait } from '../timeout';
 import { KernelWatch, type Wakeup } from './async';
 import { BaseSelector, EVENT_READ, EVENT_WRITE, type SelectResult } from './base';
 import { readOptions, type SelectorOptions } from './options';
-import { closeWhenCollected, release } from './kernel-fd';
+import { closeWhenCollected, forget } from '../finalize';
 
 // Python's names first, then the OS's, then the values every BSD, macOS and libkqueue share.
 const k = (py: string, os: string, value: number): number => C[py] ?? C[os] ?? value;
@@ -94,7 +94,7 @@ export class KqueueSelector<T = unknown> extends BaseSelector<T> {
   }
 
   protected override backendClose(): void {
-    release(this);
+    forget(this);
     native.close(this.#kq);
   }
 

@@ -2,6 +2,7 @@
 // native/socket.cc. Would-block throws EAGAIN like Python; tryRecvInto/trySend are the hot path.
 import { constants as osConstants } from 'node:os';
 import { check, closedError, invalidArgType, outOfRange, systemError } from '../errors';
+import { closeWhenCollected, forget } from '../finalize';
 import { C, native } from '../native';
 import { validateBytes, validateFd, validateFlag, validateInt } from '../validate';
 import { Address, toNative } from './address';
@@ -19,10 +20,6 @@ const SHRINK_ABOVE = 64 * 1024;
 const ACCEPT_INHERITS_NONBLOCK = process.platform !== 'linux';
 const scratchInt = new Int32Array(1);
 
-// Closes the fd of a socket that was garbage-collected without close() or detach().
-const forgotten = new FinalizationRegistry<number>((fd) => {
-  native.close(fd);
-});
 
 function validateFlags(flags: unknown): number {
   return validateInt(flags, 'flags');
@@ -80,7 +77,7 @@ export class Socket implements Disposable {
       this.#type = typ & ~TYPE_FLAGS;
       this.#proto = pro;
     }
-    forgotten.register(this, this.#fd, this);
+    closeWhenCollected(this, this.#fd);
   }
 
   /**
@@ -381,7 +378,7 @@ export class Socket implements Disposable {
     const fd = this.#fd;
     if (fd < 0) return -1;
     this.#fd = -1;
-    forgotten.unregister(this);
+    forget(this);
     native.release(fd);
     return fd;
   }
@@ -394,7 +391,7 @@ export class Socket implements Disposable {
     const fd = this.#fd;
     if (fd < 0) return;
     this.#fd = -1;
-    forgotten.unregister(this);
+    forget(this);
     const r = native.close(fd);
     if (r < 0 && r !== ECONNRESET) throw systemError(r, 'close');
   }
