@@ -1,7 +1,6 @@
 // fd functions of Python's os module: pipe, read, write, close, dup, O_NONBLOCK, O_ASYNC, owner.
 // OS quirks handled here:
-// - pipe2(2) is missing on macOS: pipe(2) then FD_CLOEXEC on both ends (a fork in between could
-//   leak them; nothing better exists there). https://man7.org/linux/man-pages/man2/pipe.2.html
+// - pipe2(2) is missing on macOS: see CloexecPipe in util.h.
 // - close(2) is never retried on EINTR: Linux frees the fd even then, and a retry could close an
 //   fd another thread just got. https://man7.org/linux/man-pages/man2/close.2.html ("Dealing with
 //   error returns from close()"); https://lwn.net/Articles/576478/
@@ -24,20 +23,6 @@ namespace iomux {
 
 namespace {
 
-#if defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__)
-#define IOMUX_HAVE_PIPE2 1
-#else
-#define IOMUX_HAVE_PIPE2 0
-#endif
-
-#if !IOMUX_HAVE_PIPE2
-int SetCloexec(int fd) {
-  int flags = fcntl(fd, F_GETFD);
-  if (flags < 0) return -1;
-  return fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
-}
-#endif
-
 Napi::Value Pipe(const Napi::CallbackInfo& info) {
   int32_t* out;
   size_t n;
@@ -47,17 +32,8 @@ Napi::Value Pipe(const Napi::CallbackInfo& info) {
     return Napi::Value();
   }
   int fds[2];
-#if IOMUX_HAVE_PIPE2
-  if (pipe2(fds, O_CLOEXEC) < 0) return Num(info.Env(), -errno);
-#else
-  if (pipe(fds) < 0) return Num(info.Env(), -errno);
-  if (SetCloexec(fds[0]) < 0 || SetCloexec(fds[1]) < 0) {
-    int err = errno;
-    close(fds[0]);
-    close(fds[1]);
-    return Num(info.Env(), -err);
-  }
-#endif
+  int r = CloexecPipe(fds, false);
+  if (r < 0) return Num(info.Env(), r);
   out[0] = fds[0];
   out[1] = fds[1];
   return Num(info.Env(), 0);

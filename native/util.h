@@ -2,7 +2,9 @@
 // type from crashing), results as numbers (-errno on failure), EINTR retries, deadlines.
 #pragma once
 #include <errno.h>
+#include <fcntl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdint>
@@ -121,6 +123,26 @@ inline bool ArgInt32s(const Napi::CallbackInfo& info, size_t i, int32_t** data, 
 inline Napi::Value Num(Napi::Env env, double v) { return Napi::Number::New(env, v); }
 // The result of a libc call that returns -1 and sets errno: the value, or -errno.
 inline Napi::Value Sys(Napi::Env env, long r) { return Num(env, r < 0 ? -errno : r); }
+
+// A close-on-exec pipe (with O_NONBLOCK when `nonblock`) into fds: 0 or -errno. pipe2(2) is
+// missing on macOS: there pipe(2), then the flags (a fork in between could leak the fds; nothing
+// better exists there). https://man7.org/linux/man-pages/man2/pipe.2.html
+inline int CloexecPipe(int fds[2], bool nonblock) {
+#if defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__)
+  return pipe2(fds, O_CLOEXEC | (nonblock ? O_NONBLOCK : 0)) < 0 ? -errno : 0;
+#else
+  if (pipe(fds) < 0) return -errno;
+  for (int i = 0; i < 2; i++) {
+    if (fcntl(fds[i], F_SETFD, FD_CLOEXEC) < 0 || (nonblock && fcntl(fds[i], F_SETFL, O_NONBLOCK) < 0)) {
+      int err = errno;
+      close(fds[0]);
+      close(fds[1]);
+      return -err;
+    }
+  }
+  return 0;
+#endif
+}
 
 // Retries a call interrupted by a signal (PEP 475). Not for waits with a timeout: see Deadline.
 template <typename F>

@@ -301,28 +301,14 @@ struct Waiter : Handle {
   }
 };
 
-int OpenPipe(int fds[2]) {
-#ifdef __linux__
-  return pipe2(fds, O_CLOEXEC | O_NONBLOCK);
-#else
-  if (pipe(fds) < 0) return -1;
-  for (int i = 0; i < 2; i++) {
-    fcntl(fds[i], F_SETFD, FD_CLOEXEC);
-    fcntl(fds[i], F_SETFL, O_NONBLOCK);
-  }
-  return 0;
-#endif
-}
-
 // waiterOpen(onDone): see lib/native.ts.
 Napi::Value WaiterOpen(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsFunction()) return BadType(info, 0, "a function"), env.Undefined();
   auto* w = new Waiter(env, info[0].As<Napi::Function>());
-  if (OpenPipe(w->wake) < 0) {
-    int err = errno;
+  if (int err = CloexecPipe(w->wake, true); err < 0) {
     delete w;
-    return Num(env, -err);
+    return Num(env, err);
   }
   uv_async_init(Loop(env), &w->async, [](uv_async_t* a) {
     static_cast<Waiter*>(static_cast<Handle*>(a->data))->Done();
