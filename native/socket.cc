@@ -241,39 +241,44 @@ Napi::Value Accept(const Napi::CallbackInfo& info) {
   return a;
 }
 
-// recv(fd, buf, off, len, flags)
-Napi::Value Recv(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
+// The leading arguments of recv, send, recvfrom and sendto: (fd, buf, off, len, flags).
+struct IoArgs {
   int32_t fd = 0, flags = 0;
   uint8_t* data = nullptr;
   size_t len = 0;
-  if (!ArgInt(info, 0, &fd) || !ArgWindow(info, 1, &data, &len) || !ArgInt(info, 4, &flags)) return env.Undefined();
-  return Sys(env, NoIntr([&] { return ::recv(fd, data, len, flags); }));
+};
+
+bool ArgIo(const Napi::CallbackInfo& info, IoArgs* a) {
+  return ArgInt(info, 0, &a->fd) && ArgWindow(info, 1, &a->data, &a->len) && ArgInt(info, 4, &a->flags);
+}
+
+// recv(fd, buf, off, len, flags)
+Napi::Value Recv(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  IoArgs io;
+  if (!ArgIo(info, &io)) return env.Undefined();
+  return Sys(env, NoIntr([&] { return ::recv(io.fd, io.data, io.len, io.flags); }));
 }
 
 // send(fd, buf, off, len, flags)
 Napi::Value Send(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  int32_t fd = 0, flags = 0;
-  uint8_t* data = nullptr;
-  size_t len = 0;
-  if (!ArgInt(info, 0, &fd) || !ArgWindow(info, 1, &data, &len) || !ArgInt(info, 4, &flags)) return env.Undefined();
-  return Sys(env, NoIntr([&] { return ::send(fd, data, len, flags | IOMUX_MSG_NOSIGNAL); }));
+  IoArgs io;
+  if (!ArgIo(info, &io)) return env.Undefined();
+  return Sys(env, NoIntr([&] { return ::send(io.fd, io.data, io.len, io.flags | IOMUX_MSG_NOSIGNAL); }));
 }
 
 // recvfrom(fd, buf, off, len, flags) → [bytes, address | null] or -errno
 Napi::Value Recvfrom(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  int32_t fd = 0, flags = 0;
-  uint8_t* data = nullptr;
-  size_t len = 0;
-  if (!ArgInt(info, 0, &fd) || !ArgWindow(info, 1, &data, &len) || !ArgInt(info, 4, &flags)) return env.Undefined();
+  IoArgs io;
+  if (!ArgIo(info, &io)) return env.Undefined();
   sockaddr_storage ss;
   socklen_t slen;
   ssize_t r = NoIntr([&] {
     slen = sizeof ss;
     std::memset(&ss, 0, sizeof ss);
-    return ::recvfrom(fd, data, len, flags, reinterpret_cast<sockaddr*>(&ss), &slen);
+    return ::recvfrom(io.fd, io.data, io.len, io.flags, reinterpret_cast<sockaddr*>(&ss), &slen);
   });
   if (r < 0) return Num(env, -errno);
   Napi::Array a = Napi::Array::New(env, 2);
@@ -286,17 +291,15 @@ Napi::Value Recvfrom(const Napi::CallbackInfo& info) {
 // sendto(fd, buf, off, len, flags, family, host, port, flowinfo, scopeId)
 Napi::Value Sendto(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  int32_t fd = 0, flags = 0;
-  uint8_t* data = nullptr;
-  size_t len = 0;
-  if (!ArgInt(info, 0, &fd) || !ArgWindow(info, 1, &data, &len) || !ArgInt(info, 4, &flags)) return env.Undefined();
+  IoArgs io;
+  if (!ArgIo(info, &io)) return env.Undefined();
   sockaddr_storage ss;
   socklen_t slen = 0;
   int r = ArgAddress(info, 5, &ss, &slen);
   if (r == 1) return env.Undefined();
   if (r < 0) return Num(env, r);
   return Sys(env, NoIntr([&] {
-               return ::sendto(fd, data, len, flags | IOMUX_MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&ss), slen);
+               return ::sendto(io.fd, io.data, io.len, io.flags | IOMUX_MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&ss), slen);
              }));
 }
 
