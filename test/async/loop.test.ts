@@ -5,7 +5,8 @@ import path from 'node:path';
 import { EventLoop } from '../../lib/loop';
 import { DefaultSelector, EVENT_READ, EVENT_WRITE, EpollSelector, PollSelector, type BaseSelector } from '../../lib/selectors';
 import type { Socket } from '../../lib/socket';
-import { BAD_FDS, NOT_FILEOBJS, NOT_NUMBERS, codeOf, openFds } from '../helpers/bad-input';
+import { BAD_FDS, NOT_FILEOBJS, NOT_NUMBERS, codeOf } from '../helpers/bad-input';
+import { openFds } from '../helpers/fds';
 import { BACKENDS, FIXTURES, NODE_TS, Resources, runAsync, type ChildResult } from './helpers';
 
 const res = new Resources();

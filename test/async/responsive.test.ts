@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { EventLoop } from '../../lib/loop';
 import { createServer, type Socket } from '../../lib/socket';
-import { openFds } from '../helpers/bad-input';
+import { openFds } from '../helpers/fds';
 import { FIXTURES, runAsync } from './helpers';
 
 const CONNS = 500;

@@ -1,7 +1,8 @@
 // Every exported function × every argument position × the bad-value tables: the code API.md
 // names, thrown before any syscall, never a crash, no fd leaked. The native calls themselves are
 // also fed wrong types directly: they must throw, not crash.
-import { BAD_FDS, NOT_BUFFERS, NOT_NUMBERS, codeOf, openFds } from '../helpers/bad-input';
+import { BAD_FDS, NOT_BUFFERS, NOT_NUMBERS, codeOf } from '../helpers/bad-input';
+import { openFds } from '../helpers/fds';
 import { native } from '../../lib/native';
 import * as os from '../../lib/os';
 

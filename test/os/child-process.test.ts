@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import * as os from '../../lib/os';
-import { openFds } from '../helpers/bad-input';
+import { openFds } from '../helpers/fds';
 
 // Reports, for each fd given as an argument, whether it is open in this (the child) process.
 const PROBE = `

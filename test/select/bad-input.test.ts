@@ -4,7 +4,8 @@
 import { native } from '../../lib/native';
 import { close as osClose, pipe } from '../../lib/os';
 import * as sel from '../../lib/select';
-import { BAD_FDS, NOT_FILEOBJS, NOT_NUMBERS, codeOf, openFds } from '../helpers/bad-input';
+import { BAD_FDS, NOT_FILEOBJS, NOT_NUMBERS, codeOf } from '../helpers/bad-input';
+import { openFds } from '../helpers/fds';
 
 const linux = process.platform === 'linux';
 const haveKqueue = typeof native.kqueueCreate === 'function';

@@ -8,7 +8,7 @@ import {
 } from '../../lib/select';
 import { native } from '../../lib/native';
 import { MSG_OOB, SHUT_WR, socketpair } from '../../lib/socket';
-import { openFds } from '../helpers/bad-input';
+import { openFds } from '../helpers/fds';
 import { delayedWriter, fill, withPair, withPipe, withTcp } from './fixtures';
 
 const IN = EPOLLIN as number;

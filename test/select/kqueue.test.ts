@@ -5,7 +5,7 @@ import { native } from '../../lib/native';
 import { close as osClose, read, write } from '../../lib/os';
 import * as sel from '../../lib/select';
 import { KEvent, Kqueue, kevent, kqueue } from '../../lib/select';
-import { openFds } from '../helpers/bad-input';
+import { openFds } from '../helpers/fds';
 import { withPipe } from './fixtures';
 
 const built = typeof native.kqueueCreate === 'function';

@@ -4,7 +4,7 @@ import {
   POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, poll, Poll,
 } from '../../lib/select';
 import { MSG_OOB, SHUT_WR, socketpair } from '../../lib/socket';
-import { openFds } from '../helpers/bad-input';
+import { openFds } from '../helpers/fds';
 import { delayedWriter, fill, fillPipe, withPair, withPipe, withTcp } from './fixtures';
 
 let before: number[];

@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import * as os from '../../lib/os';
 import { EVENT_READ, EVENT_WRITE, SelectorKey, type BaseSelector } from '../../lib/selectors';
-import { codeOf, openFds } from '../helpers/bad-input';
+import { codeOf } from '../helpers/bad-input';
+import { openFds } from '../helpers/fds';
 import { BACKENDS, closedFd, fdLimit, Resources, timed } from './helpers';
 
 const RW = EVENT_READ | EVENT_WRITE;

@@ -1,7 +1,8 @@
 // Every exported function and Socket method × every argument position × the bad-value tables:
 // the code API.md names, never a crash, never a leaked fd.
 import { close as osClose } from '../../lib/os';
-import { BAD_FDS, NOT_BUFFERS, NOT_NUMBERS, codeOf, openFds } from '../helpers/bad-input';
+import { BAD_FDS, NOT_BUFFERS, NOT_NUMBERS, codeOf } from '../helpers/bad-input';
+import { openFds } from '../helpers/fds';
 import {
   AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM, SOL_SOCKET, SO_TYPE, Socket, createConnection, createServer, socket, socketpair,
 } from '../../lib/socket';

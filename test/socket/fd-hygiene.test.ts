@@ -6,7 +6,7 @@ import { Socket as NetSocket } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { openFds } from '../helpers/bad-input';
+import { openFds } from '../helpers/fds';
 import { C, native } from '../../lib/native';
 import { pipe, close as osClose } from '../../lib/os';
 import {

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openFds } from '../helpers/bad-input';
+import { openFds } from '../helpers/fds';
 import {
   AF_INET, AF_INET6, AF_UNIX, IPPROTO_IPV6, IPPROTO_TCP, IPV6_V6ONLY, SOCK_DGRAM, SOCK_STREAM, SOL_SOCKET, SO_ACCEPTCONN, SO_ERROR,
   SO_LINGER, SO_RCVBUF, SO_REUSEADDR, SO_REUSEPORT, SO_TYPE, Socket, TCP_NODELAY, createConnection, createServer, socket,

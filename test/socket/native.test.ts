@@ -3,7 +3,7 @@
 import { fstatSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { openFds } from '../helpers/bad-input';
+import { openFds } from '../helpers/fds';
 import { native } from '../../lib/native';
 import { AF_INET, AF_UNIX, SOCK_STREAM } from '../../lib/socket';
 

@@ -1,5 +1,5 @@
 // socketpair, send/recv, the non-throwing hot path, EOF, EPIPE without SIGPIPE.
-import { openFds } from '../helpers/bad-input';
+import { openFds } from '../helpers/fds';
 import { AF_UNIX, SOCK_DGRAM, SOCK_STREAM, SHUT_WR, Socket, socketpair } from '../../lib/socket';
 
 let before: number[];
