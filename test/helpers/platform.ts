@@ -28,14 +28,16 @@ export function when(runs: boolean, reason: string): Gate {
 
 const linux = process.platform === 'linux';
 
+/** No condition: for a table of cases of which only some are gated. */
+export const everywhere = when(true, '');
 /** Linux only (epoll, /proc/self/fd, abstract socket names). */
 export const linuxOnly = when(linux, 'not Linux');
-/** Everywhere but Linux (what an OS without epoll does). */
-export const notLinux = when(!linux, 'this is Linux');
-/** Where the epoll backend exists. */
+/** Where epoll exists (Linux). */
 export const whenEpoll = when(EpollSelector.available, 'epoll exists only on Linux');
+/** Where epoll does not exist (what such an OS does). */
+export const withoutEpoll = when(!EpollSelector.available, 'epoll exists here');
 /** Where kqueue is built (the BSDs, macOS, or Linux with a system libkqueue). */
-export const whenKqueue = when(KqueueSelector.available, 'kqueue is not built (no system libkqueue)');
+export const whenKqueue = when(KqueueSelector.available, 'kqueue is not built: no system libkqueue');
 /** Where kqueue is not built (what such a build does). */
 export const withoutKqueue = when(!KqueueSelector.available, 'kqueue is built');
 

@@ -5,7 +5,7 @@ import {
 } from '../../lib/select';
 import { MSG_OOB, SHUT_WR, socketpair } from '../../lib/socket';
 import { openFds } from '../helpers/fds';
-import { delayedWriter, fill, fillPipe, withPair, withPipe, withTcp } from './fixtures';
+import { delayedWriter, fill, fillPipe, withPair, withPipe, withTcp } from '../helpers/io';
 
 let before: number[];
 beforeEach(() => {

@@ -3,8 +3,8 @@ import { close as osClose, read, setBlocking, write } from '../../lib/os';
 import { FD_SETSIZE, select } from '../../lib/select';
 import { native } from '../../lib/native';
 import { MSG_OOB, SHUT_WR, socketpair } from '../../lib/socket';
-import { openFds } from '../helpers/fds';
-import { fill, highFd, withPair, withPipe, withTcp } from './fixtures';
+import { highFd, openFds } from '../helpers/fds';
+import { fill, withPair, withPipe, withTcp } from '../helpers/io';
 
 let before: number[];
 beforeEach(() => {
