@@ -32,8 +32,8 @@ export interface ChildResult {
   stderr: string;
   /** Every stdout line. */
   lines: string[];
-  /** The stdout lines that start with `{`, parsed. */
-  json: Array<Record<string, unknown>>;
+  /** The stdout lines that start with `{`, parsed (when read: other output need not be JSON). */
+  readonly json: Array<Record<string, unknown>>;
 }
 
 /** A running child (from start). */
@@ -52,8 +52,12 @@ function result(status: number | null, signal: NodeJS.Signals | null, stdoutByte
   const stdout = stdoutBytes.toString('utf8');
   const lines = stdout.split('\n');
   if (lines.at(-1) === '') lines.pop();
-  const json = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { status, signal, stdout, stdoutBytes, stderr, lines, json };
+  return {
+    status, signal, stdout, stdoutBytes, stderr, lines,
+    get json() {
+      return lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    },
+  };
 }
 
 function stdioOf(opts: RunOptions): StdioOptions {

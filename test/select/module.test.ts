@@ -1,8 +1,7 @@
 import { fstatSync } from 'node:fs';
-import { runInNewContext } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
 import * as sel from '../../lib/select';
 import { runSync } from '../helpers/child';
+import { collectUntil, trackOpen } from '../helpers/gc';
 import { linuxOnly } from '../helpers/platform';
 
 const linux = process.platform === 'linux';
@@ -42,29 +41,14 @@ function forgottenEpollFd(): number {
 }
 
 linuxOnly.test('an epoll garbage-collected without close() has its fd closed by the finalizer', async () => {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
   const fds = [forgottenEpollFd(), forgottenEpollFd(), forgottenEpollFd()];
-  const inodes = fds.map((fd) => fstatSync(fd).ino);
-  const stillOpen = () => fds.filter((fd, i) => {
-    try {
-      return fstatSync(fd).ino === inodes[i];
-    } catch {
-      return false;
-    }
-  });
+  const stillOpen = trackOpen(fds);
   expect(stillOpen()).toEqual(fds);
-  await new Promise((resolve) => setImmediate(resolve));
-  for (let i = 0; i < 20 && stillOpen().length > 0; i++) {
-    gc();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await collectUntil(() => stillOpen().length === 0);
   expect(stillOpen()).toEqual([]);
 });
 
 linuxOnly.test('close() cancels the finalizer: a collected, closed epoll does not close a reused fd number', async () => {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
   const reused = (() => {
     const ep = sel.epoll();
     const fd = ep.fileno();
@@ -73,10 +57,7 @@ linuxOnly.test('close() cancels the finalizer: a collected, closed epoll does no
   })();
   const [, keeper] = reused;
   const ino = fstatSync(keeper.fileno()).ino;
-  for (let i = 0; i < 5; i++) {
-    gc();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await collectUntil(() => false, 5);
   expect(fstatSync(keeper.fileno()).ino).toBe(ino);
   keeper.close();
 });

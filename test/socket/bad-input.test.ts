@@ -1,5 +1,5 @@
 // Every exported function and Socket method × every argument position × the bad-value tables:
-// the code API.md names, never a crash, never a leaked fd.
+// the code docs/API.md names, never a crash, never a leaked fd.
 import { close as osClose } from '../../lib/os';
 import { BAD_FDS, NOT_BUFFERS, NOT_NUMBERS, codeOf } from '../helpers/bad-input';
 import { openFds } from '../helpers/fds';
