@@ -88,3 +88,18 @@ export function fdLimit(): number {
   const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
   return Number(line!.split(/\s+/)[3]);
 }
+
+/**
+ * Checks around each test of the calling file that it leaves no new fd open. With `exact`, also
+ * that it closed none it did not open; without, fds Node closes meanwhile do not count.
+ */
+export function expectNoFdLeaks({ exact = false } = {}): void {
+  let before: number[] = [];
+  beforeEach(() => {
+    before = openFds();
+  });
+  afterEach(() => {
+    if (exact) expect(openFds()).toEqual(before);
+    else expect(openFds().filter((fd) => !before.includes(fd))).toEqual([]);
+  });
+}

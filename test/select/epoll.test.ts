@@ -8,20 +8,14 @@ import {
 import { native } from '../../lib/native';
 import { MSG_OOB, SHUT_WR, socketpair } from '../../lib/socket';
 import { runSync } from '../helpers/child';
-import { openFds } from '../helpers/fds';
+import { expectNoFdLeaks, openFds } from '../helpers/fds';
 import { delayedWriter, fill, withPair, withPipe, withTcp } from '../helpers/io';
 import { whenEpoll, withoutEpoll } from '../helpers/platform';
 
 const IN = EPOLLIN as number;
 const OUT = EPOLLOUT as number;
 
-let before: number[];
-beforeEach(() => {
-  before = openFds();
-});
-afterEach(() => {
-  expect(openFds()).toEqual(before);
-});
+expectNoFdLeaks({ exact: true });
 
 // True if `fd` is still the same open file (by inode): a closed number may be reused at once.
 function stillOpen(fd: number, ino: number): boolean {

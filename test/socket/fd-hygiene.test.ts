@@ -4,7 +4,7 @@ import { fstatSync } from 'node:fs';
 import { Socket as NetSocket } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import { runSync } from '../helpers/child';
-import { openFds } from '../helpers/fds';
+import { expectNoFdLeaks } from '../helpers/fds';
 import { collectUntil, trackOpen } from '../helpers/gc';
 import { C, native } from '../../lib/native';
 import { pipe, close as osClose } from '../../lib/os';
@@ -14,14 +14,7 @@ import {
 
 const { EINPROGRESS, ECONNREFUSED } = osConstants.errno;
 
-let before: number[];
-beforeEach(() => {
-  before = openFds();
-});
-afterEach(() => {
-  // Only new fds count: Node itself may close some of its own meanwhile.
-  expect(openFds().filter((fd) => !before.includes(fd))).toEqual([]);
-});
+expectNoFdLeaks();
 
 // Waits until fd is writable (or timeoutMs passes) with the addon's poll(2); returns revents.
 function waitWritable(fd: number, timeoutMs: number): number {

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openFds } from '../helpers/fds';
+import { expectNoFdLeaks, openFds } from '../helpers/fds';
 import { linuxOnly, when } from '../helpers/platform';
 import {
   AF_INET, AF_INET6, AF_UNIX, IPPROTO_IPV6, IPPROTO_TCP, IPV6_V6ONLY, SOCK_DGRAM, SOCK_STREAM, SOL_SOCKET, SO_ACCEPTCONN, SO_ERROR,
@@ -26,14 +26,7 @@ const HAS_IPV6 = ipv6Loopback();
 // Conditional: without ::1 the IPv6 tests are skipped, with the reason added to each name.
 const test6 = (name: string, fn: () => void) => when(HAS_IPV6, '::1 is unavailable here').test(name, fn);
 
-let before: number[];
-beforeEach(() => {
-  before = openFds();
-});
-afterEach(() => {
-  // Only new fds count: Node itself may close some of its own meanwhile.
-  expect(openFds().filter((fd) => !before.includes(fd))).toEqual([]);
-});
+expectNoFdLeaks();
 
 test('TCP over IPv4: bind, listen, connect, accept with the peer address, send and recv', () => {
   const server = socket(AF_INET, SOCK_STREAM);
