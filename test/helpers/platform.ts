@@ -43,5 +43,5 @@ export const withoutKqueue = when(!KqueueSelector.available, 'kqueue is built');
 
 /** Where a selector backend exists on this OS and build. */
 export function whenAvailable(cls: SelectorClass): Gate {
-  return when(cls.available, `${cls.name} is not available on this OS or build`);
+  return when(cls.available, 'not available on this OS or build');
 }
