@@ -1,12 +1,15 @@
 // EventLoop: readers and writers, callSoon, callLater, run() inside Node's loop, runSync(),
 // stop, close, ref/unref (child processes), `using`, and bad input.
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { EventLoop } from '../../lib/loop';
 import { DefaultSelector, EVENT_READ, EVENT_WRITE, EpollSelector, PollSelector, type BaseSelector } from '../../lib/selectors';
 import type { Socket } from '../../lib/socket';
-import { BAD_FDS, NOT_FILEOBJS, NOT_NUMBERS, codeOf, openFds } from '../helpers/bad-input';
-import { BACKENDS, FIXTURES, NODE_TS, Resources, runAsync, type ChildResult } from './helpers';
+import { BAD_FDS, NOT_FILEOBJS, NOT_NUMBERS, codeOf } from '../helpers/bad-input';
+import { AVAILABLE, SELECTORS } from '../helpers/backends';
+import { NODE_TS, run, type ChildResult } from '../helpers/child';
+import { openFds, Resources } from '../helpers/fds';
+import { writeLater } from '../helpers/io';
+import { whenAvailable } from '../helpers/platform';
 
 const res = new Resources();
 afterEach(() => res.closeAll());
@@ -18,8 +21,8 @@ function stopAfter(loop: EventLoop, ms: number): NodeJS.Timeout {
   return setTimeout(() => loop.stop(), ms);
 }
 
-for (const [label, Selector] of BACKENDS) {
-  (Selector.available ? describe : describe.skip)(`EventLoop over ${label}`, () => {
+for (const Selector of SELECTORS) {
+  whenAvailable(Selector).describe(`EventLoop over ${Selector.name}`, () => {
     const make = (): [EventLoop, BaseSelector] => {
       const sel = res.add(new Selector());
       return [res.add(new EventLoop(sel)), sel];
@@ -250,13 +253,12 @@ for (const [label, Selector] of BACKENDS) {
       const loop = res.add(new EventLoop(sel));
       const [a, b] = res.socketpair();
       // The peer is written by another process while this thread is blocked in runSync().
-      const child = spawn('sh', ['-c', 'sleep 0.2; printf x'], { stdio: ['ignore', b.fileno(), 'ignore'] });
+      writeLater(b.fileno(), 200);
       loop.addReader(a, () => {
         a.recv(4);
         loop.stop();
       });
       loop.runSync();
-      child.unref();
       expect(sel.timeouts.filter((t) => t !== null && t !== undefined && t <= 0)).toEqual([]);
       expect(sel.timeouts.length).toBeLessThan(10);
     });
@@ -336,7 +338,7 @@ describe('EventLoop without a selector given', () => {
   });
 
   test('a callLater beyond setTimeout range neither warns nor spins (TimeoutOverflowWarning)', async () => {
-    for (const sel of [res.add(new EpollSelector()), res.add(new (BACKENDS[1][1])())]) {
+    for (const sel of [res.add(new EpollSelector()), res.add(new PollSelector())]) {
       const loop = res.add(new EventLoop(sel));
       const warnings: string[] = [];
       const onWarning = (w: Error): void => void warnings.push(w.name);
@@ -440,18 +442,18 @@ describe('EventLoop bad input', () => {
 
 describe('EventLoop ref/unref (child processes)', () => {
   const SCENARIOS = ['unref-idle', 'unref-timer', 'ref-until-stop', 'unref-then-ref'];
-  const CLASSES = BACKENDS.filter(([, cls]) => cls.available).map(([, cls]) => cls.name);
+  const CLASSES = AVAILABLE.map((cls) => cls.name);
   const results = new Map<string, ChildResult>();
   beforeAll(async () => {
     const runs = CLASSES.flatMap((cls) => SCENARIOS.map((s) => [s, cls]));
-    await Promise.all(runs.map(async ([s, cls]) => results.set(`${s} ${cls}`, await runAsync(process.execPath, [...NODE_TS, path.join(FIXTURES, 'loop-ref.js'), s, cls], 40000))));
+    await Promise.all(runs.map(async ([s, cls]) => results.set(`${s} ${cls}`, await run(process.execPath, [...NODE_TS, path.join(__dirname, 'fixtures', 'loop-ref.js'), s, cls], { timeoutMs: 40000 }))));
   }, 90000);
 
   test.each(CLASSES)('an unref()d running loop with nothing else lets the process exit; run() never settles (%s)', (cls) => {
     for (const s of ['unref-idle', 'unref-timer']) {
       const r = results.get(`${s} ${cls}`)!;
       expect(r.stderr).toBe('');
-      expect(r.lines).toEqual([{ scenario: s, started: true }, { scenario: s, exit: true, settled: false }]);
+      expect(r.json).toEqual([{ scenario: s, started: true }, { scenario: s, exit: true, settled: false }]);
       expect([r.status, r.signal]).toEqual([0, null]);
     }
   });
@@ -460,7 +462,7 @@ describe('EventLoop ref/unref (child processes)', () => {
     for (const s of ['ref-until-stop', 'unref-then-ref']) {
       const r = results.get(`${s} ${cls}`)!;
       expect(r.stderr).toBe('');
-      expect(r.lines).toEqual([
+      expect(r.json).toEqual([
         { scenario: s, started: true },
         { scenario: s, stopped: true, reads: 3 },
         { scenario: s, exit: true, settled: true },

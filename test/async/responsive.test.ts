@@ -4,8 +4,8 @@
 import path from 'node:path';
 import { EventLoop } from '../../lib/loop';
 import { createServer, type Socket } from '../../lib/socket';
-import { openFds } from '../helpers/bad-input';
-import { FIXTURES, runAsync } from './helpers';
+import { openFds } from '../helpers/fds';
+import { run } from '../helpers/child';
 
 const CONNS = 500;
 const SIZE = 8192;
@@ -74,7 +74,7 @@ test(`an EventLoop.run() echo server serves ${CONNS} concurrent connections from
   const t0 = performance.now();
   const interval = setInterval(() => ticks++, 10);
   const running = loop.run();
-  const client = await runAsync('python3', [path.join(FIXTURES, 'echo_client.py'), String(port), String(CONNS), String(SIZE)], 120000);
+  const client = await run('python3', [path.join(__dirname, 'fixtures', 'echo_client.py'), String(port), String(CONNS), String(SIZE)], { timeoutMs: 120000 });
   const elapsed = performance.now() - t0;
   clearInterval(interval);
   loop.stop();
@@ -84,7 +84,7 @@ test(`an EventLoop.run() echo server serves ${CONNS} concurrent connections from
   server.close();
 
   expect(client.stderr).toBe('');
-  expect(client.lines).toEqual([{ conns: CONNS, sent: CONNS * SIZE, received: CONNS * SIZE, mismatches: 0, sum }]);
+  expect(client.json).toEqual([{ conns: CONNS, sent: CONNS * SIZE, received: CONNS * SIZE, mismatches: 0, sum }]);
   expect(accepted).toBe(CONNS);
   expect(echoed).toBe(CONNS * SIZE);
   expect(ticks).toBeGreaterThanOrEqual(Math.floor(elapsed / 10 / 2));

@@ -3,10 +3,29 @@
 import path from 'node:path';
 import { EVENT_READ, EVENT_WRITE } from '../../lib/selectors';
 import * as os from '../../lib/os';
-import { BACKENDS, FIXTURES, NODE_TS, Resources, runAsync, settledAtOnce, summary, type ChildResult } from './helpers';
+import { SELECTORS } from '../helpers/backends';
+import { NODE_TS, run, type ChildResult } from '../helpers/child';
+import { Resources } from '../helpers/fds';
+import { whenAvailable } from '../helpers/platform';
 
 const res = new Resources();
 afterEach(() => res.closeAll());
+
+/** [fd, events] pairs of select results, sorted by fd: comparable across calls. */
+export function summary(results: Array<[{ fd: number }, number]>): Array<[number, number]> {
+  return results.map(([key, ev]): [number, number] => [key.fd, ev]).sort((x, y) => x[0] - y[0]);
+}
+
+/** Whether a promise has settled by the time already-queued macrotasks ran (setImmediate). */
+export async function settledAtOnce(p: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  p.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await new Promise((r) => setImmediate(r));
+  return settled;
+}
 
 const codeOf = async (p: Promise<unknown>): Promise<unknown> =>
   p.then(
@@ -14,8 +33,8 @@ const codeOf = async (p: Promise<unknown>): Promise<unknown> =>
     (err: { code?: string; name?: string }) => err.code ?? err.name,
   );
 
-for (const [label, Selector] of BACKENDS) {
-  (Selector.available ? describe : describe.skip)(`selectAsync on ${label}`, () => {
+for (const Selector of SELECTORS) {
+  whenAvailable(Selector).describe(`selectAsync on ${Selector.name}`, () => {
     const make = () => res.add(new Selector());
 
     test('resolves with exactly what select(0) reports, for a mix of ready and idle fds', async () => {
@@ -222,7 +241,7 @@ for (const [label, Selector] of BACKENDS) {
       expect(await codeOf(sel.selectAsync(0))).toBe('ERR_CLOSED');
     });
 
-    test('bad arguments reject with the codes of API.md', async () => {
+    test('bad arguments reject with the codes of docs/API.md', async () => {
       const sel = make();
       expect(await codeOf(sel.selectAsync(NaN))).toBe('ERR_INVALID_ARG_VALUE');
       expect(await codeOf(sel.selectAsync('1' as unknown as number))).toBe('ERR_INVALID_ARG_TYPE');
@@ -256,7 +275,7 @@ for (const [label, Selector] of BACKENDS) {
       beforeAll(async () => {
         await Promise.all(
           SCENARIOS.map(async (scenario) => {
-            results.set(scenario, await runAsync(process.execPath, [...NODE_TS, path.join(FIXTURES, 'lifetime.js'), Selector.name, scenario], 30000));
+            results.set(scenario, await run(process.execPath, [...NODE_TS, path.join(__dirname, 'fixtures', 'lifetime.js'), Selector.name, scenario], { timeoutMs: 30000 }));
           }),
         );
       }, 60000);
@@ -264,21 +283,21 @@ for (const [label, Selector] of BACKENDS) {
       test.each(['peer-ref-timer', 'peer-unref-timer'])('a pending wait keeps the process alive until it resolves (%s)', (scenario) => {
         const r = results.get(scenario)!;
         expect(r.stderr).toBe('');
-        expect(r.lines).toEqual([{ scenario, result: [['peer', EVENT_READ]] }]);
+        expect(r.json).toEqual([{ scenario, result: [['peer', EVENT_READ]] }]);
         expect([r.status, r.signal]).toEqual([0, null]);
       });
 
       test('a wait with only a 300 ms timeout to end it still waits for it', () => {
         const r = results.get('timeout-only')!;
         expect(r.stderr).toBe('');
-        expect(r.lines).toEqual([{ scenario: 'timeout-only', result: [], waitedEnough: true }]);
+        expect(r.json).toEqual([{ scenario: 'timeout-only', result: [], waitedEnough: true }]);
         expect([r.status, r.signal]).toEqual([0, null]);
       });
 
       test.each(['resolved', 'timed-out', 'aborted', 'unregistered'])('once no wait is pending the process exits by itself (%s, selector left open)', (scenario) => {
         const r = results.get(scenario)!;
         expect(r.stderr).toBe('');
-        expect(r.lines).toEqual([{ scenario, done: true }]);
+        expect(r.json).toEqual([{ scenario, done: true }]);
         expect([r.status, r.signal]).toEqual([0, null]);
       });
     });

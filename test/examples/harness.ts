@@ -1,10 +1,11 @@
 // Runs an example as a real child process (`node -r ./scripts/register-ts.js examples/<name>.ts`)
 // and talks to it with real clients: node:net in this process, or python3 in a child of its own.
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
+import { NODE_TS, start } from '../helpers/child';
 
-export const ROOT = path.resolve(__dirname, '../..');
+export { killAll } from '../helpers/child';
+
 // Transpiling on load makes each start take a few seconds on a busy machine.
 export const START_TIMEOUT_MS = 20000;
 
@@ -25,65 +26,13 @@ export interface Example {
   exited: Promise<Exit>;
 }
 
-const running = new Set<ChildProcess>();
-
-/** Kills every child (example or client) still running and waits for each to go (call in afterEach). */
-export async function killAll(): Promise<void> {
-  await Promise.all(
-    [...running].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          child.once('close', () => resolve());
-          child.kill('SIGKILL');
-        }),
-    ),
-  );
-}
-
-/** Spawns examples/<name>.ts with `args` (and `env` added to ours); unless `waitFor` is null, resolves once it prints `listening on <port>`. */
-export function run(name: string, args: string[], waitFor: RegExp | null = /^listening on (\d+)$/, env: NodeJS.ProcessEnv = {}): Promise<Example> {
-  const child = spawn(process.execPath, ['-r', './scripts/register-ts.js', `examples/${name}.ts`, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  const lines: string[] = [];
-  const waiters: Array<{ re: RegExp; resolve: (line: string) => void }> = [];
-  let partial = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    const parts = (partial + chunk).split('\n');
-    partial = parts.pop()!;
-    for (const line of parts) {
-      lines.push(line);
-      for (const w of waiters.filter((w) => w.re.test(line))) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(line);
-      }
-    }
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<Exit>((resolve) => {
-    child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
-      running.delete(child);
-      resolve({ code, signal });
-    });
-  });
-  const waitLine = (re: RegExp): Promise<string> => {
-    const seen = lines.find((line) => re.test(line));
-    if (seen !== undefined) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      waiters.push({ re, resolve });
-      void exited.then((exit) => reject(new Error(`${name} exited (${exit.code ?? exit.signal}) before printing ${re}:\n${lines.join('\n')}\n${stderr}`)));
-    });
-  };
-  const example: Example = { child, port: 0, lines, stderr: () => stderr, waitLine, exited };
-  if (waitFor === null) return Promise.resolve(example);
-  return waitLine(waitFor).then((line) => {
-    example.port = Number(waitFor.exec(line)![1]);
-    return example;
-  });
+/** Starts examples/<name>.ts with `args` (and `env` added to ours); unless `waitFor` is null, resolves once it prints `listening on <port>`. */
+export async function run(name: string, args: string[], waitFor: RegExp | null = /^listening on (\d+)$/, env: NodeJS.ProcessEnv = {}): Promise<Example> {
+  const child = start(process.execPath, [...NODE_TS, `examples/${name}.ts`, ...args], { env: { ...process.env, ...env } });
+  const exited = child.exited.then((r): Exit => ({ code: r.status, signal: r.signal }));
+  const example: Example = { child: child.process, port: 0, lines: child.lines, stderr: child.stderr, waitLine: child.waitLine, exited };
+  if (waitFor !== null) example.port = Number(waitFor.exec(await child.waitLine(waitFor))![1]);
+  return example;
 }
 
 /** A deterministic payload of `n` bytes, the same one the python client builds. */
@@ -158,21 +107,10 @@ sys.stdout.buffer.write(b''.join(chunks))
 `;
 
 /** A python3 client in a process of its own: sends payload(n, seed), half-closes, returns every byte echoed. */
-export function pythonEcho(port: number, n: number, seed = 0): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['-c', PYTHON_CLIENT, String(port), String(n), String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    running.add(child);
-    const out: Buffer[] = [];
-    let err = '';
-    child.stdout.on('data', (data: Buffer) => out.push(data));
-    child.stderr.setEncoding('utf8').on('data', (data: string) => (err += data));
-    child.on('error', reject);
-    child.once('close', (code) => {
-      running.delete(child);
-      if (code === 0) resolve(Buffer.concat(out));
-      else reject(new Error(`python client exited ${code}: ${err}`));
-    });
-  });
+export async function pythonEcho(port: number, n: number, seed = 0): Promise<Buffer> {
+  const r = await start('python3', ['-c', PYTHON_CLIENT, String(port), String(n), String(seed)]).exited;
+  if (r.status !== 0) throw new Error(`python client exited ${r.status ?? r.signal}: ${r.stderr}`);
+  return r.stdoutBytes;
 }
 
 /**

@@ -1,13 +1,10 @@
 // examples/level-vs-edge.ts: what a level- and an edge-triggered epoll report, step by step.
-import { EpollSelector } from '../../lib/index';
+import { whenEpoll } from '../helpers/platform';
 import { killAll, run, START_TIMEOUT_MS } from './harness';
 
 afterEach(killAll);
 
-const testEpoll = EpollSelector.available ? test : test.skip;
-const why = EpollSelector.available ? '' : ' (skipped: epoll is Linux-only)';
-
-testEpoll(`after a partial read, level-triggered reports again and edge-triggered stays quiet until new bytes arrive${why}`, async () => {
+whenEpoll.test('after a partial read, level-triggered reports again and edge-triggered stays quiet until new bytes arrive', async () => {
   const ex = await run('level-vs-edge', [], null);
   expect(await ex.exited).toEqual({ code: 0, signal: null });
   expect(ex.stderr()).toBe('');

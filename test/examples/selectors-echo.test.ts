@@ -1,8 +1,10 @@
-// examples/selectors-echo.ts: the article's selectors example, and the copy in README.md.
+// examples/selectors-echo.ts: the selectors example, and the copy in README.md.
 import fs from 'node:fs';
 import path from 'node:path';
 import { EpollSelector, KqueueSelector, PollSelector, SelectSelector } from '../../lib/index';
-import { checkConcurrentEcho, killAll, netEcho, payload, ROOT, run, START_TIMEOUT_MS } from './harness';
+import { ROOT } from '../helpers/child';
+import { whenAvailable } from '../helpers/platform';
+import { checkConcurrentEcho, killAll, netEcho, payload, run, START_TIMEOUT_MS } from './harness';
 
 afterEach(killAll);
 
@@ -42,8 +44,7 @@ test('echoes every byte to concurrent clients, logs as the Python example does, 
 
 const backends = { select: SelectSelector, poll: PollSelector, epoll: EpollSelector, kqueue: KqueueSelector };
 describe.each(Object.entries(backends))('with IOMUX_SELECTOR=%s', (name, cls) => {
-  const testIf = cls.available ? test : test.skip;
-  testIf(`the same program echoes every byte${cls.available ? '' : ' (skipped: not available on this OS/build)'}`, async () => {
+  whenAvailable(cls).test('the same program echoes every byte', async () => {
     const ex = await run('selectors-echo', ['0', '--max-clients', '1'], undefined, { IOMUX_SELECTOR: name });
     const data = payload(20000, 7);
     expect((await netEcho(ex.port, [data])).equals(data)).toBe(true);

@@ -1,14 +1,12 @@
 // examples/signal-driven.ts: O_ASYNC + F_SETOWN, and the work done in the SIGIO handler.
 import { os } from '../../lib/index';
+import { when } from '../helpers/platform';
 import { checkConcurrentEcho, killAll, run, START_TIMEOUT_MS } from './harness';
 
 afterEach(killAll);
 
 // SIGIO exists on Linux and the BSDs; elsewhere the example has nothing to show.
-const hasSigio = os.SIGIO !== undefined;
-const describeSigio = hasSigio ? describe : describe.skip;
-
-describeSigio(hasSigio ? 'signal-driven' : 'signal-driven (skipped: this OS defines no SIGIO)', () => {
+when(os.SIGIO !== undefined, 'this OS defines no SIGIO').describe('signal-driven', () => {
   test('serves clients at once from the SIGIO handler, echoing every byte, and exits after --max-clients', async () => {
     const ex = await run('signal-driven', ['0', '--max-clients', '4']);
     await checkConcurrentEcho(ex.port, 1 << 20);

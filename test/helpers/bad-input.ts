@@ -1,6 +1,5 @@
 // A table of bad values for the systematic bad-input tests: every exported function is called
-// with each value in each argument position that takes it, and must throw the code API.md names.
-import { readdirSync } from 'node:fs';
+// with each value in each argument position that takes it, and must throw the code docs/API.md names.
 
 /** Values that are not numbers at all: `ERR_INVALID_ARG_TYPE` where a number is expected. */
 export const NOT_NUMBERS: unknown[] = [undefined, null, '3', '', true, {}, [], [3], () => 3, 3n, Symbol('s'), new Date(0)];
@@ -22,9 +21,4 @@ export function codeOf(fn: () => unknown): string | undefined {
     return (err as { code?: string }).code;
   }
   throw new Error('expected a throw, but the call returned');
-}
-
-/** The fds this process has open now (Linux: /proc/self/fd). */
-export function openFds(): number[] {
-  return readdirSync('/proc/self/fd').map(Number).sort((a, b) => a - b);
 }

@@ -1,7 +1,8 @@
-// Every exported function × every argument position × the bad-value tables: the code API.md
+// Every exported function × every argument position × the bad-value tables: the code docs/API.md
 // names, thrown before any syscall, never a crash, no fd leaked. The native calls themselves are
 // also fed wrong types directly: they must throw, not crash.
-import { BAD_FDS, NOT_BUFFERS, NOT_NUMBERS, codeOf, openFds } from '../helpers/bad-input';
+import { BAD_FDS, NOT_BUFFERS, NOT_NUMBERS, codeOf } from '../helpers/bad-input';
+import { openFds } from '../helpers/fds';
 import { native } from '../../lib/native';
 import * as os from '../../lib/os';
 
@@ -95,7 +96,7 @@ test.each(cases)('%s: argument %i rejects every bad value with its code', (name,
   expect([os.getBlocking(r), os.getAsync(r), os.getOwner(r)]).toEqual(flagsBefore);
 });
 
-test('the error classes match API.md', () => {
+test('the error classes match docs/API.md', () => {
   const e1 = (() => { try { os.read('3' as unknown as number, 1); } catch (e) { return e; } })();
   expect(e1).toBeInstanceOf(TypeError);
   const e2 = (() => { try { os.read(-1, 1); } catch (e) { return e; } })();

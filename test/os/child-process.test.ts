@@ -1,8 +1,8 @@
 // What only another process can show: close-on-exec of pipe() and dup(), and SIGIO delivery.
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import * as os from '../../lib/os';
-import { openFds } from '../helpers/bad-input';
+import { runSync } from '../helpers/child';
+import { openFds } from '../helpers/fds';
 
 // Reports, for each fd given as an argument, whether it is open in this (the child) process.
 const PROBE = `
@@ -19,10 +19,7 @@ print(res)
 function openInChild(fds: number[], inherit: number): Record<string, string> {
   // `inherit` is passed on purpose as the child's fd 3 (dup2 clears close-on-exec): the control
   // showing that the probe does see an inherited fd.
-  const res = spawnSync('python3', ['-c', PROBE, ...fds.map(String), '3'], {
-    stdio: ['ignore', 'pipe', 'pipe', inherit],
-    encoding: 'utf8',
-  });
+  const res = runSync('python3', ['-c', PROBE, ...fds.map(String), '3'], { stdio: ['ignore', 'pipe', 'pipe', inherit] });
   expect(res.stderr).toBe('');
   expect(res.status).toBe(0);
   return JSON.parse(res.stdout.replace(/'/g, '"'));
@@ -44,10 +41,7 @@ test('pipe() and dup() fds are not inherited by a child process', () => {
 });
 
 test('O_ASYNC with this process as owner delivers SIGIO when a pipe becomes readable', () => {
-  const res = spawnSync(process.execPath, [path.join(__dirname, 'fixtures', 'sigio.js')], {
-    encoding: 'utf8',
-    timeout: 20000,
-  });
+  const res = runSync(process.execPath, [path.join(__dirname, 'fixtures', 'sigio.js')], { timeoutMs: 20000 });
   expect(res.stderr).toBe('');
   const out = JSON.parse(res.stdout.trim());
   expect(out).toEqual({ ok: true, data: 'ping', async: true, owner: out.pid, pid: out.pid });

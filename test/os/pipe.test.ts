@@ -1,5 +1,5 @@
 // pipe, read, readInto, write, close, blocking flags and dup, on real pipes.
-import { openFds } from '../helpers/bad-input';
+import { openFds } from '../helpers/fds';
 import * as os from '../../lib/os';
 
 const opened: number[] = [];

@@ -1,21 +1,18 @@
 // The published package, as a user gets it: `npm run prebuild`, `npm pack`, then an install of the
 // tarball into an empty project with --ignore-scripts and no compiler on PATH, so the addon can
 // only come from prebuilds/ through node-gyp-build. Used there from require and from import.
-import { spawnSync, SpawnSyncOptions } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runSync, succeeded, type RunOptions } from '../helpers/child';
+import { when } from '../helpers/platform';
 
 const root = path.join(__dirname, '..', '..');
 const prebuildDir = path.join('prebuilds', `${process.platform}-${process.arch}`);
 
-function run(cmd: string, args: string[], opts: SpawnSyncOptions = {}): string {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
-  if (r.error) throw r.error;
-  if (r.status !== 0) {
-    throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}\n${r.stdout}\n${r.stderr}`);
-  }
-  return String(r.stdout);
+/** Runs a command that must succeed; its stdout. */
+function run(cmd: string, args: string[], opts: RunOptions = {}): string {
+  return succeeded(runSync(cmd, args, opts), `${cmd} ${args.join(' ')}`);
 }
 
 /** The npm running this test (npm test, npx), else the first on PATH. */
@@ -91,10 +88,7 @@ export { sel, events, pair, fds };
 // Variants of the suite (a forced backend, another build of the addon) do not change the package;
 // it is tested in the plain run, once under each Node version.
 const variant = process.env.IOMUX_ADDON ? 'IOMUX_ADDON' : process.env.IOMUX_SELECTOR ? 'IOMUX_SELECTOR' : '';
-const describeOrSkip = variant ? describe.skip : describe;
-const reason = variant ? ` (skipped: ${variant} selects a variant of the addon, not the package)` : '';
-
-describeOrSkip(`the packed tarball, installed without a compiler${reason}`, () => {
+when(!variant, `${variant} selects a variant of the addon, not the package`).describe('the packed tarball, installed without a compiler', () => {
   let tmp = '';
   let consumer = '';
   let env: NodeJS.ProcessEnv = {};
@@ -136,7 +130,7 @@ describeOrSkip(`the packed tarball, installed without a compiler${reason}`, () =
 
   test('the consumer has no compiler, make or python on its PATH', () => {
     for (const tool of ['cc', 'gcc', 'g++', 'c++', 'clang', 'make', 'python3', 'python']) {
-      const r = spawnSync('/bin/sh', ['-c', `command -v ${tool}`], { env, encoding: 'utf8' });
+      const r = runSync('/bin/sh', ['-c', `command -v ${tool}`], { env });
       expect({ tool, status: r.status }).toEqual({ tool, status: expect.not.stringMatching(/^0$/) });
       expect({ tool, found: r.stdout.trim() }).toEqual({ tool, found: '' });
     }

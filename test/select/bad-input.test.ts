@@ -1,13 +1,14 @@
 // Every exported function and method of iomux/select, each argument position × the bad values of
-// test/helpers/bad-input.ts: the code of API.md's error table, never a crash, no fd leaked, and
+// test/helpers/bad-input.ts: the code of docs/API.md's error table, never a crash, no fd leaked, and
 // nothing half-registered.
 import { native } from '../../lib/native';
 import { close as osClose, pipe } from '../../lib/os';
 import * as sel from '../../lib/select';
-import { BAD_FDS, NOT_FILEOBJS, NOT_NUMBERS, codeOf, openFds } from '../helpers/bad-input';
+import { BAD_FDS, NOT_FILEOBJS, NOT_NUMBERS, codeOf } from '../helpers/bad-input';
+import { openFds } from '../helpers/fds';
+import { whenEpoll, whenKqueue, withoutKqueue } from '../helpers/platform';
 
-const linux = process.platform === 'linux';
-const haveKqueue = typeof native.kqueueCreate === 'function';
+const haveKqueue = whenKqueue.runs;
 
 const without = (values: unknown[], ...drop: unknown[]) => values.filter((v) => !drop.includes(v));
 // Not iterable at all (arrays are iterables of file objects, so they are not here).
@@ -108,7 +109,7 @@ describe('Poll', () => {
   });
 });
 
-(linux ? describe : describe.skip)('epoll (Linux only)', () => {
+whenEpoll.describe('epoll', () => {
   const ctor: Case[] = [
     ...without(NOT_NUMBERS, undefined).map((v): Case => [`epoll sizehint=${String(v)}`, () => sel.epoll(v as number), 'ERR_INVALID_ARG_TYPE']),
     ...[0, -2, 1.5, NaN, Infinity, 2 ** 31].map((v): Case => [`epoll sizehint=${v}`, () => sel.epoll(v), 'ERR_OUT_OF_RANGE']),
@@ -164,7 +165,7 @@ describe('Poll', () => {
   });
 });
 
-(haveKqueue ? describe.skip : describe)('kqueue where not built (no system libkqueue)', () => {
+withoutKqueue.describe('kqueue where not built', () => {
   test('kqueue(), new Kqueue(), kevent() and Kqueue.fromfd throw ERR_NOT_SUPPORTED', () => {
     expect(codeOf(() => sel.kqueue())).toBe('ERR_NOT_SUPPORTED');
     expect(codeOf(() => new sel.Kqueue())).toBe('ERR_NOT_SUPPORTED');
@@ -174,7 +175,7 @@ describe('Poll', () => {
   });
 });
 
-(haveKqueue ? describe : describe.skip)('kqueue (built)', () => {
+whenKqueue.describe('kqueue where built', () => {
   test('kevent and control: every argument position × every bad value', () => {
     const kq = sel.kqueue();
     try {

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { close as osClose, dup, read, write } from '../../lib/os';
@@ -8,21 +7,15 @@ import {
 } from '../../lib/select';
 import { native } from '../../lib/native';
 import { MSG_OOB, SHUT_WR, socketpair } from '../../lib/socket';
-import { openFds } from '../helpers/bad-input';
-import { delayedWriter, fill, withPair, withPipe, withTcp } from './fixtures';
+import { runSync } from '../helpers/child';
+import { expectNoFdLeaks, openFds } from '../helpers/fds';
+import { delayedWriter, fill, withPair, withPipe, withTcp } from '../helpers/io';
+import { whenEpoll, withoutEpoll } from '../helpers/platform';
 
 const IN = EPOLLIN as number;
 const OUT = EPOLLOUT as number;
-const linux = process.platform === 'linux';
-const d = linux ? describe : describe.skip;
 
-let before: number[];
-beforeEach(() => {
-  before = openFds();
-});
-afterEach(() => {
-  expect(openFds()).toEqual(before);
-});
+expectNoFdLeaks({ exact: true });
 
 // True if `fd` is still the same open file (by inode): a closed number may be reused at once.
 function stillOpen(fd: number, ino: number): boolean {
@@ -44,13 +37,13 @@ function withEpoll<R>(fn: (ep: Epoll) => R): R {
   }
 }
 
-(linux ? describe.skip : describe)('select.epoll where epoll does not exist (skipped: this is Linux)', () => {
+withoutEpoll.describe('select.epoll where epoll does not exist', () => {
   test('epoll() throws ERR_NOT_SUPPORTED', () => {
     expect(() => epoll()).toThrow(expect.objectContaining({ code: 'ERR_NOT_SUPPORTED' }));
   });
 });
 
-d('select.epoll object', () => {
+whenEpoll.describe('select.epoll object', () => {
   test('epoll() and new Epoll() make an open epoll with an fd; close() is idempotent', () => {
     const ep = epoll();
     const ep2 = new Epoll(10, EPOLL_CLOEXEC);
@@ -106,12 +99,12 @@ d('select.epoll object', () => {
     withEpoll((ep) => {
       const ino = fstatSync(ep.fileno()).ino;
       // Positive control: an fd passed on purpose (as the child's fd 3) is seen by the same check.
-      const r = spawnSync('python3', ['-c', `
+      const r = runSync('python3', ['-c', `
 import os, sys, json
 fds = [int(f) for f in os.listdir('/proc/self/fd')]
 links = {f: os.readlink('/proc/self/fd/%d' % f) for f in fds if os.path.exists('/proc/self/fd/%d' % f)}
 print(json.dumps({"epoll": [f for f, l in links.items() if 'eventpoll' in l], "fd3": links.get(3, '')}))
-`], { stdio: ['ignore', 'pipe', 'pipe', ep.fileno()], encoding: 'utf8' });
+`], { stdio: ['ignore', 'pipe', 'pipe', ep.fileno()] });
       expect(r.stderr).toBe('');
       const out = JSON.parse(r.stdout);
       expect(out.fd3).toContain('eventpoll');
@@ -122,7 +115,7 @@ print(json.dumps({"epoll": [f for f, l in links.items() if 'eventpoll' in l], "f
   });
 });
 
-d('select.epoll registration', () => {
+whenEpoll.describe('select.epoll registration', () => {
   test('register defaults to EPOLLIN|EPOLLPRI|EPOLLOUT; registering twice is EEXIST', () => {
     withPipe((r, w) => {
       withEpoll((ep) => {
@@ -189,7 +182,7 @@ d('select.epoll registration', () => {
   });
 });
 
-d('select.epoll readiness', () => {
+whenEpoll.describe('select.epoll readiness', () => {
   test('level-triggered reports again until drained; EPOLLET reports once per new arrival', () => {
     withPair((a, b) => {
       withEpoll((lt) => {
@@ -298,7 +291,7 @@ d('select.epoll readiness', () => {
   });
 });
 
-d('select.epoll poll arguments', () => {
+whenEpoll.describe('select.epoll poll arguments', () => {
   test('maxevents limits the results; -1 means FD_SETSIZE - 1; 0 and < -1 are ERR_OUT_OF_RANGE', () => {
     const pairs = Array.from({ length: 3 }, () => socketpair());
     try {

@@ -1,16 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { fstatSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { native } from '../../lib/native';
 import { close as osClose, read, write } from '../../lib/os';
 import * as sel from '../../lib/select';
 import { KEvent, Kqueue, kevent, kqueue } from '../../lib/select';
-import { openFds } from '../helpers/bad-input';
-import { withPipe } from './fixtures';
+import { runSync } from '../helpers/child';
+import { openFds } from '../helpers/fds';
+import { withPipe } from '../helpers/io';
+import { whenKqueue, withoutKqueue } from '../helpers/platform';
 
-const built = typeof native.kqueueCreate === 'function';
-const d = built ? describe : describe.skip;
-const name = built ? 'kqueue' : 'kqueue: not built (no system libkqueue)';
+const built = whenKqueue.runs;
 
 // Only read inside tests that run when kqueue is built.
 const C = sel as unknown as Record<string, number>;
@@ -49,7 +48,7 @@ function withKqueue<R>(fn: (kq: Kqueue) => R): R {
   }
 }
 
-(built ? describe.skip : describe)('kqueue where it is not built (skipped: kqueue is built)', () => {
+withoutKqueue.describe('kqueue where it is not built', () => {
   test('kqueue(), kevent() and fromfd throw ERR_NOT_SUPPORTED; no KQ_* constant is exported', () => {
     expect(() => kqueue()).toThrow(expect.objectContaining({ code: 'ERR_NOT_SUPPORTED' }));
     expect(() => kevent(0)).toThrow(expect.objectContaining({ code: 'ERR_NOT_SUPPORTED' }));
@@ -58,7 +57,7 @@ function withKqueue<R>(fn: (kq: Kqueue) => R): R {
   });
 });
 
-d(`${name}: object`, () => {
+whenKqueue.describe('kqueue: object', () => {
   test('kqueue() opens a kqueue; close() is idempotent; ERR_CLOSED afterwards', () => {
     const kq = kqueue();
     expect(kq).toBeInstanceOf(Kqueue);
@@ -81,14 +80,14 @@ d(`${name}: object`, () => {
   test('the kqueue fd is close-on-exec: a child process does not have it', () => {
     withKqueue((kq) => {
       const ino = fstatSync(kq.fileno()).ino;
-      const r = spawnSync('python3', ['-c', `
+      const r = runSync('python3', ['-c', `
 import os, sys
 fd, ino = int(sys.argv[1]), int(sys.argv[2])
 try:
     print(os.fstat(fd).st_ino == ino)
 except OSError:
     print(False)
-`, String(kq.fileno()), String(ino)], { encoding: 'utf8' });
+`, String(kq.fileno()), String(ino)]);
       expect(r.stdout.trim()).toBe('False');
     });
   });
@@ -112,7 +111,7 @@ except OSError:
   });
 });
 
-d(`${name}: events`, () => {
+whenKqueue.describe('kqueue: events', () => {
   test('a read filter reports data available; EV_DELETE removes it', () => {
     withPipe((r, w) => {
       withKqueue((kq) => {

@@ -1,16 +1,16 @@
-import { spawnSync } from 'node:child_process';
 import { fstatSync } from 'node:fs';
-import { runInNewContext } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
 import * as sel from '../../lib/select';
+import { runSync } from '../helpers/child';
+import { collectUntil, trackOpen } from '../helpers/gc';
+import { linuxOnly } from '../helpers/platform';
 
 const linux = process.platform === 'linux';
 
 function pythonConstants(prefixes: string[]): Record<string, number> {
-  const r = spawnSync('python3', ['-c', `
+  const r = runSync('python3', ['-c', `
 import json, select, sys
 print(json.dumps({k: getattr(select, k) for k in dir(select) if k.startswith(tuple(sys.argv[1:]))}))
-`, ...prefixes], { encoding: 'utf8' });
+`, ...prefixes]);
   expect(r.stderr).toBe('');
   return JSON.parse(r.stdout) as Record<string, number>;
 }
@@ -22,7 +22,7 @@ describe('constants', () => {
     expect(sel.FD_SETSIZE).toBeGreaterThan(0);
   });
 
-  (linux ? test : test.skip)('every EPOLL* constant Python has, with the same values (Linux)', () => {
+  linuxOnly.test('every EPOLL* constant Python has, with the same values', () => {
     const py = pythonConstants(['EPOLL']);
     expect(Object.keys(py).length).toBeGreaterThan(10);
     for (const [k, v] of Object.entries(py)) expect([k, (sel as Record<string, unknown>)[k]]).toEqual([k, v]);
@@ -40,30 +40,15 @@ function forgottenEpollFd(): number {
   return sel.epoll().fileno();
 }
 
-(linux ? test : test.skip)('an epoll garbage-collected without close() has its fd closed by the finalizer', async () => {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
+linuxOnly.test('an epoll garbage-collected without close() has its fd closed by the finalizer', async () => {
   const fds = [forgottenEpollFd(), forgottenEpollFd(), forgottenEpollFd()];
-  const inodes = fds.map((fd) => fstatSync(fd).ino);
-  const stillOpen = () => fds.filter((fd, i) => {
-    try {
-      return fstatSync(fd).ino === inodes[i];
-    } catch {
-      return false;
-    }
-  });
+  const stillOpen = trackOpen(fds);
   expect(stillOpen()).toEqual(fds);
-  await new Promise((resolve) => setImmediate(resolve));
-  for (let i = 0; i < 20 && stillOpen().length > 0; i++) {
-    gc();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await collectUntil(() => stillOpen().length === 0);
   expect(stillOpen()).toEqual([]);
 });
 
-(linux ? test : test.skip)('close() cancels the finalizer: a collected, closed epoll does not close a reused fd number', async () => {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
+linuxOnly.test('close() cancels the finalizer: a collected, closed epoll does not close a reused fd number', async () => {
   const reused = (() => {
     const ep = sel.epoll();
     const fd = ep.fileno();
@@ -72,10 +57,7 @@ function forgottenEpollFd(): number {
   })();
   const [, keeper] = reused;
   const ino = fstatSync(keeper.fileno()).ino;
-  for (let i = 0; i < 5; i++) {
-    gc();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await collectUntil(() => false, 5);
   expect(fstatSync(keeper.fileno()).ino).toBe(ino);
   keeper.close();
 });

@@ -4,16 +4,10 @@ import {
   POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, poll, Poll,
 } from '../../lib/select';
 import { MSG_OOB, SHUT_WR, socketpair } from '../../lib/socket';
-import { openFds } from '../helpers/bad-input';
-import { delayedWriter, fill, fillPipe, withPair, withPipe, withTcp } from './fixtures';
+import { expectNoFdLeaks } from '../helpers/fds';
+import { delayedWriter, fill, fillPipe, withPair, withPipe, withTcp } from '../helpers/io';
 
-let before: number[];
-beforeEach(() => {
-  before = openFds();
-});
-afterEach(() => {
-  expect(openFds()).toEqual(before);
-});
+expectNoFdLeaks({ exact: true });
 
 const sorted = (r: Array<[number, number]>) => [...r].sort((a, b) => a[0] - b[0]);
 

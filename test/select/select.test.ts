@@ -3,16 +3,10 @@ import { close as osClose, read, setBlocking, write } from '../../lib/os';
 import { FD_SETSIZE, select } from '../../lib/select';
 import { native } from '../../lib/native';
 import { MSG_OOB, SHUT_WR, socketpair } from '../../lib/socket';
-import { openFds } from '../helpers/bad-input';
-import { fill, highFd, withPair, withPipe, withTcp } from './fixtures';
+import { expectNoFdLeaks, highFd } from '../helpers/fds';
+import { fill, withPair, withPipe, withTcp } from '../helpers/io';
 
-let before: number[];
-beforeEach(() => {
-  before = openFds();
-});
-afterEach(() => {
-  expect(openFds()).toEqual(before);
-});
+expectNoFdLeaks({ exact: true });
 
 describe('select.select readiness', () => {
   test('a fresh pipe: the write end is writable, the read end is not readable', () => {

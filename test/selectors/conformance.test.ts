@@ -1,14 +1,23 @@
 // The conformance suite: every test here runs against every available backend and against
 // DefaultSelector. Each test of CPython's Lib/test/test_selectors.py has a counterpart, named
-// after it; tests beyond CPython's guard the semantics API.md adds.
-import { spawn } from 'node:child_process';
+// after it; tests beyond CPython's guard the semantics docs/API.md adds.
 import path from 'node:path';
 import * as os from '../../lib/os';
 import { EVENT_READ, EVENT_WRITE, SelectorKey, type BaseSelector } from '../../lib/selectors';
-import { codeOf, openFds } from '../helpers/bad-input';
-import { BACKENDS, closedFd, fdLimit, Resources, timed } from './helpers';
+import { codeOf } from '../helpers/bad-input';
+import { AVAILABLE_AND_DEFAULT, scalable } from '../helpers/backends';
+import { start } from '../helpers/child';
+import { closedFd, fdLimit, openFds, Resources } from '../helpers/fds';
+import { when } from '../helpers/platform';
 
 const RW = EVENT_READ | EVENT_WRITE;
+
+/** Milliseconds spent in fn. */
+function timed<R>(fn: () => R): [R, number] {
+  const t0 = performance.now();
+  const result = fn();
+  return [result, performance.now() - t0];
+}
 
 let fdsBefore: number[];
 beforeAll(() => {
@@ -19,10 +28,10 @@ afterAll(() => {
   expect(openFds().filter((fd) => !fdsBefore.includes(fd))).toEqual([]);
 });
 
-describe.each(BACKENDS)('%s', (_label, Selector, scalable) => {
+describe.each(AVAILABLE_AND_DEFAULT)('%s', (_label, Selector) => {
   const res = new Resources();
   afterEach(() => res.closeAll());
-  const make = (): BaseSelector<unknown> => res.selector(new Selector());
+  const make = (): BaseSelector<unknown> => res.add(new Selector());
 
   test('register (test_register)', () => {
     const s = make();
@@ -444,28 +453,21 @@ describe.each(BACKENDS)('%s', (_label, Selector, scalable) => {
   });
 
   test('a signal during select neither ends it early nor throws (test_select_interrupt_noraise)', async () => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'signal-child.js'), Selector.name], {
+    const child = start(process.execPath, [path.join(__dirname, 'fixtures', 'signal-child.js'), Selector.name], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    let out = '';
-    let started = false;
+    await child.waitLine(/^waiting$/);
     let sent = 0;
-    let timer: NodeJS.Timeout | undefined;
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (started || !out.includes('waiting\n')) return;
-      started = true;
-      // three signals well inside the 1.5 s wait, each one an EINTR to retry
-      timer = setInterval(() => {
-        child.kill('SIGUSR2');
-        if (++sent === 3) clearInterval(timer);
-      }, 200);
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    // three signals well inside the 1.5 s wait, each one an EINTR to retry
+    const timer = setInterval(() => {
+      child.process.kill('SIGUSR2');
+      if (++sent === 3) clearInterval(timer);
+    }, 200);
+    const { status, lines } = await child.exited;
     clearInterval(timer);
     expect(sent).toBe(3);
-    expect(code).toBe(0);
-    const report = JSON.parse(out.trim().split('\n').pop()!);
+    expect(status).toBe(0);
+    const report = JSON.parse(lines.at(-1)!);
     expect(report).toMatchObject({ result: [], signals: 3 });
     expect(report.ms).toBeGreaterThanOrEqual(1500);
   });
@@ -512,8 +514,7 @@ describe.each(BACKENDS)('%s', (_label, Selector, scalable) => {
     expect(s.select(0)).toEqual([]);
   });
 
-  const scalableTest = scalable ? test : test.skip;
-  scalableTest(`more fds than FD_SETSIZE (test_above_fd_setsize)${scalable ? '' : ' — skipped: select(2) is limited to FD_SETSIZE'}`, () => {
+  when(scalable(Selector), 'select(2) is limited to FD_SETSIZE').test('more fds than FD_SETSIZE (test_above_fd_setsize)', () => {
     const s = make();
     const numFds = Math.min(fdLimit(), 2 ** 16) - openFds().length - 32;
     const pairs = Math.floor(numFds / 2);

@@ -1,5 +1,4 @@
 // DefaultSelector: the best available backend, and IOMUX_SELECTOR forcing the choice.
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
   BaseSelector,
@@ -10,13 +9,13 @@ import {
   SelectSelector,
 } from '../../lib/selectors';
 import { codeOf } from '../helpers/bad-input';
+import { NODE_TS, runSync } from '../helpers/child';
 
 function defaultIn(env: Record<string, string | undefined>): { name: string; error?: string } {
-  const script = `require(${JSON.stringify(path.join(__dirname, '..', '..', 'scripts', 'register-ts.js'))});
-    const s = require(${JSON.stringify(path.join(__dirname, '../../lib/selectors/index.ts'))});
+  const script = `const s = require(${JSON.stringify(path.join(__dirname, '../../lib/selectors/index.ts'))});
     let error; try { new s.DefaultSelector().close(); } catch (e) { error = e.code; }
     console.log(JSON.stringify({ name: s.DefaultSelector.name, error }));`;
-  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const child = runSync(process.execPath, [...NODE_TS, '-e', script], { env: { ...process.env, ...env } });
   return JSON.parse(child.stdout);
 }
 

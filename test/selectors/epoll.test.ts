@@ -1,6 +1,5 @@
 // EpollSelector's own behaviour: regular files, stale kernel registrations, the opt-in modes,
 // fileno, and the finalizer that closes a forgotten epoll fd.
-import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,18 +7,19 @@ import { C, native } from '../../lib/native';
 import * as os from '../../lib/os';
 import { EpollSelector, EVENT_READ, EVENT_WRITE } from '../../lib/selectors';
 import { codeOf } from '../helpers/bad-input';
-import { Resources } from './helpers';
+import { runSync } from '../helpers/child';
+import { Resources } from '../helpers/fds';
+import { when, whenEpoll } from '../helpers/platform';
 
 const res = new Resources();
 afterEach(() => res.closeAll());
 
-const suite = EpollSelector.available ? describe : describe.skip;
-suite(`EpollSelector${EpollSelector.available ? '' : ' — skipped: epoll exists only on Linux'}`, () => {
+whenEpoll.describe('EpollSelector', () => {
   test('register of a regular file is EPERM and leaves no key (test_register_file)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'iomux-'));
     const fd = openSync(path.join(dir, 'f'), 'w+');
     try {
-      const s = res.selector(new EpollSelector());
+      const s = res.add(new EpollSelector());
       expect(codeOf(() => s.register(fd, EVENT_READ))).toBe('EPERM');
       expect(codeOf(() => s.getKey(fd))).toBe('ERR_NOT_REGISTERED');
       expect(s.getMap().size).toBe(0);
@@ -30,7 +30,7 @@ suite(`EpollSelector${EpollSelector.available ? '' : ' — skipped: epoll exists
   });
 
   test('events of an fd closed while a dup keeps it in the kernel set are dropped', () => {
-    const s = res.selector(new EpollSelector());
+    const s = res.add(new EpollSelector());
     const [a, b] = res.socketpair();
     const fd = a.fileno();
     const copy = res.fd(os.dup(fd)); // keeps the open file description (and its epoll entry) alive
@@ -46,7 +46,7 @@ suite(`EpollSelector${EpollSelector.available ? '' : ' — skipped: epoll exists
   });
 
   test('level-triggered by default: a ready fd is reported on every select', () => {
-    const s = res.selector(new EpollSelector());
+    const s = res.add(new EpollSelector());
     const [a, b] = res.socketpair();
     const key = s.register(a, EVENT_READ);
     b.send(Buffer.from('x'));
@@ -55,7 +55,7 @@ suite(`EpollSelector${EpollSelector.available ? '' : ' — skipped: epoll exists
   });
 
   test('edgeTriggered: reported once per new readiness (EPOLLET)', () => {
-    const s = res.selector(new EpollSelector({ edgeTriggered: true }));
+    const s = res.add(new EpollSelector({ edgeTriggered: true }));
     const [a, b] = res.socketpair();
     const key = s.register(a, EVENT_READ);
     b.send(Buffer.from('x'));
@@ -68,10 +68,9 @@ suite(`EpollSelector${EpollSelector.available ? '' : ' — skipped: epoll exists
     expect(s.select(0)).toEqual([]);
   });
 
-  const exclusive = C.EPOLLEXCLUSIVE !== undefined ? test : test.skip;
-  exclusive(`exclusive: registers with EPOLLEXCLUSIVE, and modify re-adds${C.EPOLLEXCLUSIVE !== undefined ? '' : ' — skipped: no EPOLLEXCLUSIVE in this build'}`, () => {
-    const s1 = res.selector(new EpollSelector({ exclusive: true }));
-    const s2 = res.selector(new EpollSelector({ exclusive: true }));
+  when(C.EPOLLEXCLUSIVE !== undefined, 'no EPOLLEXCLUSIVE in this build').test('exclusive: registers with EPOLLEXCLUSIVE, and modify re-adds', () => {
+    const s1 = res.add(new EpollSelector({ exclusive: true }));
+    const s2 = res.add(new EpollSelector({ exclusive: true }));
     const [a, b] = res.socketpair();
     const k1 = s1.register(a, EVENT_READ);
     const k2 = s2.register(a, EVENT_READ);
@@ -101,9 +100,7 @@ suite(`EpollSelector${EpollSelector.available ? '' : ' — skipped: epoll exists
   });
 
   test('a forgotten selector has its epoll fd closed when collected (FinalizationRegistry)', () => {
-    const child = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, 'fixtures', 'finalizer-child.js'), 'EpollSelector'], {
-      encoding: 'utf8',
-    });
+    const child = runSync(process.execPath, ['--expose-gc', path.join(__dirname, 'fixtures', 'finalizer-child.js'), 'EpollSelector']);
     expect(child.stderr).toBe('');
     expect(JSON.parse(child.stdout)).toEqual({ openBefore: true, openAfter: false });
   });

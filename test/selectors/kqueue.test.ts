@@ -1,7 +1,8 @@
 // KqueueSelector's own behaviour. Where kqueue is not built, only ERR_NOT_SUPPORTED is tested.
 import { EVENT_READ, EVENT_WRITE, KqueueSelector } from '../../lib/selectors';
 import { codeOf } from '../helpers/bad-input';
-import { Resources } from './helpers';
+import { Resources } from '../helpers/fds';
+import { whenKqueue } from '../helpers/platform';
 
 const res = new Resources();
 afterEach(() => res.closeAll());
@@ -12,10 +13,9 @@ test('KqueueSelector.available is a boolean and matches what construction does',
   else new KqueueSelector().close();
 });
 
-const suite = KqueueSelector.available ? describe : describe.skip;
-suite(`KqueueSelector${KqueueSelector.available ? '' : ' — skipped: kqueue is not built on this platform'}`, () => {
+whenKqueue.describe('KqueueSelector', () => {
   test('READ and WRITE filters of one fd come back as one entry', () => {
-    const s = res.selector(new KqueueSelector());
+    const s = res.add(new KqueueSelector());
     const [a, b] = res.socketpair();
     b.send(Buffer.from('x'));
     const key = s.register(a, EVENT_READ | EVENT_WRITE);
@@ -23,7 +23,7 @@ suite(`KqueueSelector${KqueueSelector.available ? '' : ' — skipped: kqueue is 
   });
 
   test('modify adds and deletes only the changed filters', () => {
-    const s = res.selector(new KqueueSelector());
+    const s = res.add(new KqueueSelector());
     const [a, b] = res.socketpair();
     b.send(Buffer.from('x'));
     s.register(a, EVENT_READ);
@@ -34,7 +34,7 @@ suite(`KqueueSelector${KqueueSelector.available ? '' : ' — skipped: kqueue is 
   });
 
   test('edgeTriggered (EV_CLEAR): reported once per new readiness', () => {
-    const s = res.selector(new KqueueSelector({ edgeTriggered: true }));
+    const s = res.add(new KqueueSelector({ edgeTriggered: true }));
     const [a, b] = res.socketpair();
     const key = s.register(a, EVENT_READ);
     b.send(Buffer.from('x'));

@@ -2,12 +2,12 @@
 // in a python3 child) and through iomux, on the same backend, and every step's result must match.
 // Results are normalised the same way on both sides: select() is merged per fd and sorted by name
 // (iomux gives one entry per fd already), errors become categories (KeyError, ValueError, Closed,
-// or the errno name). Scenarios avoid the few places where iomux deliberately differs (API.md *ours*).
-import { spawnSync } from 'node:child_process';
+// or the errno name). Scenarios avoid the few places where iomux deliberately differs (docs/API.md, *ours*).
 import path from 'node:path';
 import * as os from '../../lib/os';
 import { EpollSelector, EVENT_READ as R, EVENT_WRITE as W, PollSelector, SelectSelector, type BaseSelector } from '../../lib/selectors';
 import { socketpair, type Socket } from '../../lib/socket';
+import { runSync } from '../helpers/child';
 
 type Step = [string, ...unknown[]];
 type Result = { ok: unknown } | { err: string };
@@ -63,7 +63,8 @@ const SCENARIOS: Array<[string, Step[], string[]?]> = [
   ['modify of a closed registered socket: the backend error and the key is gone (bpo-30014)', [['socketpair', 'a', 'b'], ['register', 'a', R], ['close', 'a'], ['modify', 'a', W], ['map']], ['EpollSelector']],
 ];
 
-const BACKENDS = [SelectSelector, PollSelector, EpollSelector].filter((cls) => cls.available);
+// The backends both sides have (CPython's kqueue is not compared).
+const COMPARED = [SelectSelector, PollSelector, EpollSelector].filter((cls) => cls.available);
 
 function category(err: unknown): string {
   const code = (err as { code?: string }).code ?? String(err);
@@ -200,10 +201,7 @@ function runIomux(Selector: new () => BaseSelector<unknown>, steps: Step[]): Res
 }
 
 function runPython(backend: string, scenarios: Step[][]): Result[][] {
-  const child = spawnSync('python3', [path.join(__dirname, 'fixtures', 'oracle.py')], {
-    input: JSON.stringify({ backend, scenarios }),
-    encoding: 'utf8',
-  });
+  const child = runSync('python3', [path.join(__dirname, 'fixtures', 'oracle.py')], { input: JSON.stringify({ backend, scenarios }) });
   if (child.status !== 0) throw new Error(`oracle.py failed: ${child.stderr}`);
   return JSON.parse(child.stdout);
 }
@@ -212,7 +210,7 @@ test('there are at least 30 scenarios', () => {
   expect(SCENARIOS.length).toBeGreaterThanOrEqual(30);
 });
 
-describe.each(BACKENDS.map((cls) => [cls.name, cls] as const))('%s against CPython', (name, Selector) => {
+describe.each(COMPARED.map((cls) => [cls.name, cls] as const))('%s against CPython', (name, Selector) => {
   const mine = SCENARIOS.filter(([, , only]) => !only || only.includes(name));
   let oracle: Result[][];
   beforeAll(() => {

@@ -1,14 +1,14 @@
 // PollSelector's own behaviour: the pollfd array changed in place, and POLLNVAL.
 import * as os from '../../lib/os';
 import { EVENT_READ, EVENT_WRITE, PollSelector } from '../../lib/selectors';
-import { Resources } from './helpers';
+import { Resources } from '../helpers/fds';
 
 const res = new Resources();
 afterEach(() => res.closeAll());
 
 describe('PollSelector', () => {
   test('unregistering from the middle keeps every other record right (swap-remove of pollfds)', () => {
-    const s = res.selector(new PollSelector());
+    const s = res.add(new PollSelector());
     const pairs = Array.from({ length: 40 }, () => res.socketpair());
     pairs.forEach(([a], i) => s.register(a, i % 2 ? EVENT_WRITE : EVENT_READ, i));
     for (let i = 0; i < 40; i += 3) s.unregister(pairs[i][0]);
@@ -22,7 +22,7 @@ describe('PollSelector', () => {
   });
 
   test('an fd closed while registered reports every registered direction (POLLNVAL), as in CPython', () => {
-    const s = res.selector(new PollSelector());
+    const s = res.add(new PollSelector());
     const [r, w] = res.pipe();
     const key = s.register(r, EVENT_READ | EVENT_WRITE);
     os.close(r);
@@ -32,7 +32,7 @@ describe('PollSelector', () => {
   });
 
   test('register and modify of a closed fd fail with EBADF (one fcntl), leaving no half-made registration', () => {
-    const s = res.selector(new PollSelector());
+    const s = res.add(new PollSelector());
     const [r, w] = res.pipe();
     s.register(w, EVENT_WRITE);
     os.close(r);

@@ -3,14 +3,14 @@ import { C } from '../../lib/native';
 import * as os from '../../lib/os';
 import { EVENT_READ, EVENT_WRITE, SelectSelector } from '../../lib/selectors';
 import { codeOf } from '../helpers/bad-input';
-import { Resources } from './helpers';
+import { Resources } from '../helpers/fds';
 
 const res = new Resources();
 afterEach(() => res.closeAll());
 
 describe('SelectSelector', () => {
   test('an fd >= FD_SETSIZE is refused at register with ERR_OUT_OF_RANGE, leaving no key', () => {
-    const s = res.selector(new SelectSelector());
+    const s = res.add(new SelectSelector());
     const [r, w] = res.pipe();
     s.register(r, EVENT_READ);
     let high = -1;
@@ -23,7 +23,7 @@ describe('SelectSelector', () => {
   });
 
   test('a registered fd closed without unregister makes select fail with EBADF, as in CPython', () => {
-    const s = res.selector(new SelectSelector());
+    const s = res.add(new SelectSelector());
     const [r, w] = res.pipe();
     s.register(r, EVENT_READ);
     os.close(r);
@@ -34,7 +34,7 @@ describe('SelectSelector', () => {
   });
 
   test('readers and writers are merged into one entry per fd', () => {
-    const s = res.selector(new SelectSelector());
+    const s = res.add(new SelectSelector());
     const pairs = Array.from({ length: 5 }, () => res.socketpair());
     const keys = pairs.map(([a], i) => s.register(a, EVENT_READ | EVENT_WRITE, i));
     pairs[1][1].send(Buffer.from('x'));

@@ -1,18 +1,13 @@
 // Every exported function and Socket method × every argument position × the bad-value tables:
-// the code API.md names, never a crash, never a leaked fd.
+// the code docs/API.md names, never a crash, never a leaked fd.
 import { close as osClose } from '../../lib/os';
-import { BAD_FDS, NOT_BUFFERS, NOT_NUMBERS, codeOf, openFds } from '../helpers/bad-input';
+import { BAD_FDS, NOT_BUFFERS, NOT_NUMBERS, codeOf } from '../helpers/bad-input';
+import { expectNoFdLeaks } from '../helpers/fds';
 import {
   AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM, SOL_SOCKET, SO_TYPE, Socket, createConnection, createServer, socket, socketpair,
 } from '../../lib/socket';
 
-let before: number[];
-beforeEach(() => {
-  before = openFds();
-});
-afterEach(() => {
-  expect(openFds().filter((fd) => !before.includes(fd))).toEqual([]);
-});
+expectNoFdLeaks();
 
 // Numbers that are no valid integer argument: ERR_OUT_OF_RANGE.
 const BAD_INTS = [1.5, NaN, Infinity, -Infinity, 2 ** 31, -(2 ** 31) - 1, Number.MAX_VALUE];

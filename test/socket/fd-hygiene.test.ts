@@ -1,12 +1,11 @@
 // Non-blocking connect, close-on-exec (checked in a child process), handing a socket to Node's
 // net.Socket, and the finalizer that closes a forgotten socket.
-import { spawnSync } from 'node:child_process';
 import { fstatSync } from 'node:fs';
 import { Socket as NetSocket } from 'node:net';
 import { constants as osConstants } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { openFds } from '../helpers/bad-input';
+import { runSync } from '../helpers/child';
+import { expectNoFdLeaks } from '../helpers/fds';
+import { collectUntil, trackOpen } from '../helpers/gc';
 import { C, native } from '../../lib/native';
 import { pipe, close as osClose } from '../../lib/os';
 import {
@@ -15,14 +14,7 @@ import {
 
 const { EINPROGRESS, ECONNREFUSED } = osConstants.errno;
 
-let before: number[];
-beforeEach(() => {
-  before = openFds();
-});
-afterEach(() => {
-  // Only new fds count: Node itself may close some of its own meanwhile.
-  expect(openFds().filter((fd) => !before.includes(fd))).toEqual([]);
-});
+expectNoFdLeaks();
 
 // Waits until fd is writable (or timeoutMs passes) with the addon's poll(2); returns revents.
 function waitWritable(fd: number, timeoutMs: number): number {
@@ -114,10 +106,7 @@ def same(fd, ino):
         return False
 print(json.dumps({"leaked": [fd for fd, ino in pairs if same(fd, ino)], "control": same(3, pairs[0][1])}))
 `;
-    const r = spawnSync('python3', ['-c', script, JSON.stringify(inodes)], {
-      stdio: ['ignore', 'pipe', 'pipe', server.fileno()],
-      encoding: 'utf8',
-    });
+    const r = runSync('python3', ['-c', script, JSON.stringify(inodes)], { stdio: ['ignore', 'pipe', 'pipe', server.fileno()] });
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({ leaked: [], control: true });
   } finally {
@@ -161,22 +150,8 @@ function forgottenSocketFd(): number {
 }
 
 test('a socket garbage-collected without close() has its fd closed by the finalizer', async () => {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
   const fds = [forgottenSocketFd(), forgottenSocketFd(), forgottenSocketFd()];
-  const inodes = fds.map((fd) => fstatSync(fd).ino);
-  // Still open as the same socket (not closed, or closed and the number reused by someone else).
-  const stillOpen = () => fds.filter((fd, i) => {
-    try {
-      return fstatSync(fd).ino === inodes[i];
-    } catch {
-      return false;
-    }
-  });
-  await new Promise((resolve) => setImmediate(resolve));
-  for (let i = 0; i < 20 && stillOpen().length > 0; i++) {
-    gc();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  const stillOpen = trackOpen(fds);
+  await collectUntil(() => stillOpen().length === 0);
   expect(stillOpen()).toEqual([]);
 });

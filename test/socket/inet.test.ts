@@ -2,7 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openFds } from '../helpers/bad-input';
+import { expectNoFdLeaks, openFds } from '../helpers/fds';
+import { linuxOnly, when } from '../helpers/platform';
 import {
   AF_INET, AF_INET6, AF_UNIX, IPPROTO_IPV6, IPPROTO_TCP, IPV6_V6ONLY, SOCK_DGRAM, SOCK_STREAM, SOL_SOCKET, SO_ACCEPTCONN, SO_ERROR,
   SO_LINGER, SO_RCVBUF, SO_REUSEADDR, SO_REUSEPORT, SO_TYPE, Socket, TCP_NODELAY, createConnection, createServer, socket,
@@ -23,16 +24,9 @@ function ipv6Loopback(): boolean {
 }
 const HAS_IPV6 = ipv6Loopback();
 // Conditional: without ::1 the IPv6 tests are skipped, with the reason added to each name.
-const test6 = (name: string, fn: () => void) => (HAS_IPV6 ? test : test.skip)(`${name}${HAS_IPV6 ? '' : ' (skipped: ::1 is unavailable here)'}`, fn);
+const test6 = (name: string, fn: () => void) => when(HAS_IPV6, '::1 is unavailable here').test(name, fn);
 
-let before: number[];
-beforeEach(() => {
-  before = openFds();
-});
-afterEach(() => {
-  // Only new fds count: Node itself may close some of its own meanwhile.
-  expect(openFds().filter((fd) => !before.includes(fd))).toEqual([]);
-});
+expectNoFdLeaks();
 
 test('TCP over IPv4: bind, listen, connect, accept with the peer address, send and recv', () => {
   const server = socket(AF_INET, SOCK_STREAM);
@@ -207,8 +201,7 @@ describe('AF_UNIX', () => {
     }
   });
 
-  const testLinux = process.platform === 'linux' ? test : test.skip;
-  testLinux('abstract names start with "\\0" and come back so (Linux only)', () => {
+  linuxOnly.test('abstract names start with "\\0" and come back so', () => {
     const name = `\0iomux-test-${process.pid}-${Date.now()}`;
     const server = createServer(name);
     const client = socket(AF_UNIX);
@@ -280,7 +273,7 @@ test('createServer sets SO_REUSEADDR, listens, and a port in use is EADDRINUSE w
   }
 });
 
-(SO_REUSEPORT === undefined ? test.skip : test)(`createServer with reusePort lets two servers share a port${SO_REUSEPORT === undefined ? ' (skipped: no SO_REUSEPORT on this OS)' : ''}`, () => {
+when(SO_REUSEPORT !== undefined, 'no SO_REUSEPORT on this OS').test('createServer with reusePort lets two servers share a port', () => {
   const a = createServer(['127.0.0.1', 0], { reusePort: true });
   try {
     const port = (a.getsockname() as [string, number])[1];

@@ -3,17 +3,11 @@
 import { fstatSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { openFds } from '../helpers/bad-input';
+import { expectNoFdLeaks } from '../helpers/fds';
 import { native } from '../../lib/native';
 import { AF_INET, AF_UNIX, SOCK_STREAM } from '../../lib/socket';
 
-let before: number[];
-beforeEach(() => {
-  before = openFds();
-});
-afterEach(() => {
-  expect(openFds().filter((fd) => !before.includes(fd))).toEqual([]);
-});
+expectNoFdLeaks();
 
 test('native socket calls given wrong types throw ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE, never crash', () => {
   const n = native as unknown as Record<string, (...args: unknown[]) => unknown>;

@@ -1,15 +1,8 @@
 // socketpair, send/recv, the non-throwing hot path, EOF, EPIPE without SIGPIPE.
-import { openFds } from '../helpers/bad-input';
+import { expectNoFdLeaks } from '../helpers/fds';
 import { AF_UNIX, SOCK_DGRAM, SOCK_STREAM, SHUT_WR, Socket, socketpair } from '../../lib/socket';
 
-let before: number[];
-beforeEach(() => {
-  before = openFds();
-});
-afterEach(() => {
-  // Only new fds count: Node itself may close some of its own meanwhile.
-  expect(openFds().filter((fd) => !before.includes(fd))).toEqual([]);
-});
+expectNoFdLeaks();
 
 test('socketpair sends and receives both ways', () => {
   const [a, b] = socketpair();

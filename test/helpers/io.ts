@@ -1,8 +1,8 @@
-// Real fds for the select tests, each closed by the test that made it.
-import { openSync, closeSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+// Real endpoints for I/O tests, each closed by the test that made it: pipes, socketpairs and
+// loopback TCP pairs; filling a send buffer; a pipe another process writes to later.
 import { close as osClose, pipe, write } from '../../lib/os';
 import { createConnection, createServer, socketpair, Socket } from '../../lib/socket';
+import { start } from './child';
 
 /** Runs `fn` with a pipe, closing both ends after (ends already closed by `fn` are skipped). */
 export function withPipe<R>(fn: (r: number, w: number, closed: Set<number>) => R): R {
@@ -61,33 +61,18 @@ export function fillPipe(w: number, setBlocking: (fd: number, b: boolean) => voi
   }
 }
 
-/** Opens /dev/null until an fd ≥ `min` exists; returns that fd and a function closing them all. */
-export function highFd(min: number): [number, () => void] {
-  const opened: number[] = [];
-  let fd = -1;
-  try {
-    do {
-      fd = openSync('/dev/null', 'r');
-      opened.push(fd);
-    } while (fd < min);
-  } catch (err) {
-    for (const f of opened) closeSync(f);
-    throw err;
-  }
-  const keep = fd;
-  return [keep, () => {
-    for (const f of opened) closeSync(f);
-  }];
+/** Has another process write one byte to `fd` (a pipe's write end, a socket) after `delayMs`, so that a blocking wait in this thread ends. */
+export function writeLater(fd: number, delayMs: number): void {
+  start('sh', ['-c', `sleep ${delayMs / 1000}; printf x`], { stdio: ['ignore', fd, 'ignore'] }).process.unref();
 }
 
 /**
- * A pipe whose write end is held only by a child that writes one byte after `delayMs`
- * (so that a blocking wait in this thread ends). Returns the read end; the caller closes it.
+ * A pipe whose write end is held only by a child that writes one byte after `delayMs`.
+ * Returns the read end; the caller closes it.
  */
 export function delayedWriter(delayMs: number): number {
   const [r, w] = pipe();
-  const child = spawn('sh', ['-c', `sleep ${delayMs / 1000}; printf x`], { stdio: ['ignore', w, 'ignore'] });
-  child.unref();
+  writeLater(w, delayMs);
   osClose(w);
   return r;
 }

@@ -1,0 +1,19 @@
+// The selector backends every backend-generic test runs against.
+import { DefaultSelector, EpollSelector, KqueueSelector, PollSelector, SelectSelector, type SelectorClass } from '../../lib/selectors';
+
+/** The four backends, whether this OS and build has them or not (gate with whenAvailable). */
+export const SELECTORS: readonly SelectorClass[] = [SelectSelector, PollSelector, EpollSelector, KqueueSelector];
+
+/** The backends this OS and build has. */
+export const AVAILABLE: readonly SelectorClass[] = SELECTORS.filter((cls) => cls.available);
+
+/** [label, class] for each available backend, then DefaultSelector labelled with the class it is. */
+export const AVAILABLE_AND_DEFAULT: ReadonlyArray<[string, SelectorClass]> = [
+  ...AVAILABLE.map((cls): [string, SelectorClass] => [cls.name, cls]),
+  [`DefaultSelector (${DefaultSelector.name})`, DefaultSelector],
+];
+
+/** Whether a backend waits on fds ≥ FD_SETSIZE: all but select(2). */
+export function scalable(cls: SelectorClass): boolean {
+  return cls !== SelectSelector;
+}

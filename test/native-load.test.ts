@@ -1,6 +1,0 @@
-import { C, native } from '../lib/native';
-
-test('the addon loads and exposes its constants', () => {
-  expect(typeof native).toBe('object');
-  expect(typeof C).toBe('object');
-});
