@@ -61,6 +61,7 @@ const SCENARIOS: Array<[string, Step[], string[]?]> = [
   ['re-register after unregister with new events and data', [['socketpair', 'a', 'b'], ['register', 'a', R, 1], ['unregister', 'a'], ['register', 'a', W, 2], ['select', 0], ['getkey', 'a']]],
   ['fd reused by a new pipe after close and unregister', [['socketpair', 'a', 'b'], ['register', 'a', R], ['unregister', 'a'], ['close', 'a'], ['close', 'b'], ['pipe', 'r', 'w'], ['register', 'w', W], ['select', 0]]],
   ['modify of a closed registered socket: the backend error and the key is gone (bpo-30014)', [['socketpair', 'a', 'b'], ['register', 'a', R], ['close', 'a'], ['modify', 'a', W], ['map']], ['EpollSelector', 'KqueueSelector']],
+  ['modify of a closed socket registered both ways, dropping one: the backend error and the key is gone', [['socketpair', 'a', 'b'], ['register', 'a', RW], ['close', 'a'], ['modify', 'a', R], ['map']], ['EpollSelector', 'KqueueSelector']],
 ];
 
 // [iomux class, the CPython selector it is checked against]. The third element of a scenario
