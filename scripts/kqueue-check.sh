@@ -18,7 +18,7 @@ trap 'rm -rf "$work"' EXIT
 jobs=$(nproc 2>/dev/null || echo 2)
 
 # libkqueue, shared library in $work/prefix/lib (LIBDIR pinned: no lib64 guessing).
-cmake -S "$src" -B "$work/libkqueue" -DCMAKE_BUILD_TYPE=Release -DENABLE_TESTING=NO \
+cmake -S "$src" -B "$work/libkqueue" -DCMAKE_BUILD_TYPE=Release -DENABLE_TESTING=NO -DENABLE_STATIC=OFF \
   -DCMAKE_INSTALL_PREFIX="$work/prefix" -DCMAKE_INSTALL_LIBDIR=lib >&2
 cmake --build "$work/libkqueue" -j "$jobs" >&2
 cmake --install "$work/libkqueue" >&2
@@ -42,6 +42,10 @@ fi
 cd "$root"
 IOMUX_ADDON="$addon" IOMUX_SELECTOR=kqueue npx --no-install jest test/select test/selectors \
   --json --outputFile="$work/results.json" >&2 || true
+if [[ ! -s $work/results.json ]]; then
+  echo "kqueue-check: jest wrote no report (the run itself broke; its output is above)" >&2
+  exit 1
+fi
 node -e '
   const r = require(process.argv[1]);
   // A file can fail outside its tests (a hook, a load error): say so, since no test count shows it.
