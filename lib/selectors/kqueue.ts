@@ -8,6 +8,7 @@ import { KernelWatch, type Wakeup } from './async';
 import { BaseSelector, EVENT_READ, EVENT_WRITE, type SelectResult } from './base';
 import { readOptions, type SelectorOptions } from './options';
 import { closeWhenCollected, forget } from '../finalize';
+import { assertOpenFd } from './open-fd';
 
 // Python's names first, then the OS's, then the values every BSD, macOS and libkqueue share.
 const k = (py: string, os: string, value: number): number => C[py] ?? C[os] ?? value;
@@ -68,6 +69,9 @@ export class KqueueSelector<T = unknown> extends BaseSelector<T> {
   // Adds the filters in `events` but not in `old`, then deletes those in `old` but not in
   // `events`; a refused add undoes the adds before it and throws.
   #apply(fd: number, old: number, events: number): void {
+    // A change that only deletes filters cannot fail (their errors are ignored: the fd may be
+    // gone), so a closed fd would keep its key. Checked as poll and select do: EBADF on every kernel.
+    assertOpenFd(fd);
     const added: number[] = [];
     for (const [bit, filter] of [[EVENT_READ, FILTER_READ], [EVENT_WRITE, FILTER_WRITE]]) {
       if (events & bit && !(old & bit)) {

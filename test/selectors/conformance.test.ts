@@ -3,7 +3,7 @@
 // after it; tests beyond CPython's guard the semantics docs/API.md adds.
 import path from 'node:path';
 import * as os from '../../lib/os';
-import { EVENT_READ, EVENT_WRITE, SelectorKey, type BaseSelector } from '../../lib/selectors';
+import { EVENT_READ, EVENT_WRITE, KqueueSelector, SelectorKey, type BaseSelector } from '../../lib/selectors';
 import { codeOf } from '../helpers/bad-input';
 import { AVAILABLE_AND_DEFAULT, scalable } from '../helpers/backends';
 import { start } from '../helpers/child';
@@ -19,13 +19,33 @@ function timed<R>(fn: () => R): [R, number] {
   return [result, performance.now() - t0];
 }
 
+// kqueue on Linux is libkqueue (kqueue over epoll): it opens fds of its own on first use and keeps
+// them, and frees a closed kqueue's fds from its monitor thread a moment later. So it is warmed up
+// before the fds are counted, and they are given a moment to settle before each count.
+const libkqueue = KqueueSelector.available && process.platform === 'linux';
+async function settledFds(done: (fds: number[]) => boolean): Promise<number[]> {
+  let fds = openFds();
+  for (let i = 0; libkqueue && !done(fds) && i < 100; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    fds = openFds();
+  }
+  return fds;
+}
+
 let fdsBefore: number[];
-beforeAll(() => {
-  fdsBefore = openFds();
+beforeAll(async () => {
+  if (libkqueue) new KqueueSelector().close();
+  let last: number[] = [];
+  fdsBefore = await settledFds((fds) => {
+    const same = JSON.stringify(fds) === JSON.stringify(last);
+    last = fds;
+    return same;
+  });
 });
-afterAll(() => {
+afterAll(async () => {
   // nothing opened here is left open (fds jest itself closed meanwhile do not matter)
-  expect(openFds().filter((fd) => !fdsBefore.includes(fd))).toEqual([]);
+  const opened = (fds: number[]): number[] => fds.filter((fd) => !fdsBefore.includes(fd));
+  expect(opened(await settledFds((fds) => opened(fds).length === 0))).toEqual([]);
 });
 
 describe.each(AVAILABLE_AND_DEFAULT)('%s', (_label, Selector) => {
@@ -514,7 +534,11 @@ describe.each(AVAILABLE_AND_DEFAULT)('%s', (_label, Selector) => {
     expect(s.select(0)).toEqual([]);
   });
 
-  when(scalable(Selector), 'select(2) is limited to FD_SETSIZE').test('more fds than FD_SETSIZE (test_above_fd_setsize)', () => {
+  // libkqueue returns at most 512 events per kevent call (a real kqueue has no such cap; the rest
+  // come with the next select: test/selectors/kqueue.test.ts).
+  const capped = libkqueue && Selector === KqueueSelector;
+  const why = capped ? 'under libkqueue: at most 512 events per kevent call' : 'select(2) is limited to FD_SETSIZE';
+  when(scalable(Selector) && !capped, why).test('more fds than FD_SETSIZE (test_above_fd_setsize)', () => {
     const s = make();
     const numFds = Math.min(fdLimit(), 2 ** 16) - openFds().length - 32;
     const pairs = Math.floor(numFds / 2);
