@@ -1,7 +1,7 @@
 // The benchmark matrix as data (docs/DESIGN.md principle 12, like better-sqlite3's trials.js): one
 // row per {workload, contender, params}. `full: true` rows run only with `npm run bench -- --full`;
-// `na` rows are shown as n/a and never run. The default matrix runs in 2 min 07 s on an idle 2-core
-// machine: a new row goes in the default matrix only if it is worth that time growing.
+// `na` rows are shown as n/a and never run. The default matrix runs in 2 min 07 s on the 2-core
+// development machine: a new row goes in the default matrix only if it is worth that time growing.
 'use strict';
 
 /** Every contender: how to start it, its backend and its family (for the ratios). */
