@@ -5,7 +5,7 @@
 // fds if the selector's per-wait work grows with ready fds only.
 //
 // Usage: npx tsc -p tsconfig.build.json && node bench/selector-scaling.js [--hops 1000] [--rounds 30] [--trials 3]
-// Each N runs in its own process (DESIGN.md principle 12). Pass --c to also run bench/scaling.c
+// Each N runs in its own process (docs/DESIGN.md principle 12). Pass --c to also run bench/scaling.c
 // (built with cc into /tmp) for the same loop in C.
 'use strict';
 const { spawnSync, execFileSync } = require('node:child_process');

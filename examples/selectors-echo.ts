@@ -1,4 +1,4 @@
-// The article's selectors example: Python's `selectors` echo server (accept and read callbacks
+// The selectors example: Python's `selectors` echo server (accept and read callbacks
 // on a DefaultSelector, the callback kept in key.data), ported line for line. README.md shows the
 // same program; test/examples checks that every line there is here, in the same order. The
 // lines that are here only are the command line, the `listening on` line and --max-clients.

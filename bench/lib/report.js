@@ -1,5 +1,5 @@
 // Medians, min–max and ratios to the anchors (C, CPython, Node) of the same workload and
-// parameters; the printed table; the issue's targets checked against the figures.
+// parameters; the printed table; the targets (bench/README.md, "Targets") checked against the figures.
 'use strict';
 
 const UNITS = {
@@ -114,7 +114,7 @@ function printTable(results, meta) {
   }
 }
 
-/** The issue's targets, each with the figures behind it. */
+/** The targets of bench/README.md ("Targets"), each with the figures behind it. */
 function checkTargets(results) {
   const ok = results.filter((r) => r.median !== undefined);
   const find = (pred) => ok.filter(pred);
@@ -144,7 +144,7 @@ function checkTargets(results) {
   }
   const print = (s) => process.stdout.write(s + '\n');
   print('');
-  print('== targets (issue 5) ==');
+  print('== targets (bench/README.md, "Targets") ==');
   for (const t of out) print(`   ${t.met === null ? '  ?  ' : t.met ? ' MET ' : 'MISSED'}  ${t.target}: ${t.detail}`);
   return out;
 }
