@@ -47,7 +47,7 @@ export class EventLoop extends BaseEventLoop {
     this.#selector = (selector ?? new DefaultSelector()) as BaseSelector<Handlers>;
     this.#signals = new SignalHandlers({
       watch: (fd, onReadable) => this.#add(fd, onReadable, EVENT_READ),
-      unwatch: (fd) => void this.#remove(fd, EVENT_READ),
+      unwatch: (fd) => this.#detach(fd, EVENT_READ),
       enqueue: (handle) => this.enqueue(handle),
     });
     this.#sockOps = new SockOps({
@@ -212,7 +212,15 @@ export class EventLoop extends BaseEventLoop {
       fileobjToFd(fileobj); // a bad file object throws, as in add
       return false;
     }
-    if ((key.events & event) === 0) return false;
+    return this.#detach(fileobj, event);
+  }
+
+  // Removes one direction's handle; also while close() runs (a passed-in selector stays open
+  // and must be left without the loop's registrations).
+  #detach(fileobj: FileLike, event: number): boolean {
+    if (this.#selector.closed) return false;
+    const key = this.#selector.getMap().get(fileobj);
+    if (key === undefined || (key.events & event) === 0) return false;
     const slot = event === EVENT_READ ? 'reader' : 'writer';
     key.data[slot]?.cancel();
     key.data[slot] = undefined;
@@ -224,9 +232,9 @@ export class EventLoop extends BaseEventLoop {
   // For sock* operations: remove the reader/writer only if it is still theirs (asyncio checks
   // that its handle was not cancelled by a replacing add_reader).
   #removeIf(fileobj: FileLike, cb: () => void, event: number): void {
-    if (this.isClosed()) return;
+    if (this.#selector.closed) return;
     const key = this.#selector.getMap().get(fileobj);
     const handle = key?.data[event === EVENT_READ ? 'reader' : 'writer'];
-    if (handle !== undefined && handle.callback === cb) this.#remove(fileobj, event);
+    if (handle !== undefined && handle.callback === cb) this.#detach(fileobj, event);
   }
 }
