@@ -46,7 +46,8 @@ export class Handle {
    */
   _run(): void {
     try {
-      (this.#callback as (...args: unknown[]) => unknown)(...this.#args);
+      const callback = this.#callback as (...args: unknown[]) => unknown;
+      callback(...this.#args); // called plainly: `this` is not the handle
     } catch (exception) {
       this.#owner.callExceptionHandler({
         message: `Exception in callback ${formatCallback(this.#callback, this.#args)}`,
