@@ -154,7 +154,7 @@ export class EventLoop extends BaseEventLoop {
   /**
    * Connects a non-blocking socket (Python's `sock_connect`): resolves once connected, rejects
    * with the OS error (`ECONNREFUSED`, …) read from `SO_ERROR`. The address is not resolved
-   * (numeric hosts and AF_UNIX paths only). Rejections as {@link EventLoop.sockRecv}.
+   * (numeric hosts, '' and 'localhost', and AF_UNIX paths). Rejections as {@link EventLoop.sockRecv}.
    */
   sockConnect(sock: Socket, address: Address, options?: SockOptions): Promise<void> {
     return this.#sockOps.connect(sock, address, options);

@@ -177,6 +177,7 @@ export class SockOps {
   connect(sock: Socket, address: Address, options?: SockOptions): Promise<void> {
     return this.#start(() => {
       const s = validateSocket(sock);
+      toNative(s.family, address); // a bad address rejects now, not on a later try
       let started = false;
       return [s, 'write', options, () => {
         if (!started) {
