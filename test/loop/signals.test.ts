@@ -2,6 +2,7 @@
 // run(), and by the parent or a shell child while a child process blocks in runSync(); Node's own
 // process.on listeners keep running; removal restores the default action; bad input.
 import { spawn } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EventLoop } from '../../lib/loop';
@@ -107,7 +108,7 @@ posix('EventLoop signal handlers', () => {
 });
 
 function os12(): number {
-  return require('node:os').constants.signals.SIGUSR2 as number;
+  return osConstants.signals.SIGUSR2;
 }
 
 describe('EventLoop signal handlers: bad input', () => {

@@ -1,7 +1,7 @@
 // EventLoop's sock* operations (asyncio's sock_recv, sock_sendall, …) on real sockets: tried at
 // once, else completed on readiness; a python3 peer over TCP; concurrency on one socket; abort
 // without losing a byte; close() rejecting what is pending; bad input for every argument.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,13 +37,7 @@ function running(): { loop: EventLoop; done: () => Promise<void> } {
     },
   };
 }
-const hasPython = (() => {
-  try {
-    return require('node:child_process').spawnSync('python3', ['-c', 'pass']).status === 0;
-  } catch {
-    return false;
-  }
-})();
+const hasPython = spawnSync('python3', ['-c', 'pass']).status === 0;
 const pattern = (n: number): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => (i * 7 + 3) % 251));
 
 async function rejection(p: Promise<unknown>): Promise<{ name?: string; code?: string }> {
