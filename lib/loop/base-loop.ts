@@ -5,7 +5,7 @@
 import { busy, closedError, invalidArgType, invalidArgValue } from '../errors';
 import { MS, warnTimeoutUnit } from '../timeout';
 import { callExceptionHandler, defaultExceptionHandler, type ExceptionContext, type ExceptionHandler } from './exceptions';
-import { Handle, TimerHandle, type TimerOwner } from './handle';
+import { Handle, TimerHandle } from './handle';
 import { ReadyQueue } from './ready-queue';
 import { TimerQueue } from '../timer-queue';
 
@@ -32,7 +32,7 @@ function validateSeconds(value: unknown, name: string): number {
  * What every iomux event loop shares: asyncio's callback order, timers, the exception handler,
  * `run()` / `runSync()` / `stop()` / `close()`. Subclasses provide the I/O.
  */
-export abstract class BaseEventLoop implements Disposable, TimerOwner {
+export abstract class BaseEventLoop implements Disposable {
   readonly #ready = new ReadyQueue();
   readonly #timers = new TimerQueue();
   #exceptionHandler: ExceptionHandler<this> | null = null;
@@ -107,7 +107,7 @@ export abstract class BaseEventLoop implements Disposable, TimerOwner {
     return timer;
   }
 
-  /** @internal (TimerOwner) */
+  /** A scheduled timer was cancelled (for its TimerHandle). @internal */
   timerCancelled(): void {
     this.#timers.cancelled();
   }
