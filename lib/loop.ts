@@ -11,7 +11,12 @@ import { armWait, EVENT_READ, EVENT_WRITE, keepAlive, type BaseSelector, type Fi
 import { DefaultSelector } from './selectors/default';
 import type { Address } from './socket/address';
 import type { Socket } from './socket/socket';
+import { MS, toWait } from './timeout';
 import { fileobjToFd } from './validate';
+
+// The longest wait armWait takes (setTimeout's and poll(2)'s limit), in ms; the base loop never
+// asks for more than a day.
+const MAX_WAIT_MS = 2 ** 31 - 1;
 
 export { Handle, TimerHandle } from './loop/handle';
 export type { ExceptionContext, ExceptionHandler } from './loop/exceptions';
@@ -160,8 +165,9 @@ export class EventLoop extends BaseEventLoop {
     return this.#sockOps.connect(sock, address, options);
   }
 
-  protected pollIO(timeoutMs: number): void {
-    for (const [key, mask] of this.#selector.select(timeoutMs < 0 ? null : timeoutMs / 1e3)) {
+  protected pollIO(timeoutSeconds: number | null): number {
+    const events = this.#selector.select(timeoutSeconds);
+    for (const [key, mask] of events) {
       const { reader, writer } = key.data;
       // asyncio's _process_events: each ready direction's handle goes to the ready queue.
       if (mask & EVENT_READ && reader !== undefined) {
@@ -173,10 +179,11 @@ export class EventLoop extends BaseEventLoop {
         this.enqueue(writer);
       }
     }
+    return events.length;
   }
 
-  protected armIO(ms: number, onWake: (err?: Error) => void): () => void {
-    return this.#selector[armWait](ms, onWake);
+  protected armIO(timeoutSeconds: number | null, onWake: (err?: Error) => void): () => void {
+    return this.#selector[armWait](toWait(timeoutSeconds, MS, MAX_WAIT_MS, 'zero'), onWake);
   }
 
   protected keepAliveIO(on: boolean): void {

@@ -9,8 +9,8 @@ import { Handle, TimerHandle } from './handle';
 import { ReadyQueue } from './ready-queue';
 import { TimerQueue } from '../timer-queue';
 
-// asyncio's MAXIMUM_SELECT_TIMEOUT (one day), in ms: a later timer is waited for in steps.
-const MAX_WAIT_MS = 24 * 3600 * MS;
+// asyncio's MAXIMUM_SELECT_TIMEOUT (one day): a later timer is waited for in steps.
+const MAX_WAIT_SECONDS = 24 * 3600;
 // Timers due within this of now run now (asyncio's clock resolution: time.monotonic's 1 ns).
 const CLOCK_RESOLUTION = 1e-9;
 // run() does at most this many iterations in one turn of Node's loop, so that a loop that keeps
@@ -45,12 +45,13 @@ export abstract class BaseEventLoop implements Disposable {
   #settle: ((err?: unknown) => void) | undefined;
 
   /**
-   * Polls for I/O for up to `timeoutMs` (0: do not wait; -1: no limit), blocking the thread, and
-   * queues (with `enqueue`) the callbacks of what became ready.
+   * Polls for I/O for up to `timeoutSeconds` (0: do not wait; null: no limit), blocking the
+   * thread, and queues (with `enqueue`) the callbacks of what became ready. Returns how many fds
+   * were ready.
    */
-  protected abstract pollIO(timeoutMs: number): void;
-  /** Arms one wait of up to `ms` (-1: no limit) off the thread; `onWake` runs when `pollIO(0)` may find something. Returns how to cancel it. */
-  protected abstract armIO(ms: number, onWake: (err?: Error) => void): () => void;
+  protected abstract pollIO(timeoutSeconds: number | null): number;
+  /** Arms one wait of up to `timeoutSeconds` (null: no limit) off the thread; `onWake` runs when `pollIO(0)` may find something. Returns how to cancel it. */
+  protected abstract armIO(timeoutSeconds: number | null, onWake: (err?: Error) => void): () => void;
   /** Whether a wait in progress keeps the process alive. */
   protected abstract keepAliveIO(on: boolean): void;
   /** Releases the I/O side; called once by `close()`, after the loop stopped. */
@@ -172,7 +173,7 @@ export abstract class BaseEventLoop implements Disposable {
     try {
       for (;;) {
         this.#timers.dropCancelled();
-        this.#runOnce(this.#timeoutMs());
+        this.#runOnce(this.#timeout());
         if (this.#stopping || this.#closed) break;
       }
     } finally {
@@ -250,29 +251,34 @@ export abstract class BaseEventLoop implements Disposable {
     this.#stopping = false;
   }
 
-  // asyncio's timeout: 0 with callbacks ready or stopping, until the head timer, or -1 (none).
-  #timeoutMs(): number {
+  // asyncio's timeout in seconds: 0 with callbacks ready or stopping, until the head timer
+  // (at most a day), or null (none).
+  #timeout(): number | null {
     if (this.#ready.length > 0 || this.#stopping) return 0;
     const next = this.#timers.next();
-    if (next === undefined) return -1;
-    return Math.min(MAX_WAIT_MS, Math.max(0, Math.ceil((next - this.time()) * MS)));
+    if (next === undefined) return null;
+    return Math.min(MAX_WAIT_SECONDS, Math.max(0, next - this.time()));
   }
 
   // asyncio's _run_once after the timeout is known: poll, queue the due timers, then run exactly
   // the callbacks queued at this point; what they queue waits for the next iteration.
-  #runOnce(timeoutMs: number): void {
-    this.pollIO(timeoutMs);
+  #runOnce(timeoutSeconds: number | null): number {
+    const found = this.pollIO(timeoutSeconds);
     const endTime = this.time() + CLOCK_RESOLUTION;
     this.#timers.popDue(endTime, (timer) => this.#ready.push(timer));
     for (let todo = this.#ready.length; todo > 0; todo--) {
       const handle = this.#ready.shift();
-      if (handle === undefined) return; // close() from a callback emptied the queue
+      if (handle === undefined) break; // close() from a callback emptied the queue
       if (!handle.cancelled()) handle._run();
     }
+    return found;
   }
 
   // run(): iterations that do not wait, then a wait off the thread for the next one. The wait
   // is the one asyncio's next select() would do; pollIO(0) after it gathers what it found.
+  // After an iteration that found ready fds, the next one polls again at once instead of arming
+  // a wait: callbacks often make more fds ready (a reply, the next link of a chain), and this
+  // saves a turn of libuv (asyncio's select would return at once too).
   #tick = (): void => {
     this.#immediate = undefined;
     this.#cancelWait = undefined;
@@ -280,13 +286,13 @@ export abstract class BaseEventLoop implements Disposable {
     try {
       for (let i = 0; i < ITERATIONS_PER_TURN; i++) {
         this.#timers.dropCancelled();
-        this.#runOnce(0);
+        const found = this.#runOnce(0);
         if (this.#running !== 'async') return; // a callback closed the loop
         if (this.#stopping) return this.#finish();
         this.#timers.dropCancelled();
-        const ms = this.#timeoutMs();
-        if (ms !== 0) {
-          this.#cancelWait = this.armIO(ms, this.#onWake);
+        const timeout = this.#timeout();
+        if (timeout !== 0 && found === 0) {
+          this.#cancelWait = this.armIO(timeout, this.#onWake);
           return;
         }
       }
