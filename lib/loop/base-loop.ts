@@ -133,8 +133,10 @@ export abstract class BaseEventLoop implements Disposable {
    * The default handler (Python's `default_exception_handler`): one `console.error` with the
    * message, the other context keys (sorted, as `key: value`) and the exception's stack. A custom
    * handler may call it.
+   * @throws `ERR_INVALID_ARG_TYPE` when `context` is not an object
    */
   defaultExceptionHandler(context: ExceptionContext): void {
+    if (typeof context !== 'object' || context === null) throw invalidArgType('context', 'an object', context);
     defaultExceptionHandler(context);
   }
 

@@ -145,7 +145,7 @@ describe('EventLoop exception handler', () => {
     expect(logged).toEqual(['direct']);
   });
 
-  test('bad input: a handler that is not a function or null, a context that is not an object → ERR_INVALID_ARG_TYPE', () => {
+  test('bad input: a handler that is not a function or null, a context that is not an object (callExceptionHandler, defaultExceptionHandler) → ERR_INVALID_ARG_TYPE', () => {
     const loop = newLoop();
     for (const bad of [undefined, 1, 'f', {}, [], Symbol('h'), 1n, true]) {
       expect(codeOf(() => loop.setExceptionHandler(bad as never))).toBe('ERR_INVALID_ARG_TYPE');
@@ -153,6 +153,7 @@ describe('EventLoop exception handler', () => {
     expect(loop.getExceptionHandler()).toBeNull();
     for (const bad of [undefined, null, 1, 'c', Symbol('c'), 1n, true]) {
       expect(codeOf(() => loop.callExceptionHandler(bad as never))).toBe('ERR_INVALID_ARG_TYPE');
+      expect(codeOf(() => loop.defaultExceptionHandler(bad as never))).toBe('ERR_INVALID_ARG_TYPE');
     }
   });
 
