@@ -19,8 +19,9 @@ interface Child {
   stderr(): string;
 }
 
-function startChild(mode: string): Child {
-  const child = spawn(process.execPath, [...NODE_TS, CHILD, mode], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+function startChild(mode: string, selector?: string): Child {
+  const env = selector === undefined ? process.env : { ...process.env, IOMUX_SELECTOR: selector };
+  const child = spawn(process.execPath, [...NODE_TS, CHILD, mode], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Array<Record<string, unknown>> = [];
   let stderr = '';
   let buffered = '';
@@ -46,6 +47,8 @@ function startChild(mode: string): Child {
   return { lines, exited, ready, kill: (sig) => child.kill(sig), stderr: () => stderr };
 }
 
+// The backends a child can be forced onto on this platform (the self-pipe wakes each kind of wait).
+const SELECTORS = process.platform === 'linux' ? ['epoll', 'poll', 'select'] : ['poll', 'select'];
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const posix = process.platform === 'win32' ? describe.skip : describe;
 
@@ -76,8 +79,8 @@ posix('EventLoop signal handlers', () => {
     expect(process.listenerCount('SIGUSR2')).toBe(before);
   });
 
-  test('during runSync() in a child: the parent\'s SIGINT wakes the blocked wait, the handler stops the loop, the process.on listener runs after, the process lives', async () => {
-    const child = startChild('runSync');
+  test.each(SELECTORS)('during runSync() in a child (IOMUX_SELECTOR=%s): the parent\'s SIGINT wakes the blocked wait, the handler stops the loop, the process.on listener runs after, the process lives', async (selector) => {
+    const child = startChild('runSync', selector);
     await child.ready;
     await sleep(300); // let it block in the selector wait
     child.kill('SIGINT');
@@ -86,6 +89,7 @@ posix('EventLoop signal handlers', () => {
     expect([status, signal]).toEqual([0, null]);
     expect(child.lines.map((l) => l.event)).toEqual(['handler', 'returned', 'listener', 'done']);
     expect(child.lines[0]).toMatchObject({ tag: 'arg', running: true });
+    expect(child.lines[1].waitedMs).toBeGreaterThanOrEqual(250); // it was blocked in the wait
   }, 40000);
 
   test('during runSync() in a child: a signal sent by its own child process (sh kill) ends the wait', async () => {
