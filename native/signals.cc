@@ -6,7 +6,9 @@
 //   side allows it on the main thread only.
 // - Only async-signal-safe calls in the handler: write(2); errno is saved and restored.
 //   https://man7.org/linux/man-pages/man7/signal-safety.7.html
-// - The wakeup fd of a signal is an atomic int, read by the handler at any time.
+// - The wakeup fd of a signal is an atomic int, read by the handler at any time. It holds fd + 1
+//   so that the zero-initialized table means "none" with no initialization step to race on
+//   when several threads load the addon.
 #include <errno.h>
 #include <signal.h>
 #include <unistd.h>
@@ -28,11 +30,11 @@ std::atomic<int> wakeFds[kMaxSignal];
 
 void OnSignal(int sig, siginfo_t* info, void* context) {
   int savedErrno = errno;
-  int fd = wakeFds[sig].load(std::memory_order_relaxed);
-  if (fd >= 0) {
+  int slot = wakeFds[sig].load(std::memory_order_relaxed);
+  if (slot > 0) {
     unsigned char byte = static_cast<unsigned char>(sig);
     // A full pipe drops the byte: the loop is already due to wake up.
-    while (::write(fd, &byte, 1) < 0 && errno == EINTR) {
+    while (::write(slot - 1, &byte, 1) < 0 && errno == EINTR) {
     }
   }
   const struct sigaction& prev = previous[sig];
@@ -71,18 +73,19 @@ Napi::Value SignalPipe(const Napi::CallbackInfo& info) {
 Napi::Value SignalInstall(const Napi::CallbackInfo& info) {
   int32_t sig, fd;
   if (!ArgSignal(info, &sig) || !ArgInt(info, 1, &fd)) return Napi::Value();
+  if (fd < 0) return Num(info.Env(), -EBADF);
   if (installed[sig]) {
-    wakeFds[sig].store(fd);
+    wakeFds[sig].store(fd + 1);
     return Num(info.Env(), 0);
   }
   struct sigaction action = {};
   action.sa_sigaction = OnSignal;
   action.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
   sigfillset(&action.sa_mask);
-  wakeFds[sig].store(fd);
+  wakeFds[sig].store(fd + 1);
   if (sigaction(sig, &action, &previous[sig]) < 0) {
     int err = errno;
-    wakeFds[sig].store(-1);
+    wakeFds[sig].store(0);
     return Num(info.Env(), -err);
   }
   installed[sig] = true;
@@ -96,18 +99,13 @@ Napi::Value SignalRestore(const Napi::CallbackInfo& info) {
   if (!installed[sig]) return Num(info.Env(), 0);
   if (sigaction(sig, &previous[sig], nullptr) < 0) return Num(info.Env(), -errno);
   installed[sig] = false;
-  wakeFds[sig].store(-1);
+  wakeFds[sig].store(0);
   return Num(info.Env(), 0);
 }
 
 }  // namespace
 
 void InitSignals(Napi::Env env, Napi::Object exports) {
-  static bool initialized = false;  // every environment shares the process-wide tables
-  if (!initialized) {
-    for (auto& fd : wakeFds) fd.store(-1);
-    initialized = true;
-  }
   exports.Set("signalPipe", Napi::Function::New(env, SignalPipe, "signalPipe"));
   exports.Set("signalInstall", Napi::Function::New(env, SignalInstall, "signalInstall"));
   exports.Set("signalRestore", Napi::Function::New(env, SignalRestore, "signalRestore"));
