@@ -10,3 +10,7 @@ export * as os from './os';
 export { EventLoop } from './loop';
 export type { IOCallback } from './loop';
 export type { TimerHandle } from './timer-queue';
+export { BaseEventLoop } from './loop/base-loop';
+export { Handle } from './loop/handle';
+export type { ExceptionContext, ExceptionHandler } from './loop/exceptions';
+export type { SockOptions } from './loop/sock-ops';

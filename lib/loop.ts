@@ -1,63 +1,72 @@
-// EventLoop: the article's selectors example packaged — callbacks on readiness, timers and
-// callSoon, run either inside Node's own loop (run) or blocking the thread (runSync).
-// One iteration, as asyncio's _run_once: harvest ready fds, run their callbacks, then the timers
-// that are due, then what callSoon queued. run() yields to Node between iterations.
-import { closedError, invalidArgType, invalidArgValue } from './errors';
-import { armWait, EVENT_READ, EVENT_WRITE, keepAlive, type BaseSelector, type FileLike, type SelectResult } from './selectors/base';
+// EventLoop: asyncio's selector event loop without coroutines — readers and writers on a
+// selector, over the policy every iomux loop shares (lib/loop/base-loop.ts: callback order,
+// timers, exception handler, run/runSync), plus signal handlers (lib/loop/signals.ts) and the
+// sock* operations (lib/loop/sock-ops.ts). run() works inside Node's loop; runSync() blocks.
+import { closedError, invalidArgType } from './errors';
+import { BaseEventLoop, validateCallback } from './loop/base-loop';
+import { Handle, IOHandle } from './loop/handle';
+import { SignalHandlers, toSignal } from './loop/signals';
+import { SockOps, type SockOptions } from './loop/sock-ops';
+import { armWait, EVENT_READ, EVENT_WRITE, keepAlive, type BaseSelector, type FileLike } from './selectors/base';
 import { DefaultSelector } from './selectors/default';
-import { TimerQueue, type TimerHandle } from './timer-queue';
+import type { Address } from './socket/address';
+import type { Socket } from './socket/socket';
+import { MS, toWait } from './timeout';
 import { fileobjToFd } from './validate';
 
-// The longest single wait, in ms: what setTimeout and poll(2) take. A later timer is waited for
-// in several steps (the timeout is computed again on each wakeup).
+// The longest wait armWait takes (setTimeout's and poll(2)'s limit), in ms; the base loop never
+// asks for more than a day.
 const MAX_WAIT_MS = 2 ** 31 - 1;
 
-// One turn of Node's loop harvests again while callbacks keep making fds ready (see #tick), up
-// to these bounds, so that a busy loop still yields to Node often.
-const HARVESTS_PER_TURN = 64;
-const EVENTS_PER_TURN = 256;
+export { Handle, TimerHandle } from './loop/handle';
+export type { ExceptionContext, ExceptionHandler } from './loop/exceptions';
+export type { SockOptions } from './loop/sock-ops';
 
 /** A reader or writer callback: the file object as registered, and the ready events. */
 export type IOCallback = (fileobj: FileLike, mask: number) => void;
 
 interface Handlers {
-  reader: IOCallback | undefined;
-  writer: IOCallback | undefined;
-}
-
-function validateCallback(cb: unknown, name = 'callback'): void {
-  if (typeof cb !== 'function') throw invalidArgType(name, 'a function', cb);
+  reader: IOHandle | undefined;
+  writer: IOHandle | undefined;
 }
 
 /**
- * Callbacks on readiness, with timers, over a selector (Python's asyncio loop without coroutines).
- * `run()` works inside Node's event loop and never blocks the thread; `runSync()` blocks like
- * Python's `run_forever()`.
+ * Callbacks on readiness, with timers, over a selector (Python's asyncio selector event loop,
+ * without coroutines): asyncio's callback order, exception handler, signal handlers and sock*
+ * operations. `run()` works inside Node's event loop and never blocks the thread; `runSync()`
+ * blocks like Python's `run_forever()`.
  */
-export class EventLoop implements Disposable {
+export class EventLoop extends BaseEventLoop {
   readonly #selector: BaseSelector<Handlers>;
   readonly #ownsSelector: boolean;
-  readonly #timers = new TimerQueue();
-  #soon: Array<() => void> = [];
-  #running: 'async' | 'sync' | undefined;
-  #stopping = false;
-  #closed = false;
-  #keepAlive = true;
-  #cancelWait: (() => void) | undefined;
-  #immediate: NodeJS.Immediate | undefined;
-  #settle: ((err?: unknown) => void) | undefined;
+  readonly #signals: SignalHandlers;
+  readonly #sockOps: SockOps;
 
   /** @param selector - the selector to use (default: a new `DefaultSelector`, closed by `close()`) */
   constructor(selector?: BaseSelector) {
+    super();
     if (selector !== undefined && (typeof selector !== 'object' || selector === null || typeof (selector as BaseSelector)[armWait] !== 'function')) {
       throw invalidArgType('selector', 'an iomux selector', selector);
     }
     this.#ownsSelector = selector === undefined;
     this.#selector = (selector ?? new DefaultSelector()) as BaseSelector<Handlers>;
+    this.#signals = new SignalHandlers({
+      watch: (fd, onReadable) => this.#add(fd, onReadable, EVENT_READ),
+      unwatch: (fd) => this.#detach(fd, EVENT_READ),
+      enqueue: (handle) => this.enqueue(handle),
+    });
+    this.#sockOps = new SockOps({
+      checkOpen: () => this.checkOpen(),
+      addReader: (sock, cb) => this.#add(sock, cb, EVENT_READ),
+      removeReader: (sock, cb) => this.#removeIf(sock, cb, EVENT_READ),
+      addWriter: (sock, cb) => this.#add(sock, cb, EVENT_WRITE),
+      removeWriter: (sock, cb) => this.#removeIf(sock, cb, EVENT_WRITE),
+    });
   }
 
   /** Calls `cb(fileobj, mask)` whenever `fileobj` is readable; replaces an earlier reader. */
   addReader(fileobj: FileLike, cb: IOCallback): void {
+    validateCallback(cb);
     this.#add(fileobj, cb, EVENT_READ);
   }
 
@@ -68,6 +77,7 @@ export class EventLoop implements Disposable {
 
   /** Calls `cb(fileobj, mask)` whenever `fileobj` is writable; replaces an earlier writer. */
   addWriter(fileobj: FileLike, cb: IOCallback): void {
+    validateCallback(cb);
     this.#add(fileobj, cb, EVENT_WRITE);
   }
 
@@ -76,210 +86,162 @@ export class EventLoop implements Disposable {
     return this.#remove(fileobj, EVENT_WRITE);
   }
 
-  #add(fileobj: FileLike, cb: IOCallback, event: number): void {
-    this.#checkOpen();
+  /**
+   * Runs `cb(...args)` on the loop each time `sig` arrives (Python's `add_signal_handler`),
+   * replacing an earlier handler of this signal; it also wakes a `runSync()` blocked in a
+   * selector wait. Node's own `process.on(sig)` listeners keep running, and the signal's default
+   * action (exit on SIGINT, SIGTERM, …) is off until `removeSignalHandler`. Main thread only.
+   * @param sig - a name (`'SIGINT'`) or number from `os.constants.signals`
+   * @throws `ERR_INVALID_ARG_TYPE` (sig not a string or number, cb not a function),
+   *   `ERR_INVALID_ARG_VALUE` (unknown signal, `SIGKILL`, `SIGSTOP`), `ERR_NOT_SUPPORTED` off the
+   *   main thread, `ERR_CLOSED` after `close()`
+   */
+  addSignalHandler<A extends unknown[]>(sig: NodeJS.Signals | number, cb: (...args: A) => unknown, ...args: A): void {
+    this.checkOpen();
+    const [signum, signame] = toSignal(sig);
     validateCallback(cb);
+    this.#signals.add(signum, signame, new Handle(cb as (...args: never[]) => unknown, args, this));
+  }
+
+  /**
+   * Removes the handler of `sig` and restores the signal's previous disposition (Python's
+   * `remove_signal_handler`).
+   * @returns whether a handler was set
+   * @throws what `addSignalHandler` throws for a bad `sig`, `ERR_CLOSED` after `close()`
+   */
+  removeSignalHandler(sig: NodeJS.Signals | number): boolean {
+    this.checkOpen();
+    const [signum, signame] = toSignal(sig);
+    return this.#signals.remove(signum, signame);
+  }
+
+  /**
+   * Receives at most `n` bytes from a non-blocking socket (Python's `sock_recv`); an empty Buffer
+   * at end of stream. Tried at once, else when the socket is readable.
+   * @param options - `signal`: withdraws the operation (rejects with an `AbortError`, no byte consumed)
+   * @throws (rejects with) `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` for bad arguments,
+   *   `ERR_INVALID_ARG_VALUE` for a blocking socket, `ERR_CLOSED` (closed socket, or the loop
+   *   closed while pending), the OS error
+   */
+  sockRecv(sock: Socket, n: number, options?: SockOptions): Promise<Buffer> {
+    return this.#sockOps.recv(sock, n, options);
+  }
+
+  /** Receives into `buf` (Python's `sock_recv_into`); resolves to the count, 0 at end of stream. Rejections as {@link EventLoop.sockRecv}. */
+  sockRecvInto(sock: Socket, buf: ArrayBufferView, options?: SockOptions): Promise<number> {
+    return this.#sockOps.recvInto(sock, buf, options);
+  }
+
+  /** Receives a datagram of at most `n` bytes (Python's `sock_recvfrom`): `[data, senderAddress]`. Rejections as {@link EventLoop.sockRecv}. */
+  sockRecvfrom(sock: Socket, n: number, options?: SockOptions): Promise<[Buffer, Address | null]> {
+    return this.#sockOps.recvfrom(sock, n, options);
+  }
+
+  /**
+   * Sends all of `data` (Python's `sock_sendall`): one send now, then one each time the socket is
+   * writable. Aborted or failed midway, what was sent stays sent (as in asyncio).
+   * Rejections as {@link EventLoop.sockRecv}, plus `EPIPE`, `ECONNRESET`, ….
+   */
+  sockSendall(sock: Socket, data: ArrayBufferView, options?: SockOptions): Promise<void> {
+    return this.#sockOps.sendall(sock, data, options);
+  }
+
+  /** Sends one datagram to `address` (Python's `sock_sendto`); resolves to the count sent. Rejections as {@link EventLoop.sockRecv}. */
+  sockSendto(sock: Socket, data: ArrayBufferView, address: Address, options?: SockOptions): Promise<number> {
+    return this.#sockOps.sendto(sock, data, address, options);
+  }
+
+  /** Accepts a connection (Python's `sock_accept`): `[conn, address]`, `conn` non-blocking. Rejections as {@link EventLoop.sockRecv}. */
+  sockAccept(sock: Socket, options?: SockOptions): Promise<[Socket, Address]> {
+    return this.#sockOps.accept(sock, options);
+  }
+
+  /**
+   * Connects a non-blocking socket (Python's `sock_connect`): resolves once connected, rejects
+   * with the OS error (`ECONNREFUSED`, …) read from `SO_ERROR`. The address is not resolved
+   * (numeric hosts, '' and 'localhost', and AF_UNIX paths). Rejections as {@link EventLoop.sockRecv}.
+   */
+  sockConnect(sock: Socket, address: Address, options?: SockOptions): Promise<void> {
+    return this.#sockOps.connect(sock, address, options);
+  }
+
+  protected pollIO(timeoutSeconds: number | null): number {
+    const events = this.#selector.select(timeoutSeconds);
+    for (const [key, mask] of events) {
+      const { reader, writer } = key.data;
+      // asyncio's _process_events: each ready direction's handle goes to the ready queue.
+      if (mask & EVENT_READ && reader !== undefined) {
+        reader.setMask(mask);
+        this.enqueue(reader);
+      }
+      if (mask & EVENT_WRITE && writer !== undefined) {
+        writer.setMask(mask);
+        this.enqueue(writer);
+      }
+    }
+    return events.length;
+  }
+
+  protected armIO(timeoutSeconds: number | null, onWake: (err?: Error) => void): () => void {
+    return this.#selector[armWait](toWait(timeoutSeconds, MS, MAX_WAIT_MS, 'zero'), onWake);
+  }
+
+  protected keepAliveIO(on: boolean): void {
+    this.#selector[keepAlive](on);
+  }
+
+  protected closeIO(): void {
+    this.#sockOps.close(closedError('EventLoop'));
+    this.#signals.close();
+    if (this.#ownsSelector) this.#selector.close();
+  }
+
+  #add(fileobj: FileLike, cb: (...args: never[]) => unknown, event: number): void {
+    this.checkOpen();
+    const handle = new IOHandle(cb, fileobj, this);
+    const slot = event === EVENT_READ ? 'reader' : 'writer';
     const key = this.#selector.getMap().get(fileobj);
     if (key === undefined) {
       const handlers: Handlers = { reader: undefined, writer: undefined };
-      handlers[event === EVENT_READ ? 'reader' : 'writer'] = cb;
+      handlers[slot] = handle;
       this.#selector.register(fileobj, event, handlers);
       return;
     }
-    key.data[event === EVENT_READ ? 'reader' : 'writer'] = cb;
+    key.data[slot]?.cancel(); // asyncio: a replaced handle that is already queued does not run
+    key.data[slot] = handle;
     if ((key.events & event) === 0) this.#selector.modify(fileobj, key.events | event, key.data);
   }
 
   #remove(fileobj: FileLike, event: number): boolean {
-    this.#checkOpen();
+    this.checkOpen();
     const key = this.#selector.getMap().get(fileobj);
     if (key === undefined) {
       fileobjToFd(fileobj); // a bad file object throws, as in add
       return false;
     }
-    if ((key.events & event) === 0) return false;
-    key.data[event === EVENT_READ ? 'reader' : 'writer'] = undefined;
+    return this.#detach(fileobj, event);
+  }
+
+  // Removes one direction's handle; also while close() runs (a passed-in selector stays open
+  // and must be left without the loop's registrations).
+  #detach(fileobj: FileLike, event: number): boolean {
+    if (this.#selector.closed) return false;
+    const key = this.#selector.getMap().get(fileobj);
+    if (key === undefined || (key.events & event) === 0) return false;
+    const slot = event === EVENT_READ ? 'reader' : 'writer';
+    key.data[slot]?.cancel();
+    key.data[slot] = undefined;
     if (key.events === event) this.#selector.unregister(fileobj);
     else this.#selector.modify(fileobj, key.events & ~event, key.data);
     return true;
   }
 
-  /** Runs `cb` on the next iteration, after the I/O callbacks and timers of this one. */
-  callSoon(cb: () => void): void {
-    this.#checkOpen();
-    validateCallback(cb);
-    this.#soon.push(cb);
-    this.#wakeForWork();
-  }
-
-  /**
-   * Runs `cb` once, at least `delaySeconds` from now (Python's `call_later`).
-   * @returns a handle whose `cancel()` stops it
-   * @throws `ERR_INVALID_ARG_VALUE` for NaN, `ERR_INVALID_ARG_TYPE` for a non-number delay
-   */
-  callLater(delaySeconds: number, cb: () => void): TimerHandle {
-    this.#checkOpen();
-    if (typeof delaySeconds !== 'number') throw invalidArgType('delaySeconds', 'of type number', delaySeconds);
-    if (Number.isNaN(delaySeconds)) throw invalidArgValue('delaySeconds', delaySeconds, 'must not be NaN');
-    validateCallback(cb);
-    const handle = this.#timers.add(performance.now() + Math.max(0, delaySeconds) * 1e3, cb);
-    this.#wakeForWork();
-    return handle;
-  }
-
-  /**
-   * Runs the loop inside Node's event loop until `stop()`; the thread is never blocked.
-   * @returns a promise that resolves after `stop()`, or rejects with the first error a callback throws
-   * @throws (rejects with) `ERR_CLOSED` after `close()`, `ERR_BUSY` if already running
-   */
-  run(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#startRunning('async');
-      this.#settle = (err) => (err === undefined ? resolve() : reject(err));
-      this.#tick();
-    });
-  }
-
-  /** Runs the loop on this thread, blocking it, until `stop()` (Python's `run_forever()`). A throwing callback's error propagates. */
-  runSync(): void {
-    this.#startRunning('sync');
-    try {
-      while (!this.#stopping) {
-        const ms = this.#timeoutMs(performance.now());
-        this.#dispatch(this.#selector.select(ms < 0 ? null : ms / 1e3));
-        this.#runDue();
-      }
-    } finally {
-      this.#running = undefined;
-      this.#stopping = false;
-    }
-  }
-
-  /** Ends `run()` / `runSync()` after the current iteration (at once if the loop is waiting). */
-  stop(): void {
-    if (this.#running === undefined) return;
-    this.#stopping = true;
-    if (this.#running === 'async' && this.#cancelWait !== undefined) this.#finish();
-  }
-
-  /** Stops the loop and closes the selector it created. Idempotent. */
-  close(): void {
-    if (this.#closed) return;
-    if (this.#running === 'async') this.#finish();
-    else if (this.#running === 'sync') this.#stopping = true;
-    this.#closed = true;
-    this.#soon = [];
-    this.#timers.clear();
-    if (this.#ownsSelector) this.#selector.close();
-  }
-
-  /** Lets a running loop keep the process alive (the default). */
-  ref(): void {
-    this.#keepAlive = true;
-    this.#selector[keepAlive](true);
-    this.#immediate?.ref();
-  }
-
-  /** Lets the process exit while the loop runs, if nothing else keeps it alive. */
-  unref(): void {
-    this.#keepAlive = false;
-    this.#selector[keepAlive](false);
-    this.#immediate?.unref();
-  }
-
-  /** `close()`, for `using loop = new EventLoop()`. */
-  [Symbol.dispose](): void {
-    this.close();
-  }
-
-  #checkOpen(): void {
-    if (this.#closed) throw closedError('EventLoop');
-  }
-
-  #startRunning(mode: 'async' | 'sync'): void {
-    this.#checkOpen();
-    if (this.#running !== undefined) throw Object.assign(new Error('EventLoop is already running'), { code: 'ERR_BUSY' });
-    this.#running = mode;
-    this.#stopping = false;
-  }
-
-  // How long the next wait may last, in ms: 0 with work queued, until the next timer, or -1.
-  #timeoutMs(now: number): number {
-    if (this.#soon.length > 0 || this.#stopping) return 0;
-    const next = this.#timers.next();
-    return next === undefined ? -1 : Math.min(MAX_WAIT_MS, Math.max(0, Math.ceil(next - now)));
-  }
-
-  #dispatch(events: Array<SelectResult<Handlers>>): void {
-    for (const [key, mask] of events) {
-      const handlers = key.data;
-      if (mask & EVENT_READ) handlers.reader?.(key.fileobj, mask);
-      if (mask & EVENT_WRITE) handlers.writer?.(key.fileobj, mask);
-    }
-  }
-
-  // Timers due now, then what callSoon queued before this point (later ones wait a turn).
-  #runDue(): void {
-    if (this.#timers.size > 0) for (const cb of this.#timers.takeDue(performance.now())) cb();
-    const soon = this.#soon;
-    if (soon.length === 0) return;
-    this.#soon = [];
-    for (const cb of soon) cb();
-  }
-
-  // One iteration of run(): harvest without blocking, run callbacks, then wait off the thread.
-  #tick = (): void => {
-    this.#immediate = undefined;
-    this.#cancelWait = undefined;
-    if (this.#running !== 'async') return;
-    try {
-      // Callbacks often make more fds ready (a reply, the next link of a chain): harvest again
-      // before yielding to Node, a bounded number of times, which saves libuv a round trip.
-      for (let round = 0, dispatched = 0; round < HARVESTS_PER_TURN && dispatched < EVENTS_PER_TURN; round++) {
-        const events = this.#selector.select(0);
-        this.#dispatch(events);
-        this.#runDue();
-        if (this.#running !== 'async') return; // a callback closed the loop: arm no wait
-        if (events.length === 0 || this.#stopping || this.#soon.length > 0) break;
-        dispatched += events.length;
-      }
-      if (this.#stopping) return this.#finish();
-      const ms = this.#timeoutMs(performance.now());
-      if (ms === 0) this.#yieldThenTick();
-      else this.#cancelWait = this.#selector[armWait](ms, this.#onWake);
-    } catch (err) {
-      this.#finish(err);
-    }
-  };
-
-  #onWake = (err?: Error): void => {
-    this.#cancelWait = undefined;
-    if (err) this.#finish(err);
-    else this.#tick();
-  };
-
-  #yieldThenTick(): void {
-    this.#immediate = setImmediate(this.#tick);
-    if (!this.#keepAlive) this.#immediate.unref();
-  }
-
-  // New work while run() waits: wake it so that the timeout is computed again.
-  #wakeForWork(): void {
-    if (this.#cancelWait === undefined) return;
-    this.#cancelWait();
-    this.#cancelWait = undefined;
-    this.#yieldThenTick();
-  }
-
-  #finish(err?: unknown): void {
-    this.#cancelWait?.();
-    this.#cancelWait = undefined;
-    if (this.#immediate) clearImmediate(this.#immediate);
-    this.#immediate = undefined;
-    this.#running = undefined;
-    this.#stopping = false;
-    const settle = this.#settle;
-    this.#settle = undefined;
-    settle?.(err);
+  // For sock* operations: remove the reader/writer only if it is still theirs (asyncio checks
+  // that its handle was not cancelled by a replacing add_reader).
+  #removeIf(fileobj: FileLike, cb: () => void, event: number): void {
+    if (this.#selector.closed) return;
+    const key = this.#selector.getMap().get(fileobj);
+    const handle = key?.data[event === EVENT_READ ? 'reader' : 'writer'];
+    if (handle !== undefined && handle.callback === cb) this.#detach(fileobj, event);
   }
 }

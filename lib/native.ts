@@ -114,6 +114,14 @@ export interface Native {
   /** getsockopt of raw bytes into buf. Length written, or -errno. */
   getsockoptBytes(fd: number, level: number, name: number, buf: ArrayBufferView): number;
 
+  // signals.cc — EventLoop.addSignalHandler (process-wide state: main thread only).
+  /** A close-on-exec pipe with both ends non-blocking into out[0] (read), out[1] (write). 0 or -errno. Not owned. */
+  signalPipe(out: Int32Array): number;
+  /** Installs (once per signal) a handler that writes the signal number to `wakeFd`, then calls the handler it replaced. 0 or -errno. */
+  signalInstall(signum: number, wakeFd: number): number;
+  /** Puts back the handler signalInstall replaced (0 when none is installed), or -errno. */
+  signalRestore(signum: number): number;
+
   // watch.cc — waiting without blocking Node (selectAsync). A handle is an opaque External.
   /**
    * Watches a kernel fd (an epoll or kqueue fd) for readability on this thread's libuv loop:

@@ -29,3 +29,15 @@ export function toWait(timeout: unknown, unitsPerInput: number, max: number, neg
   if (units > max) throw outOfRange(name, `at most ${max / unitsPerInput}`, timeout);
   return units;
 }
+
+let unitWarned = false;
+
+/**
+ * The one warning per process for a seconds value ≥ 1000 (likely milliseconds by mistake); the
+ * value is still used. `Infinity` (wait forever) is not warned about.
+ */
+export function warnTimeoutUnit(seconds: number, name: string): void {
+  if (unitWarned || !(seconds >= 1000) || seconds === Infinity) return;
+  unitWarned = true;
+  process.emitWarning(`The "${name}" argument is ${seconds}: iomux timeouts are in seconds, as in Python`, { code: 'IOMUX_TIMEOUT_UNIT' });
+}

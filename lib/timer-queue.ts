@@ -1,94 +1,122 @@
-// EventLoop's timers: a binary min-heap on (when, order of scheduling), with lazy cancellation.
+// EventLoop's timers: asyncio's `_scheduled` heap, ordered by deadline only and kept with the
+// same algorithm as Python's heapq, so that timers with equal deadlines run in the order CPython
+// runs them (heapq is not stable: not always the order they were scheduled in). Cancelled
+// timers are dropped from the head lazily, and the whole heap is compacted when they are the
+// majority, as in asyncio's _run_once.
+import { TimerHandle } from './loop/handle';
 
-/** A scheduled callback; `cancel()` makes it never run. */
-export interface TimerHandle {
-  /** Stops the callback from running (no effect once it ran). */
-  cancel(): void;
+export { TimerHandle };
+
+// asyncio's _MIN_SCHEDULED_TIMER_HANDLES and _MIN_CANCELLED_TIMER_HANDLES_FRACTION.
+const MIN_SCHEDULED_FOR_COMPACTION = 100;
+const MIN_CANCELLED_FRACTION = 0.5;
+
+function less(a: TimerHandle, b: TimerHandle): boolean {
+  return a.when() < b.when();
 }
 
-interface Timer extends TimerHandle {
-  readonly when: number;
-  readonly seq: number;
-  readonly callback: () => void;
-  cancelled: boolean;
-}
-
-function before(a: Timer, b: Timer): boolean {
-  return a.when < b.when || (a.when === b.when && a.seq < b.seq);
-}
-
+/** A min-heap of timer handles by `when()`, with asyncio's cancellation bookkeeping. */
 export class TimerQueue {
-  readonly #heap: Timer[] = [];
-  #seq = 0;
+  #heap: TimerHandle[] = [];
+  #cancelledCount = 0;
 
   get size(): number {
     return this.#heap.length;
   }
 
-  /** Schedules `callback` at `when` (ms on performance.now()'s clock). */
-  add(when: number, callback: () => void): TimerHandle {
-    const timer: Timer = {
-      when,
-      seq: this.#seq++,
-      callback,
-      cancelled: false,
-      cancel() {
-        timer.cancelled = true;
-      },
-    };
+  /** heapq.heappush. */
+  push(timer: TimerHandle): void {
+    timer._scheduled = true;
+    this.#heap.push(timer);
+    this.#siftDown(0, this.#heap.length - 1);
+  }
+
+  /** A scheduled timer was cancelled (it stays in the heap until dropped). */
+  cancelled(): void {
+    this.#cancelledCount++;
+  }
+
+  /** The first step of asyncio's _run_once: compact, or drop cancelled timers from the head. */
+  dropCancelled(): void {
     const heap = this.#heap;
-    heap.push(timer);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!before(heap[i], heap[parent])) break;
-      [heap[i], heap[parent]] = [heap[parent], heap[i]];
-      i = parent;
+    if (heap.length > MIN_SCHEDULED_FOR_COMPACTION && this.#cancelledCount / heap.length > MIN_CANCELLED_FRACTION) {
+      const live: TimerHandle[] = [];
+      for (const timer of heap) {
+        if (timer.cancelled()) timer._scheduled = false;
+        else live.push(timer);
+      }
+      this.#heap = live;
+      for (let i = (live.length >> 1) - 1; i >= 0; i--) this.#siftUp(i); // heapq.heapify
+      this.#cancelledCount = 0;
+      return;
     }
-    return timer;
+    while (heap.length > 0 && heap[0].cancelled()) {
+      this.#cancelledCount--;
+      this.#pop()._scheduled = false;
+    }
   }
 
-  /** When the earliest live timer is due, or undefined when none is left. */
+  /** The deadline of the head (cancelled or not: call dropCancelled first), or undefined. */
   next(): number | undefined {
-    this.#dropCancelled();
-    return this.#heap[0]?.when;
+    return this.#heap[0]?.when();
   }
 
-  /** Removes and returns the callbacks of live timers due at `now`, in order. */
-  takeDue(now: number): Array<() => void> {
-    const due: Array<() => void> = [];
-    for (;;) {
-      this.#dropCancelled();
-      const top = this.#heap[0];
-      if (top === undefined || top.when > now) return due;
-      this.#pop();
-      due.push(top.callback);
+  /** Pops every timer due before `endTime` (cancelled ones too, as asyncio), in heap order. */
+  popDue(endTime: number, into: (timer: TimerHandle) => void): void {
+    const heap = this.#heap;
+    while (heap.length > 0 && heap[0].when() < endTime) {
+      const timer = this.#pop();
+      timer._scheduled = false;
+      into(timer);
     }
   }
 
   clear(): void {
-    this.#heap.length = 0;
+    for (const timer of this.#heap) timer._scheduled = false;
+    this.#heap = [];
+    this.#cancelledCount = 0;
   }
 
-  #dropCancelled(): void {
-    while (this.#heap.length > 0 && this.#heap[0].cancelled) this.#pop();
-  }
-
-  #pop(): void {
+  // heapq.heappop.
+  #pop(): TimerHandle {
     const heap = this.#heap;
     const last = heap.pop()!;
-    if (heap.length === 0) return;
+    if (heap.length === 0) return last;
+    const top = heap[0];
     heap[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let min = i;
-      if (l < heap.length && before(heap[l], heap[min])) min = l;
-      if (r < heap.length && before(heap[r], heap[min])) min = r;
-      if (min === i) return;
-      [heap[i], heap[min]] = [heap[min], heap[i]];
-      i = min;
+    this.#siftUp(0);
+    return top;
+  }
+
+  // heapq._siftdown: moves the item at pos up towards startPos.
+  #siftDown(startPos: number, pos: number): void {
+    const heap = this.#heap;
+    const item = heap[pos];
+    while (pos > startPos) {
+      const parentPos = (pos - 1) >> 1;
+      const parent = heap[parentPos];
+      if (!less(item, parent)) break;
+      heap[pos] = parent;
+      pos = parentPos;
     }
+    heap[pos] = item;
+  }
+
+  // heapq._siftup: moves the smaller child up until a leaf, then sifts the item down.
+  #siftUp(pos: number): void {
+    const heap = this.#heap;
+    const endPos = heap.length;
+    const startPos = pos;
+    const item = heap[pos];
+    let child = 2 * pos + 1;
+    while (child < endPos) {
+      const right = child + 1;
+      if (right < endPos && !less(heap[child], heap[right])) child = right;
+      heap[pos] = heap[child];
+      pos = child;
+      child = 2 * pos + 1;
+    }
+    heap[pos] = item;
+    this.#siftDown(startPos, pos);
   }
 }

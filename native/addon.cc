@@ -15,6 +15,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
   InitFd(env, exports);
   InitSocket(env, exports);
   InitWatch(env, exports);
+  InitSignals(env, exports);
 }
 
 Addon::~Addon() {

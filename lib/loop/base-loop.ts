@@ -1,0 +1,337 @@
+// The policy every iomux event loop shares, whatever its I/O mechanism (readiness or completion):
+// asyncio's callback order (_run_once), callSoon / callLater / callAt, the exception handler,
+// stop, and the two ways to run (inside Node's loop, or blocking the thread). A subclass says
+// how to poll for I/O (queuing the callbacks that became ready) and how to wait off the thread.
+import { busy, closedError, invalidArgType, invalidArgValue } from '../errors';
+import { MS, warnTimeoutUnit } from '../timeout';
+import { callExceptionHandler, defaultExceptionHandler, type ExceptionContext, type ExceptionHandler } from './exceptions';
+import { Handle, TimerHandle } from './handle';
+import { ReadyQueue } from './ready-queue';
+import { TimerQueue } from '../timer-queue';
+
+// asyncio's MAXIMUM_SELECT_TIMEOUT (one day): a later timer is waited for in steps.
+const MAX_WAIT_SECONDS = 24 * 3600;
+// Timers due within this of now run now (asyncio's clock resolution: time.monotonic's 1 ns).
+const CLOCK_RESOLUTION = 1e-9;
+// run() does at most this many iterations in one turn of Node's loop, so that a loop that keeps
+// finding work still yields to Node.
+const ITERATIONS_PER_TURN = 64;
+
+/** Throws `ERR_INVALID_ARG_TYPE` unless `cb` is a function. @internal */
+export function validateCallback(cb: unknown, name = 'callback'): void {
+  if (typeof cb !== 'function') throw invalidArgType(name, 'a function', cb);
+}
+
+function validateSeconds(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (Number.isNaN(value)) throw invalidArgValue(name, value, 'must not be NaN');
+  return value;
+}
+
+/**
+ * What every iomux event loop shares: asyncio's callback order, timers, the exception handler,
+ * `run()` / `runSync()` / `stop()` / `close()`. Subclasses provide the I/O.
+ */
+export abstract class BaseEventLoop implements Disposable {
+  readonly #ready = new ReadyQueue();
+  readonly #timers = new TimerQueue();
+  #exceptionHandler: ExceptionHandler<this> | null = null;
+  #running: 'async' | 'sync' | undefined;
+  #stopping = false;
+  #closed = false;
+  #keepAlive = true;
+  #cancelWait: (() => void) | undefined;
+  #immediate: NodeJS.Immediate | undefined;
+  #settle: ((err?: unknown) => void) | undefined;
+
+  /**
+   * Polls for I/O for up to `timeoutSeconds` (0: do not wait; null: no limit), blocking the
+   * thread, and queues (with `enqueue`) the callbacks of what became ready. Returns how many fds
+   * were ready.
+   */
+  protected abstract pollIO(timeoutSeconds: number | null): number;
+  /** Arms one wait of up to `timeoutSeconds` (null: no limit) off the thread; `onWake` runs when `pollIO(0)` may find something. Returns how to cancel it. */
+  protected abstract armIO(timeoutSeconds: number | null, onWake: (err?: Error) => void): () => void;
+  /** Whether a wait in progress keeps the process alive. */
+  protected abstract keepAliveIO(on: boolean): void;
+  /** Releases the I/O side; called once by `close()`, after the loop stopped. */
+  protected abstract closeIO(): void;
+
+  /** The loop's clock in seconds (Python's `loop.time()`), the one `callAt` and `TimerHandle.when()` use. */
+  time(): number {
+    return performance.now() / MS;
+  }
+
+  /**
+   * Runs `cb(...args)` on the next iteration (Python's `call_soon`): callbacks run in the order
+   * they were queued, each iteration running those queued before it started.
+   * @returns a handle whose `cancel()` keeps it from running
+   */
+  callSoon<A extends unknown[]>(cb: (...args: A) => unknown, ...args: A): Handle {
+    this.checkOpen();
+    validateCallback(cb);
+    const handle = new Handle(cb as (...args: never[]) => unknown, args, this);
+    this.enqueue(handle);
+    return handle;
+  }
+
+  /**
+   * Runs `cb(...args)` once, `delaySeconds` seconds from now or later (Python's `call_later`);
+   * a negative delay is 0. A delay ≥ 1000 warns once per process (likely milliseconds by mistake).
+   * @returns a handle whose `cancel()` keeps it from running
+   * @throws `ERR_INVALID_ARG_TYPE` for a non-number delay or callback, `ERR_INVALID_ARG_VALUE` for NaN
+   */
+  callLater<A extends unknown[]>(delaySeconds: number, cb: (...args: A) => unknown, ...args: A): TimerHandle {
+    this.checkOpen();
+    const delay = validateSeconds(delaySeconds, 'delaySeconds');
+    validateCallback(cb);
+    warnTimeoutUnit(delay, 'delaySeconds');
+    return this.#schedule(this.time() + delay, cb as (...args: never[]) => unknown, args);
+  }
+
+  /**
+   * Runs `cb(...args)` once at `whenSeconds` on the loop's clock ({@link BaseEventLoop.time}),
+   * or later (Python's `call_at`).
+   * @throws `ERR_INVALID_ARG_TYPE` for a non-number time or callback, `ERR_INVALID_ARG_VALUE` for NaN
+   */
+  callAt<A extends unknown[]>(whenSeconds: number, cb: (...args: A) => unknown, ...args: A): TimerHandle {
+    this.checkOpen();
+    const when = validateSeconds(whenSeconds, 'whenSeconds');
+    validateCallback(cb);
+    return this.#schedule(when, cb as (...args: never[]) => unknown, args);
+  }
+
+  #schedule(when: number, cb: (...args: never[]) => unknown, args: unknown[]): TimerHandle {
+    const timer = new TimerHandle(when, cb, args, this);
+    this.#timers.push(timer);
+    this.#wakeForWork();
+    return timer;
+  }
+
+  /** A scheduled timer was cancelled (for its TimerHandle). @internal */
+  timerCancelled(): void {
+    this.#timers.cancelled();
+  }
+
+  /**
+   * Sets the handler for errors thrown by callbacks (Python's `set_exception_handler`); `null`
+   * restores the default, which logs with `console.error`.
+   * @param handler - called as `handler(loop, context)`
+   * @throws `ERR_INVALID_ARG_TYPE` unless a function or null
+   */
+  setExceptionHandler(handler: ExceptionHandler<this> | null): void {
+    if (handler !== null && typeof handler !== 'function') throw invalidArgType('handler', 'a function or null', handler);
+    this.#exceptionHandler = handler;
+  }
+
+  /** The handler set by `setExceptionHandler`, or `null` (Python's `get_exception_handler`). */
+  getExceptionHandler(): ExceptionHandler<this> | null {
+    return this.#exceptionHandler;
+  }
+
+  /**
+   * The default handler (Python's `default_exception_handler`): one `console.error` with the
+   * message, the other context keys (sorted, as `key: value`) and the exception's stack. A custom
+   * handler may call it.
+   * @throws `ERR_INVALID_ARG_TYPE` when `context` is not an object
+   */
+  defaultExceptionHandler(context: ExceptionContext): void {
+    if (typeof context !== 'object' || context === null) throw invalidArgType('context', 'an object', context);
+    defaultExceptionHandler(context);
+  }
+
+  /**
+   * Reports an error through the current handler (Python's `call_exception_handler`); an error
+   * the handler throws is logged by the default handler. Never throws.
+   * @param context - `message`, and optionally `exception`, `handle` and anything else
+   * @throws `ERR_INVALID_ARG_TYPE` when `context` is not an object
+   */
+  callExceptionHandler(context: ExceptionContext): void {
+    if (typeof context !== 'object' || context === null) throw invalidArgType('context', 'an object', context);
+    callExceptionHandler(this, this.#exceptionHandler, (c) => this.defaultExceptionHandler(c), context);
+  }
+
+  /**
+   * Runs the loop inside Node's event loop until `stop()`; the thread is never blocked.
+   * @returns a promise that resolves after `stop()` (or `close()`); callback errors go to the
+   *   exception handler and do not end it; it rejects only when polling for I/O fails
+   * @throws (rejects with) `ERR_CLOSED` after `close()`, `ERR_BUSY` if already running
+   */
+  run(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#startRunning('async');
+      this.#settle = (err) => (err === undefined ? resolve() : reject(err));
+      this.#tick();
+    });
+  }
+
+  /**
+   * Runs the loop on this thread, blocking it, until `stop()` (Python's `run_forever()`).
+   * Callback errors go to the exception handler; an error polling for I/O is thrown.
+   * @throws `ERR_CLOSED` after `close()`, `ERR_BUSY` if already running
+   */
+  runSync(): void {
+    this.#startRunning('sync');
+    try {
+      for (;;) {
+        this.#timers.dropCancelled();
+        this.#runOnce(this.#timeout());
+        if (this.#stopping || this.#closed) break;
+      }
+    } finally {
+      this.#running = undefined;
+      this.#stopping = false;
+    }
+  }
+
+  /** Ends `run()` / `runSync()` after the current iteration (asyncio's `stop()`). */
+  stop(): void {
+    if (this.#running === undefined) return;
+    this.#stopping = true;
+    this.#wakeForWork();
+  }
+
+  /** Whether `run()` or `runSync()` is in progress (Python's `is_running()`). */
+  isRunning(): boolean {
+    return this.#running !== undefined;
+  }
+
+  /** Whether `close()` was called (Python's `is_closed()`). */
+  isClosed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Stops the loop, drops queued callbacks and timers, and releases the loop's resources
+   * (subclasses: pending operations reject with `ERR_CLOSED`). Idempotent.
+   */
+  close(): void {
+    if (this.#closed) return;
+    if (this.#running === 'async') this.#finish();
+    else if (this.#running === 'sync') this.#stopping = true;
+    this.#closed = true;
+    this.#ready.clear();
+    this.#timers.clear();
+    this.closeIO();
+  }
+
+  /** Lets a running loop keep the process alive (the default). */
+  ref(): void {
+    this.#keepAlive = true;
+    this.keepAliveIO(true);
+    this.#immediate?.ref();
+  }
+
+  /** Lets the process exit while the loop runs, if nothing else keeps it alive. */
+  unref(): void {
+    this.#keepAlive = false;
+    this.keepAliveIO(false);
+    this.#immediate?.unref();
+  }
+
+  /** `close()`, for `using loop = …`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** Throws `ERR_CLOSED` once closed. */
+  protected checkOpen(): void {
+    if (this.#closed) throw closedError(this.constructor.name);
+  }
+
+  /** Appends a handle to the ready queue (asyncio's `_add_callback`); wakes a waiting run(). */
+  protected enqueue(handle: Handle): void {
+    if (handle.cancelled()) return;
+    this.#ready.push(handle);
+    this.#wakeForWork();
+  }
+
+  #startRunning(mode: 'async' | 'sync'): void {
+    this.checkOpen();
+    if (this.#running !== undefined) throw busy(this.constructor.name);
+    this.#running = mode;
+    this.#stopping = false;
+  }
+
+  // asyncio's timeout in seconds: 0 with callbacks ready or stopping, until the head timer
+  // (at most a day), or null (none).
+  #timeout(): number | null {
+    if (this.#ready.length > 0 || this.#stopping) return 0;
+    const next = this.#timers.next();
+    if (next === undefined) return null;
+    return Math.min(MAX_WAIT_SECONDS, Math.max(0, next - this.time()));
+  }
+
+  // asyncio's _run_once after the timeout is known: poll, queue the due timers, then run exactly
+  // the callbacks queued at this point; what they queue waits for the next iteration.
+  #runOnce(timeoutSeconds: number | null): number {
+    const found = this.pollIO(timeoutSeconds);
+    const endTime = this.time() + CLOCK_RESOLUTION;
+    this.#timers.popDue(endTime, (timer) => this.#ready.push(timer));
+    for (let todo = this.#ready.length; todo > 0; todo--) {
+      const handle = this.#ready.shift();
+      if (handle === undefined) break; // close() from a callback emptied the queue
+      if (!handle.cancelled()) handle._run();
+    }
+    return found;
+  }
+
+  // run(): iterations that do not wait, then a wait off the thread for the next one. The wait
+  // is the one asyncio's next select() would do; pollIO(0) after it gathers what it found.
+  // After an iteration that found ready fds, the next one polls again at once instead of arming
+  // a wait: callbacks often make more fds ready (a reply, the next link of a chain), and this
+  // saves a turn of libuv (asyncio's select would return at once too).
+  #tick = (): void => {
+    this.#immediate = undefined;
+    this.#cancelWait = undefined;
+    if (this.#running !== 'async') return;
+    try {
+      for (let i = 0; i < ITERATIONS_PER_TURN; i++) {
+        this.#timers.dropCancelled();
+        const found = this.#runOnce(0);
+        if (this.#running !== 'async') return; // a callback closed the loop
+        if (this.#stopping) return this.#finish();
+        this.#timers.dropCancelled();
+        const timeout = this.#timeout();
+        if (timeout !== 0 && found === 0) {
+          this.#cancelWait = this.armIO(timeout, this.#onWake);
+          return;
+        }
+      }
+      this.#yieldThenTick();
+    } catch (err) {
+      this.#finish(err);
+    }
+  };
+
+  #onWake = (err?: Error): void => {
+    this.#cancelWait = undefined;
+    if (err) this.#finish(err);
+    else this.#tick();
+  };
+
+  #yieldThenTick(): void {
+    this.#immediate = setImmediate(this.#tick);
+    if (!this.#keepAlive) this.#immediate.unref();
+  }
+
+  // New work while run() waits: end the wait so that the timeout is computed again.
+  #wakeForWork(): void {
+    if (this.#cancelWait === undefined) return;
+    this.#cancelWait();
+    this.#cancelWait = undefined;
+    this.#yieldThenTick();
+  }
+
+  #finish(err?: unknown): void {
+    this.#cancelWait?.();
+    this.#cancelWait = undefined;
+    if (this.#immediate) clearImmediate(this.#immediate);
+    this.#immediate = undefined;
+    this.#running = undefined;
+    this.#stopping = false;
+    const settle = this.#settle;
+    this.#settle = undefined;
+    settle?.(err);
+  }
+}
