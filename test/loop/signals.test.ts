@@ -6,7 +6,7 @@ import { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EventLoop } from '../../lib/loop';
-import { NODE_TS, ROOT } from '../async/helpers';
+import { NODE_TS, ROOT } from '../helpers/child';
 import { codeOf } from '../helpers/bad-input';
 
 const CHILD = path.join(__dirname, 'fixtures/signal-child.js');
