@@ -109,14 +109,15 @@ function barPanel(title, unit, rows, x0, y0) {
     out.push(`<line x1="${num(X(r.min))}" x2="${num(X(r.max))}" y1="${num(y + band / 2)}" y2="${num(y + band / 2)}" stroke="#222" stroke-width="1"/>`);
     out.push(`<text x="${num(X(r.max) + 4)}" y="${num(y + band * 0.65)}" class="tick">${fmtCount(r.median)}</text>`);
   });
-  out.push(`<text x="${(xr[0] + xr[1]) / 2}" y="${y0 + P.h - 8}" class="axis" text-anchor="middle">${esc(unit)} (median, min–max)</text>`);
+  out.push(`<text x="${(xr[0] + xr[1]) / 2}" y="${num(top + sorted.length * band + 16)}" class="axis" text-anchor="middle">${esc(unit)} (median, min–max)</text>`);
   return out;
 }
 
 function legend(rows, x0, y0, width) {
   const seen = new Map();
   for (const r of rows) if (!seen.has(r.contender)) seen.set(r.contender, r);
-  const out = [];
+  const out = [`<text x="${x0}" y="${y0}" class="axis">colour: the backend; line: iomux solid (thin and hollow: async), C dashed, CPython dotted, Node grey; whiskers: min–max</text>`];
+  y0 += 20;
   const col = 190;
   const perRow = Math.max(1, Math.floor(width / col));
   [...seen.values()].forEach((r, i) => {
@@ -127,7 +128,7 @@ function legend(rows, x0, y0, width) {
     out.push(`<circle cx="${x + 15}" cy="${y}" r="3" fill="${s.hollow ? '#fff' : s.colour}" stroke="${s.colour}" stroke-width="1.5"/>`);
     out.push(`<text x="${x + 36}" y="${y + 4}" class="tick">${esc(r.contender)}</text>`);
   });
-  return { out, height: Math.ceil(seen.size / perRow) * 18 };
+  return { out, height: 20 + Math.ceil(seen.size / perRow) * 18 };
 }
 
 /** The SVG of a run's results (bench/lib/report.js rows); `meta` gives the title line. */
@@ -164,7 +165,7 @@ function chart(results, meta = {}) {
 </style>
 <rect width="100%" height="100%" fill="#fff"/>
 <text x="20" y="22" class="title">iomux bench: ns per hop against registered fds; server rates per server CPU-second</text>
-<text x="20" y="38" class="sub">${esc(sub)} — medians, whiskers min–max; colour = backend; solid iomux (thin, hollow = async), dashed C, dotted CPython, grey Node</text>
+<text x="20" y="38" class="sub">${esc(sub)}; medians of ${meta.timing?.runs ?? '?'} runs</text>
 ${body.join('\n')}
 ${leg.out.join('\n')}
 ${panels.length ? '' : `<text x="20" y="${top + 20}" class="axis">no figures in this run</text>`}

@@ -144,7 +144,8 @@ async function runBench(argv) {
     if (!file) continue;
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     fs.writeFileSync(file, text());
-    log(`wrote ${path.relative(process.cwd(), path.resolve(file)) || file}`);
+    const rel = path.relative(process.cwd(), path.resolve(file));
+    log(`wrote ${rel.startsWith('..') ? path.resolve(file) : rel}`);
   }
   if (!inRepo && !o.json && !o.svg) log('--json FILE and --svg FILE save the samples and the chart');
   log(`done in ${fmtTime(seconds)}${Object.keys(bins).length ? `; C programs cached in ${cacheDir()}` : ''}`);

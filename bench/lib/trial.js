@@ -186,6 +186,11 @@ function cpuSeconds(pid) {
   return (Number(f[11]) + Number(f[12])) / 100; // fields 14, 15; USER_HZ is 100 on Linux
 }
 
+// CPU time advances in 10 ms ticks: a server that got none in the window cannot be rated.
+function noCpu(pid) {
+  return `server (pid ${pid}) used no measurable CPU time (10 ms ticks) in the window: run longer (--seconds), or run the server itself, not a wrapper that forks it`;
+}
+
 function wrkDuration(v, unit) {
   return Number(v) * { us: 1, ms: 1e3, s: 1e6, m: 6e7 }[unit];
 }
@@ -213,6 +218,7 @@ async function wrkTrial(t, env, T, server) {
     child.on('close', () => resolve(out));
   });
   const serverCpuS = cpuSeconds(pid) - cpu0;
+  if (!(serverCpuS > 0)) return { error: noCpu(pid) };
   const res = parseWrk(text);
   return { ...res, serverCpuS, metric: res.requests / serverCpuS, cpuShare: serverCpuS / res.seconds };
 }
@@ -231,6 +237,7 @@ async function serverTrial(t, c, env, T) {
     const client = [bin, [server.port, t.params.conns, warmup, seconds, pid].map(String)];
     const res = await runToEnd(prepared(t, env, 1, client), 60000 + seconds * 2000);
     if (res.error) return res;
+    if (!(res.serverCpuS > 0)) return { error: noCpu(pid) };
     const count = res.roundTrips ?? res.requests;
     return { ...res, metric: count / res.serverCpuS, cpuShare: res.serverCpuS / res.seconds };
   } catch (err) {
