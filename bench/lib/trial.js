@@ -42,9 +42,13 @@ function userCommand(text) {
   return ['/bin/sh', ['-c', `exec ${words.join(' ')}`], extraEnv];
 }
 
-/** How many fds a trial's processes need: 2N socket ends (3N for a moment while laid out), or a socket per connection. */
+/**
+ * How many fds a trial's processes need: 2N socket ends (3N for a moment while laid out, up to
+ * N=5000), or a socket per connection; plus the process's own (a Node process holds about 20,
+ * which is why N=9990 is the largest chain under a 20,000-fd limit).
+ */
 function fdsNeeded(t) {
-  if (t.workload === 'chain' || t.workload === 'tcpchain') return t.params.n * (t.params.n <= 5000 ? 3 : 2) + 64;
+  if (t.workload === 'chain' || t.workload === 'tcpchain') return t.params.n * (t.params.n <= 5000 ? 3 : 2) + 20;
   return t.params.conns + 64;
 }
 
