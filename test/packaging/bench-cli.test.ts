@@ -128,7 +128,8 @@ when(process.platform === 'linux' && cc !== '', 'needs Linux (epoll, /proc) and 
   }, 30_000);
 
   test('an answer that is not HTTP is an error', async () => {
-    const s = net.createServer((c) => c.on('data', () => c.write('SSH-2.0-nope\r\n\r\n')));
+    // The client exits with SO_LINGER 0: its connection ends in a reset, which is expected here.
+    const s = net.createServer((c) => c.on('data', () => c.write('SSH-2.0-nope\r\n\r\n')).on('error', () => c.destroy()));
     await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
     try {
       const r = await load((s.address() as AddressInfo).port, 1);
