@@ -50,6 +50,16 @@ function uringStatus() {
   return { available: false, reason: Ring.unavailableReason ?? 'unavailable' };
 }
 
+const SELECTOR_CLASSES = { epoll: 'EpollSelector', poll: 'PollSelector', select: 'SelectSelector', kqueue: 'KqueueSelector', uring: 'IoUringSelector' };
+
+/** Per backend, whether this iomux has its selector and it works here (the class's `available`). */
+function iomuxBackends() {
+  const iomux = require(dist);
+  const out = {};
+  for (const [backend, name] of Object.entries(SELECTOR_CLASSES)) out[backend] = { name, available: iomux[name]?.available === true, exists: typeof iomux[name] === 'function' };
+  return out;
+}
+
 /** Everything the runner needs to know about the machine, probed once. */
 function probe() {
   const python = which('python3');
@@ -65,6 +75,7 @@ function probe() {
     taskset: which('taskset') && os.cpus().length >= 2,
     fds: fdLimits(),
     uring: uringStatus(),
+    backends: iomuxBackends(),
   };
 }
 

@@ -55,6 +55,12 @@ function whyNot(t, c, env) {
   if (c.lang === 'c' && !env.bins.c) return noC ?? env.buildErrors.c;
   if (c.lang === 'python' && !env.python) return 'no python3 on PATH';
   if (c.backend === 'uring' && !env.uring.available) return `io_uring: ${env.uring.reason}`;
+  const b = c.backend && env.backends[c.backend];
+  if (b && c.lang === 'iomux' && !b.exists) return `${b.name} is not in this version of iomux`;
+  if (b && c.lang === 'iomux' && !b.available) return `${b.name} is not available on ${process.platform}`;
+  // The C and CPython contenders call the OS directly: epoll is Linux's, kqueue the BSDs' and macOS's.
+  const osHas = { epoll: process.platform === 'linux', kqueue: process.platform !== 'linux' };
+  if ((c.lang === 'c' || c.lang === 'python') && osHas[c.backend] === false) return `${c.backend} is not on ${process.platform}`;
   if (t.workload === 'echo' && !env.bins['echo-client']) return `the echo load generator is C (bench/clients/echo-client.c): ${noC ?? env.buildErrors['echo-client']}`;
   if (t.workload === 'http' && !env.httpClient) return `no wrk on PATH, and bench/clients/http-client.c not built: ${noC ?? env.buildErrors['http-client']}`;
   const need = fdsNeeded(t);
@@ -120,7 +126,7 @@ async function runBench(argv) {
   // wrk is the reference HTTP load generator; it cannot run less than a second.
   const httpClient = machine.wrk && T.httpSeconds >= 1 ? 'wrk' : bins['http-client'] ? 'http-client' : machine.wrk ? 'wrk' : null;
   machine.httpClient = httpClient === 'http-client' ? 'bench/clients/http-client.c' : httpClient;
-  const env = { bins, buildErrors, cc, httpClient, python: Boolean(machine.python), taskset: machine.taskset, fds: machine.fds, uring: machine.uring };
+  const env = { bins, buildErrors, cc, httpClient, python: Boolean(machine.python), taskset: machine.taskset, fds: machine.fds, uring: machine.uring, backends: machine.backends };
 
   const contenders = { ...builtIn };
   o.servers.forEach((command, i) => (contenders[`server${i + 1}`] = { lang: 'user', command }));
