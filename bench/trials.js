@@ -1,10 +1,12 @@
 // The benchmark matrix as data (docs/DESIGN.md principle 12, like better-sqlite3's trials.js): one
-// row per {workload, contender, params}. `full: true` rows run only with `npm run bench -- --full`;
-// `na` rows are shown as n/a and never run. The default matrix runs in 2 min 07 s on the 2-core
-// development machine: a new row goes in the default matrix only if it is worth that time growing.
+// row per {workload, contender, params}, each with a tier: `quick` rows run in every mode
+// (`npx iomux bench --quick`), `default` rows in `npm run bench` / `npx iomux bench`, `full` rows
+// only with `--full`; `na` rows are shown as n/a and never run. The default matrix runs in
+// 2 min 07 s on the 2-core development machine: a new row goes in it only if it is worth that time.
+// A new contender is one row of `contenders` (and its name in the lists below that it belongs to).
 'use strict';
 
-/** Every contender: how to start it, its backend and its family (for the ratios). */
+/** Every contender: its family (`lang`: how bench/lib/trial.js starts it), backend and loop mode. */
 const contenders = {
   'c-epoll': { lang: 'c', backend: 'epoll' },
   'c-poll': { lang: 'c', backend: 'poll' },
@@ -15,6 +17,8 @@ const contenders = {
   'iomux-poll-async': { lang: 'iomux', backend: 'poll', mode: 'async' },
   'iomux-select-sync': { lang: 'iomux', backend: 'select', mode: 'sync' },
   'iomux-select-async': { lang: 'iomux', backend: 'select', mode: 'async' },
+  'iomux-uring-sync': { lang: 'iomux', backend: 'uring', mode: 'sync' },
+  'iomux-uring-async': { lang: 'iomux', backend: 'uring', mode: 'async' },
   'python-epoll': { lang: 'python', backend: 'epoll' },
   'python-poll': { lang: 'python', backend: 'poll' },
   'python-select': { lang: 'python', backend: 'select' },
@@ -23,33 +27,44 @@ const contenders = {
 };
 
 const SIZES = [100, 1000, 9990]; // 10,000 pairs do not fit the 20,000-fd limit beside the process's own fds
+const QUICK_SIZES = [100, 1000];
 const SHAPES = [
   { active: 1, writes: 1000 },
-  { active: 100, writes: 1000 },
+  { active: 100, writes: 1000, quick: true },
   { active: 100, writes: 10000, full: true },
 ];
-const DEFAULT_CHAIN = ['c-epoll', 'c-poll', 'c-select', 'iomux-epoll-sync', 'iomux-poll-sync', 'iomux-select-sync', 'iomux-epoll-async', 'python-epoll', 'node-net'];
-const SERVERS = ['c-epoll', 'iomux-epoll-sync', 'iomux-epoll-async', 'python-epoll'];
-const FULL_SERVERS = ['iomux-poll-sync', 'iomux-select-sync', 'iomux-poll-async', 'python-poll', 'python-select'];
+const ECHO_CONNS = [1, 50, 200];
+const HTTP_CONNS = [50, 200]; // 200: --full only, unless --conns names it
+const QUICK_CONNS = 50;
+const QUICK = ['c-epoll', 'iomux-epoll-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'python-epoll', 'node-net', 'node-http'];
+const DEFAULT_CHAIN = ['c-epoll', 'c-poll', 'c-select', 'iomux-epoll-sync', 'iomux-poll-sync', 'iomux-select-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'python-epoll', 'node-net'];
+const TCP_CHAIN = ['c-epoll', 'iomux-epoll-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'python-epoll', 'node-net', 'iomux-poll-sync', 'c-poll'];
+const SERVERS = ['c-epoll', 'iomux-epoll-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'python-epoll'];
 
-function chainRows() {
+/** select(2): N read ends + the process's own fds must stay below FD_SETSIZE (1024). */
+const selectFits = (n) => n <= 1000;
+
+function chainTier(contender, n, shape, quickSizes) {
+  const { backend } = contenders[contender];
+  if (shape.full || !DEFAULT_CHAIN.includes(contender)) return 'full';
+  // poll/select with one active chain over 9,990 fds: ~2 ms per hop, 2 s per round.
+  if (n > 5000 && shape.active === 1 && backend === 'poll') return 'full';
+  // node:net needs a quarter second to wrap 1,000 socketpairs (it has tcpchain in the default run).
+  if (n > 100 && contender === 'node-net') return 'full';
+  // EventLoop over 9,990 fds: the A=100/N=1000 rows already show its per-iteration cost.
+  if (n > 5000 && contender === 'iomux-epoll-async') return 'full';
+  if (shape.quick && quickSizes.includes(n) && QUICK.includes(contender)) return 'quick';
+  return 'default';
+}
+
+function chainRows(sizes, quickSizes) {
   const rows = [];
   for (const shape of SHAPES) {
-    for (const n of SIZES) {
+    for (const n of sizes) {
       for (const contender of Object.keys(contenders)) {
         if (contender === 'node-http') continue;
-        const { backend } = contenders[contender];
-        const params = { n, active: shape.active, writes: shape.writes };
-        const row = { workload: 'chain', contender, params };
-        // select(2): N read ends + the process's own fds must stay below FD_SETSIZE (1024).
-        if (backend === 'select' && n > 1000) row.na = 'FD_SETSIZE';
-        else if (shape.full || !DEFAULT_CHAIN.includes(contender)) row.full = true;
-        // poll/select with one active chain over 9,990 fds: ~2 ms per hop, 2 s per round.
-        else if (n === 9990 && shape.active === 1 && backend === 'poll') row.full = true;
-        // node:net needs a quarter second to wrap 1,000 socketpairs (it has tcpchain in the default run).
-        else if (n > 100 && contender === 'node-net') row.full = true;
-        // EventLoop over 9,990 fds: the A=100/N=1000 rows already show its per-iteration cost.
-        else if (n === 9990 && contender === 'iomux-epoll-async') row.full = true;
+        const row = { workload: 'chain', contender, params: { n, active: shape.active, writes: shape.writes }, tier: chainTier(contender, n, shape, quickSizes) };
+        if (contenders[contender].backend === 'select' && !selectFits(n)) row.na = 'FD_SETSIZE';
         rows.push(row);
       }
     }
@@ -57,38 +72,58 @@ function chainRows() {
   return rows;
 }
 
-function tcpChainRows() {
+function tcpChainRows(sizes) {
   const rows = [];
   for (const shape of SHAPES) {
-    for (const n of [100, 1000]) {
-      for (const contender of ['c-epoll', 'iomux-epoll-sync', 'iomux-epoll-async', 'python-epoll', 'node-net', 'iomux-poll-sync', 'c-poll']) {
+    for (const n of sizes.filter((s) => s <= 1000)) {
+      for (const contender of TCP_CHAIN) {
         const full = shape.active !== 100 || shape.writes !== 1000 || contenders[contender].backend === 'poll';
-        rows.push({ workload: 'tcpchain', contender, params: { n, active: shape.active, writes: shape.writes }, ...(full && { full }) });
+        rows.push({ workload: 'tcpchain', contender, params: { n, active: shape.active, writes: shape.writes }, tier: full ? 'full' : 'default' });
       }
     }
   }
   return rows;
 }
 
-function serverRows(workload, anchor, conns) {
+function serverRows(workload, anchor, conns, quickConns, fullConns = []) {
   const rows = [];
   for (const c of conns) {
-    for (const contender of [...SERVERS, anchor, ...FULL_SERVERS]) {
-      const row = { workload, contender, params: { conns: c } };
-      if (FULL_SERVERS.includes(contender)) row.full = true;
-      rows.push(row);
+    for (const contender of Object.keys(contenders)) {
+      const { lang } = contenders[contender];
+      if (lang === 'node' && contender !== anchor) continue;
+      let tier = SERVERS.includes(contender) || contender === anchor ? 'default' : 'full';
+      if (fullConns.includes(c)) tier = 'full';
+      else if (quickConns.includes(c) && QUICK.includes(contender)) tier = 'quick';
+      rows.push({ workload, contender, params: { conns: c }, tier });
     }
   }
   return rows;
 }
 
-/** The whole matrix: every row, with `full` / `na` marks. */
-const trials = [...chainRows(), ...tcpChainRows(), ...serverRows('echo', 'node-net', [1, 50, 200]), ...serverRows('http', 'node-http', [50]), ...serverRows('http', 'node-http', [200]).map((r) => ({ ...r, full: true }))];
+/**
+ * The whole matrix, every row with its tier and `na` marks. Without arguments, the matrix of
+ * `npm run bench`; `sizes` (chain N, registered fds) and `conns` (echo and HTTP connections),
+ * when given, replace the defaults and are all part of the quick tier.
+ */
+function matrix({ sizes, conns } = {}) {
+  const quickSizes = sizes ?? QUICK_SIZES;
+  const quickConns = conns ?? [QUICK_CONNS];
+  return [
+    ...chainRows(sizes ?? SIZES, quickSizes),
+    ...tcpChainRows(sizes ?? SIZES),
+    ...serverRows('echo', 'node-net', conns ?? ECHO_CONNS, quickConns),
+    ...serverRows('http', 'node-http', conns ?? HTTP_CONNS, quickConns, conns ? [] : [200]),
+  ];
+}
 
-/** How long each kind of trial runs, per mode. */
+/** How long each kind of trial runs, per mode (seconds; `--seconds` and `--runs` override). */
 const timing = {
-  default: { runs: 5, mintime: 0.08, echoWarmup: 0.05, echoSeconds: 0.2, wrkSeconds: 1 },
-  full: { runs: 7, mintime: 0.2, echoWarmup: 0.3, echoSeconds: 2, wrkSeconds: 3 },
+  quick: { runs: 3, mintime: 0.04, echoWarmup: 0.03, echoSeconds: 0.12, httpSeconds: 0.25 },
+  default: { runs: 5, mintime: 0.08, echoWarmup: 0.05, echoSeconds: 0.2, httpSeconds: 1 },
+  full: { runs: 7, mintime: 0.2, echoWarmup: 0.3, echoSeconds: 2, httpSeconds: 3 },
 };
 
-module.exports = { contenders, trials, timing };
+/** The matrix of `npm run bench`, kept as a value for readers of the old shape. */
+const trials = matrix();
+
+module.exports = { contenders, matrix, trials, timing, selectFits };

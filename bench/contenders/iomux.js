@@ -1,4 +1,4 @@
-// The iomux contender: backend=epoll|poll|select, mode=sync (a `select()` loop) or async
+// The iomux contender: backend=epoll|poll|select|kqueue|uring, mode=sync (a `select()` loop) or async
 // (`EventLoop.run()`). Hot path: tryRecvInto/trySend on reused buffers, no allocation per event.
 // Usage: node iomux.js workload=chain|tcpchain|echo|http backend=… mode=sync|async [n= active= writes= mintime=]
 'use strict';
@@ -8,9 +8,13 @@ const { dist, parseArgs, emit, compact, forwardViews, measureRounds, countReques
 const iomux = require(dist);
 
 const { EVENT_READ, EventLoop, socket, os } = iomux;
-const SELECTORS = { epoll: iomux.EpollSelector, poll: iomux.PollSelector, select: iomux.SelectSelector, kqueue: iomux.KqueueSelector };
+const SELECTORS = { epoll: 'EpollSelector', poll: 'PollSelector', select: 'SelectSelector', kqueue: 'KqueueSelector', uring: 'IoUringSelector' };
 const args = parseArgs();
-const Selector = SELECTORS[args.backend ?? 'epoll'];
+const Selector = iomux[SELECTORS[args.backend ?? 'epoll']];
+if (typeof Selector !== 'function') {
+  process.stderr.write(`${SELECTORS[args.backend] ?? `backend ${args.backend}`} is not in this version of iomux\n`);
+  process.exit(2);
+}
 const LINGER0 = new Int32Array([1, 0]); // struct linger { on, 0 s }: close with RST, no TIME_WAIT
 
 function dupSocket(s) {

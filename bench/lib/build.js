@@ -1,12 +1,21 @@
-// The bench's own build step: dist/ (tsc) when missing or older than lib/, the C contender and
-// the echo client (cc) into build/bench/, and wrk (Debian's package) when it is not installed.
+// What the bench builds before it runs, and nothing else: in the repository, dist/ (tsc) when it is
+// missing or older than lib/, and the addon when there is none; anywhere, the C contender and the
+// C load generators with the C compiler found on PATH, into a cache directory (build/bench/ in the
+// repository, $XDG_CACHE_HOME/iomux or ~/.cache/iomux elsewhere: never inside node_modules). It
+// installs nothing: what is missing makes rows n/a, each saying why.
 'use strict';
 const { execFileSync, spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
+const { which } = require('./machine');
 
 const root = path.join(__dirname, '..', '..');
-const out = path.join(root, 'build', 'bench');
+/** The repository (lib/ holds the TypeScript sources), not an installed package. */
+const inRepo = fs.existsSync(path.join(root, 'lib', 'index.ts'));
+
+const C_SOURCES = { c: 'contenders/c.c', 'echo-client': 'clients/echo-client.c', 'http-client': 'clients/http-client.c' };
 
 function newest(dir, ext) {
   let t = 0;
@@ -22,50 +31,66 @@ function mtime(p) {
   return fs.existsSync(p) ? fs.statSync(p).mtimeMs : 0;
 }
 
-function buildDist(log) {
+function buildRepo(log) {
   const stamp = path.join(root, 'dist', 'index.js');
-  if (mtime(stamp) >= newest(path.join(root, 'lib'), '.ts')) return;
-  log('building dist/ (tsc -p tsconfig.build.json)');
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-}
-
-function buildC(log) {
-  fs.mkdirSync(out, { recursive: true });
-  const bins = {};
-  for (const [name, src] of [['c', 'contenders/c.c'], ['echo-client', 'clients/echo-client.c']]) {
-    const file = path.join(__dirname, '..', src);
-    const bin = path.join(out, name);
-    if (mtime(bin) < mtime(file)) {
-      log(`cc -O2 ${path.relative(root, file)} -o ${path.relative(root, bin)}`);
-      execFileSync('cc', ['-O2', '-Wall', '-o', bin, file], { stdio: 'inherit' });
-    }
-    bins[name] = bin;
+  if (mtime(stamp) < newest(path.join(root, 'lib'), '.ts')) {
+    log('building dist/ (tsc -p tsconfig.build.json)');
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   }
-  return bins;
-}
-
-function has(cmd) {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-}
-
-// wrk is a Debian package; as root the bench installs it (apt-get update first), else skips HTTP.
-function ensureWrk(log) {
-  if (has('wrk')) return true;
-  if (process.getuid?.() !== 0 || !has('apt-get')) return false;
-  log('installing wrk (apt-get update && apt-get install -y wrk)');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  spawnSync('apt-get', ['update'], { stdio: 'ignore', env });
-  spawnSync('apt-get', ['install', '-y', 'wrk'], { stdio: 'ignore', env });
-  return has('wrk');
-}
-
-function build(log) {
-  buildDist(log);
   if (!fs.existsSync(path.join(root, 'build', 'Release')) && !fs.existsSync(path.join(root, 'prebuilds'))) {
     log('building the addon (node-gyp-build)');
     execFileSync('npx', ['node-gyp-build'], { cwd: root, stdio: 'inherit' });
   }
-  return { bins: buildC(log), wrk: ensureWrk(log), taskset: has('taskset'), python: has('python3') };
 }
 
-module.exports = { build, root };
+/** Where the C programs go: build/bench/ in the repository, the user's cache directory otherwise. */
+function cacheDir() {
+  if (inRepo) return path.join(root, 'build', 'bench');
+  const base = process.env.XDG_CACHE_HOME || (os.homedir() && path.join(os.homedir(), '.cache'));
+  return path.join(base || os.tmpdir(), 'iomux', 'bench');
+}
+
+/**
+ * Compiles each C program once per source text and compiler (the file name carries their hash),
+ * so a cache shared by versions never runs a stale binary. Returns { bins, errors, cc }.
+ */
+function buildC(log) {
+  const cc = ['cc', 'gcc', 'clang'].map(which).find(Boolean);
+  if (!cc) return { bins: {}, errors: {}, cc: null };
+  const out = cacheDir();
+  const bins = {};
+  const errors = {};
+  try {
+    fs.mkdirSync(out, { recursive: true });
+  } catch (err) {
+    for (const name of Object.keys(C_SOURCES)) errors[name] = `cannot create ${out}: ${err.code}`;
+    return { bins, errors, cc };
+  }
+  for (const [name, src] of Object.entries(C_SOURCES)) {
+    const file = path.join(__dirname, '..', src);
+    const hash = crypto.createHash('sha256').update(fs.readFileSync(file)).update(cc).digest('hex').slice(0, 12);
+    const bin = path.join(out, `${name}-${hash}`);
+    if (!fs.existsSync(bin)) {
+      log(`${path.basename(cc)} -O2 bench/${src} -o ${bin}`);
+      const tmp = `${bin}.${process.pid}.tmp`;
+      const r = spawnSync(cc, ['-O2', '-Wall', '-o', tmp, file], { encoding: 'utf8' });
+      if (r.status !== 0) {
+        fs.rmSync(tmp, { force: true });
+        const first = (r.stderr || r.error?.message || '').split('\n').find((l) => /error/i.test(l)) ?? r.stderr.split('\n')[0];
+        errors[name] = `${path.basename(cc)} failed on bench/${src}: ${first.trim().slice(0, 160)}`;
+        continue;
+      }
+      fs.renameSync(tmp, bin);
+    }
+    bins[name] = bin;
+  }
+  return { bins, errors, cc };
+}
+
+/** Builds what it can; returns the C programs, their errors and the compiler. */
+function build(log) {
+  if (inRepo) buildRepo(log);
+  return buildC(log);
+}
+
+module.exports = { build, root, inRepo, cacheDir };

@@ -18,12 +18,10 @@ function median(xs) {
 const groupKey = (t) => `${t.workload} ${JSON.stringify(t.params)}`;
 
 /** One result row per matrix row: median/min/max of `metric` and of the extras, and the ratios. */
-function aggregate(rows, samples, skipped) {
+function aggregate(rows, samples) {
   const out = rows.map((t) => {
-    const row = { workload: t.workload, contender: t.contender, params: t.params };
+    const row = { workload: t.workload, contender: t.contender, params: t.params, ...(t.backend && { backend: t.backend }) };
     if (t.na) return { ...row, na: t.na };
-    const why = skipped.find((s) => s.workload === t.workload && s.contender === t.contender && groupKey(s) === groupKey(t))?.why;
-    if (why) return { ...row, na: why };
     const got = samples.get(t) ?? [];
     const ok = got.filter((r) => !r.error);
     const errors = got.filter((r) => r.error).map((r) => r.error);
@@ -44,7 +42,7 @@ function aggregate(rows, samples, skipped) {
   for (const r of out) {
     if (r.median === undefined) continue;
     const group = byGroup.get(groupKey(r));
-    const backend = r.contender.split('-')[1];
+    const { backend } = r;
     const anchor = (family, fallback) => {
       const a = group.get(`${family}-${backend}`)?.median !== undefined ? group.get(`${family}-${backend}`) : group.get(fallback);
       return a?.median !== undefined ? { contender: a.contender, ratio: r.median / a.median } : undefined;
@@ -68,7 +66,7 @@ function fmt(v) {
 
 const ratio = (r) => (r ? `${r.ratio.toFixed(2)}×` : '–');
 
-function printTable(results, meta) {
+function printTable(results, meta, machineLines) {
   const groups = new Map();
   for (const r of results) {
     const k = `${r.workload} ${JSON.stringify(r.params)}`;
@@ -77,10 +75,12 @@ function printTable(results, meta) {
   }
   const print = (s) => process.stdout.write(s + '\n');
   print('');
-  print(`iomux bench — ${meta.mode === 'full' ? 'FULL matrix' : 'default (reduced) matrix; `npm run bench -- --full` runs the whole one'}`);
-  print(`node ${meta.node}, ${meta.python}, Linux ${meta.kernel}, ${meta.cores}× ${meta.cpu}; load average at the end ${meta.loadavg.map((x) => x.toFixed(1)).join(' ')}`);
-  print(`medians of ${meta.timing.runs} runs (min–max); each trial its own process${meta.pinned ? ', servers on core 0, load generators on core 1' : ''}.`);
+  const modes = { quick: 'quick matrix (--quick)', default: 'default (reduced) matrix; --full runs the whole one', full: 'FULL matrix' };
+  print(`iomux bench — ${meta.servers.length ? 'your servers (--server)' : modes[meta.mode]}`);
+  for (const line of machineLines) print(line);
+  print(`medians of ${meta.timing.runs} runs (min–max); each trial its own process; load average at the end ${meta.loadavg.map((x) => x.toFixed(1)).join(' ')}.`);
   print('Ratios: this row ÷ the anchor of the same backend (C, CPython selectors) or Node (net/http), in the unit of the row.');
+  meta.servers.forEach((cmd, i) => print(`server${i + 1}: ${cmd}`));
   let lastWorkload;
   for (const rows of groups.values()) {
     const { workload, params } = rows[0];
@@ -110,7 +110,7 @@ function printTable(results, meta) {
         : `${fmt(e.rate).padStart(8)} ${fmt(e.p50Us).padStart(8)} ${fmt(e.p99Us).padStart(8)}  ${(100 * e.cpuShare).toFixed(0).padStart(5)}%`;
       print(`   ${r.contender.padEnd(20)} ${fmt(r.median).padStart(8)} ${`${fmt(r.min)}–${fmt(r.max)}`.padStart(15)}  ${ratio(r.ratios.c).padStart(6)} ${ratio(r.ratios.python).padStart(6)} ${ratio(r.ratios.node).padStart(6)}   ${extra}`);
     }
-    if (later.length && meta.mode !== 'full') print(`   (--full also runs: ${later.join(', ')})`);
+    if (later.length) print(`   (not run: ${later.join(', ')})`);
   }
 }
 
@@ -145,7 +145,9 @@ function checkTargets(results) {
   const print = (s) => process.stdout.write(s + '\n');
   print('');
   print('== targets (bench/README.md, "Targets") ==');
-  for (const t of out) print(`   ${t.met === null ? '  ?  ' : t.met ? ' MET ' : 'MISSED'}  ${t.target}: ${t.detail}`);
+  const judged = out.filter((t) => t.met !== null);
+  for (const t of judged) print(`   ${t.met ? ' MET ' : 'MISSED'}  ${t.target}: ${t.detail}`);
+  if (judged.length < out.length) print(`   (${out.length - judged.length} of ${out.length} have no figures in this run)`);
   return out;
 }
 

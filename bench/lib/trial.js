@@ -1,14 +1,17 @@
 // One trial, one process: start the contender (pinned to core 0), and for servers the load
-// generator (pinned to core 1: bench/clients/echo-client or wrk); return one result object
-// with `metric` (the figure the table ranks by) or `error`.
+// generator (pinned to core 1: bench/clients/echo-client, wrk or bench/clients/http-client);
+// return one result object with `metric` (the figure the table ranks by) or `error`.
 'use strict';
 const { setTimeout, clearTimeout } = require('node:timers');
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
+const net = require('node:net');
 const path = require('node:path');
 
 const contenderDir = path.join(__dirname, '..', 'contenders');
+const START_MS = 20000;
 
+/** [cmd, args, extraEnv] of a contender. */
 function command(c, workload, params, env, T) {
   const args = [`workload=${workload}`, ...Object.entries(params).map(([k, v]) => `${k}=${v}`), `mintime=${T.mintime}`];
   if (c.backend) args.push(`backend=${c.backend}`);
@@ -18,24 +21,65 @@ function command(c, workload, params, env, T) {
       return [env.bins.c, args];
     case 'python':
       return ['python3', [path.join(contenderDir, 'python.py'), ...args]];
+    case 'user':
+      return userCommand(c.command);
     default:
       return [process.execPath, [path.join(contenderDir, `${c.lang}.js`), ...args]];
   }
 }
 
-function pinned(env, core, [cmd, args]) {
-  return env.taskset ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args];
+/**
+ * A user's server command line, run by /bin/sh with `exec`, so that the process the bench measures
+ * (and kills) is the server itself; leading NAME=value words become its environment.
+ */
+function userCommand(text) {
+  const words = text.trim().split(/\s+/);
+  const extraEnv = {};
+  while (words.length > 1 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0])) {
+    const w = words.shift();
+    extraEnv[w.slice(0, w.indexOf('='))] = w.slice(w.indexOf('=') + 1);
+  }
+  return ['/bin/sh', ['-c', `exec ${words.join(' ')}`], extraEnv];
+}
+
+/**
+ * How many fds a trial's processes need: 2N socket ends (3N for a moment while laid out, up to
+ * N=5000), or a socket per connection; plus the process's own (a Node process holds about 20,
+ * which is why N=9990 is the largest chain under a 20,000-fd limit).
+ */
+function fdsNeeded(t) {
+  if (t.workload === 'chain' || t.workload === 'tcpchain') return t.params.n * (t.params.n <= 5000 ? 3 : 2) + 20;
+  return t.params.conns + 64;
+}
+
+function pinned(env, core, [cmd, args, extraEnv]) {
+  return env.taskset ? ['taskset', ['-c', String(core), cmd, ...args], extraEnv] : [cmd, args, extraEnv];
+}
+
+/** Raises the soft fd limit for one child (Node cannot call setrlimit): sh's ulimit, then exec. */
+function limited(need, env, [cmd, args, extraEnv]) {
+  if (need <= env.fds.soft) return [cmd, args, extraEnv];
+  return ['/bin/sh', ['-c', `ulimit -S -n ${need} && exec "$@"`, 'sh', cmd, ...args], extraEnv];
+}
+
+function prepared(t, env, core, cmdArgs) {
+  return limited(fdsNeeded(t), env, pinned(env, core, cmdArgs));
+}
+
+function spawnWith([cmd, args, extraEnv], opts = {}) {
+  return spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(extraEnv && { env: { ...process.env, ...extraEnv } }), ...opts });
 }
 
 // Runs to the end; resolves with the last JSON line of stdout.
-function runToEnd([cmd, args], timeoutMs) {
+function runToEnd(cmdArgs, timeoutMs) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnWith(cmdArgs);
     let out = '';
     let err = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
+    child.on('error', (e) => (err += e.message));
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const line = out.trim().split('\n').pop();
@@ -43,45 +87,99 @@ function runToEnd([cmd, args], timeoutMs) {
         if (code !== 0) throw new Error();
         resolve(JSON.parse(line));
       } catch {
-        resolve({ error: `${path.basename(cmd)} exited ${signal ?? code}: ${(err || out).trim().split('\n').slice(-2).join(' | ').slice(0, 200)}` });
+        resolve({ error: `${path.basename(cmdArgs[0])} exited ${signal ?? code}: ${(err || out).trim().split('\n').slice(-2).join(' | ').slice(0, 200)}` });
       }
     });
   });
 }
 
-// Starts a server; resolves with { child, port } once it printed {"port": P}.
-function startServer([cmd, args]) {
+/** A port nobody listens on now (for a server that takes PORT from its environment). */
+function freePort() {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`server did not start: ${err.slice(0, 200)}`));
-    }, 20000);
-    child.stderr.on('data', (d) => (err += d));
-    child.stdout.on('data', (d) => {
-      out += d;
-      const nl = out.indexOf('\n');
-      if (nl < 0) return;
-      clearTimeout(timer);
-      child.stdout.removeAllListeners('data');
-      child.stdout.resume();
-      resolve({ child, port: JSON.parse(out.slice(0, nl)).port });
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited ${code}: ${err.trim().slice(-200)}`));
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
     });
   });
+}
+
+/** The port a server announces on a stdout line: `{"port": P}` or `… listening on [host:]P`. */
+function announcedPort(line) {
+  const json = /^\s*\{.*"port"\s*:\s*(\d+)/.exec(line);
+  const text = /listening\b.*?(\d{2,5})\s*\/?\s*$/i.exec(line);
+  return Number((json ?? text)?.[1]) || undefined;
+}
+
+function canConnect(port) {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => resolve(s.destroy() || true));
+    s.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Starts a server; resolves with { child, port } once it announced its port on stdout, or (when
+ * `port` is given: the PORT it was handed) once that port accepts a connection.
+ */
+function startServer(cmdArgs, port) {
+  return new Promise((resolve, reject) => {
+    const [cmd, args, extraEnv] = cmdArgs;
+    const child = spawnWith([cmd, args, { ...extraEnv, ...(port && { PORT: String(port) }) }], { detached: true });
+    let out = '';
+    let err = '';
+    let settled = false;
+    const done = (f) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(probe);
+      f();
+    };
+    const timer = setTimeout(() => {
+      killGroup(child);
+      done(() => reject(new Error(`server did not start in ${START_MS / 1000} s: ${(err || out).trim().slice(-200)}`)));
+    }, START_MS);
+    let probe;
+    const poll = async () => {
+      if (settled) return;
+      if (await canConnect(port)) done(() => resolve({ child, port }));
+      else probe = setTimeout(poll, 50);
+    };
+    if (port) probe = setTimeout(poll, 50);
+    child.on('error', (e) => done(() => reject(new Error(`cannot start ${cmd}: ${e.message}`))));
+    child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
+    child.stdout.on('data', (d) => {
+      if (settled) return;
+      out += d;
+      for (const line of out.split('\n').slice(0, -1)) {
+        const p = announcedPort(line);
+        if (p) return done(() => resolve({ child, port: p }));
+      }
+    });
+    child.on('exit', (code, signal) => done(() => reject(new Error(`server exited ${signal ?? code}: ${(err || out).trim().split('\n').slice(-2).join(' | ').slice(0, 200)}`))));
+  });
+}
+
+/** SIGKILL to the server's process group (it was started detached: a group of its own). */
+function killGroup(child) {
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
 }
 
 function stopServer(child) {
   return new Promise((resolve) => {
     child.removeAllListeners('exit');
+    child.stdout.destroy();
+    child.stderr.destroy();
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.on('exit', () => resolve());
-    child.kill('SIGKILL');
+    killGroup(child);
   });
 }
 
@@ -90,6 +188,11 @@ function cpuSeconds(pid) {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(f[11]) + Number(f[12])) / 100; // fields 14, 15; USER_HZ is 100 on Linux
+}
+
+// CPU time advances in 10 ms ticks: a server that got none in the window cannot be rated.
+function noCpu(pid) {
+  return `server (pid ${pid}) used no measurable CPU time (10 ms ticks) in the window: run longer (--seconds), or run the server itself, not a wrapper that forks it`;
 }
 
 function wrkDuration(v, unit) {
@@ -108,29 +211,39 @@ function parseWrk(text) {
   return { requests: Number(req[1]), seconds, rate: Number(req[1]) / seconds, p50Us: p(50), p99Us: p(99), ...(errors && { socketErrors: errors }) };
 }
 
+async function wrkTrial(t, env, T, server) {
+  const pid = server.child.pid;
+  const cpu0 = cpuSeconds(pid);
+  const wrk = ['wrk', ['-t1', `-c${t.params.conns}`, `-d${Math.max(1, Math.round(T.httpSeconds))}s`, '--latency', `http://127.0.0.1:${server.port}/`]];
+  const text = await new Promise((resolve) => {
+    const child = spawnWith(prepared(t, env, 1, wrk));
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('close', () => resolve(out));
+  });
+  const serverCpuS = cpuSeconds(pid) - cpu0;
+  if (!(serverCpuS > 0)) return { error: noCpu(pid) };
+  const res = parseWrk(text);
+  return { ...res, serverCpuS, metric: res.requests / serverCpuS, cpuShare: serverCpuS / res.seconds };
+}
+
 async function serverTrial(t, c, env, T) {
   let server;
   try {
-    server = await startServer(pinned(env, 0, command(c, t.workload, {}, env, T)));
+    // A user's server is handed a free port in PORT (and may announce another); ours announce theirs.
+    const port = c.lang === 'user' ? await freePort() : undefined;
+    server = await startServer(prepared(t, env, 0, command(c, t.workload, {}, env, T)), port);
     const pid = server.child.pid;
-    if (t.workload === 'echo') {
-      const client = [env.bins['echo-client'], [server.port, t.params.conns, T.echoWarmup, T.echoSeconds, pid].map(String)];
-      const res = await runToEnd(pinned(env, 1, client), 60000);
-      if (res.error) return res;
-      return { ...res, metric: res.roundTrips / res.serverCpuS, cpuShare: res.serverCpuS / res.seconds };
-    }
-    const cpu0 = cpuSeconds(pid);
-    const wrk = ['wrk', ['-t1', `-c${t.params.conns}`, `-d${T.wrkSeconds}s`, '--latency', `http://127.0.0.1:${server.port}/`]];
-    const text = await new Promise((resolve) => {
-      const [cmd, args] = pinned(env, 1, wrk);
-      const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      child.stdout.on('data', (d) => (out += d));
-      child.on('close', () => resolve(out));
-    });
-    const serverCpuS = cpuSeconds(pid) - cpu0;
-    const res = parseWrk(text);
-    return { ...res, serverCpuS, metric: res.requests / serverCpuS, cpuShare: serverCpuS / res.seconds };
+    if (t.workload === 'http' && env.httpClient === 'wrk') return await wrkTrial(t, env, T, server);
+    const [bin, warmup, seconds] = t.workload === 'echo'
+      ? [env.bins['echo-client'], T.echoWarmup, T.echoSeconds]
+      : [env.bins['http-client'], T.echoWarmup, T.httpSeconds];
+    const client = [bin, [server.port, t.params.conns, warmup, seconds, pid].map(String)];
+    const res = await runToEnd(prepared(t, env, 1, client), 60000 + seconds * 2000);
+    if (res.error) return res;
+    if (!(res.serverCpuS > 0)) return { error: noCpu(pid) };
+    const count = res.roundTrips ?? res.requests;
+    return { ...res, metric: count / res.serverCpuS, cpuShare: res.serverCpuS / res.seconds };
   } catch (err) {
     return { error: err.message };
   } finally {
@@ -141,10 +254,10 @@ async function serverTrial(t, c, env, T) {
 /** Runs one trial in its own process(es). */
 async function runTrial(t, c, env, T) {
   if (t.workload === 'chain' || t.workload === 'tcpchain') {
-    const res = await runToEnd(pinned(env, 0, command(c, t.workload, t.params, env, T)), 120000);
+    const res = await runToEnd(prepared(t, env, 0, command(c, t.workload, t.params, env, T)), 120000);
     return res.error ? res : { ...res, metric: res.nsPerHop };
   }
   return serverTrial(t, c, env, T);
 }
 
-module.exports = { runTrial };
+module.exports = { runTrial, fdsNeeded };

@@ -16,9 +16,28 @@ test.each(['.', './select', './socket', './os'])('exports %s with types, for req
   expect(fs.existsSync(path.join(root, 'lib', `${stem}.ts`))).toBe(true);
 });
 
-test('publishes the compiled code, the native sources and the prebuilds, and nothing else', () => {
-  expect([...pkg.files].sort()).toEqual(['binding.gyp', 'dist', 'native', 'prebuilds']);
+test('publishes the compiled code, the native sources, the prebuilds, and the command with its bench, and nothing else', () => {
+  expect([...pkg.files].sort()).toEqual([
+    'bench/clients', 'bench/contenders', 'bench/lib', 'bench/run.js', 'bench/trials.js', 'bin', 'binding.gyp', 'dist', 'native', 'prebuilds',
+  ]);
   expect(pkg.scripts.prepare).toMatch(/\btsc\b/);
+  // The examples ship compiled, into dist/examples.
+  expect(pkg.scripts.prepare).toMatch(/\bscripts\/build-examples\.js\b/);
+});
+
+test('installs one command, iomux (npx iomux bench, npx iomux example), a node script', () => {
+  expect(pkg.bin).toEqual({ iomux: 'bin/iomux.js' });
+  expect(fs.readFileSync(path.join(root, 'bin', 'iomux.js'), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
+  // Nothing the command runs needs a devDependency: its requires are node's, or files it ships
+  // (build.js resolves typescript only in the repository, where lib/ exists).
+  for (const dir of ['bin', 'bench/lib', 'bench/contenders']) {
+    for (const f of fs.readdirSync(path.join(root, dir)).filter((n) => n.endsWith('.js'))) {
+      const text = fs.readFileSync(path.join(root, dir, f), 'utf8');
+      const specs = [...text.matchAll(/require\('([^']+)'\)|import\('([^']+)'\)/g)].map((m) => m[1] ?? m[2]);
+      expect({ file: `${dir}/${f}`, foreign: specs.filter((s) => !s.startsWith('node:') && !s.startsWith('.') && !s.startsWith('/')) })
+        .toEqual({ file: `${dir}/${f}`, foreign: [] });
+    }
+  }
 });
 
 test('installs with node-gyp-build: a prebuild when one fits, else a source build', () => {

@@ -1,11 +1,12 @@
 // The published package, as a user gets it: `npm run prebuild`, `npm pack`, then an install of the
 // tarball into an empty project with --ignore-scripts and no compiler on PATH, so the addon can
-// only come from prebuilds/ through node-gyp-build. Used there from require and from import.
+// only come from prebuilds/ through node-gyp-build. Used there from require and from import, and
+// from the command line: `npx iomux bench` and `npx iomux example` (docs/API.md, "Command line").
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runSync, succeeded, type RunOptions } from '../helpers/child';
-import { when } from '../helpers/platform';
+import { linuxOnly, when } from '../helpers/platform';
 
 const root = path.join(__dirname, '..', '..');
 const prebuildDir = path.join('prebuilds', `${process.platform}-${process.arch}`);
@@ -85,6 +86,40 @@ const fds: number[] = pipe();
 export { sel, events, pair, fds };
 `;
 
+/** The directory of a program on this PATH (python3 through pyenv's shim: the interpreter itself), or undefined. */
+function programDir(cmd: string, realpathArgs: string[] = []): string | undefined {
+  const r = runSync('/bin/sh', ['-c', `command -v ${cmd}`]);
+  if (r.status !== 0) return undefined;
+  if (realpathArgs.length === 0) return path.dirname(r.stdout.trim());
+  const real = runSync(r.stdout.trim(), realpathArgs);
+  return real.status === 0 ? path.dirname(real.stdout.trim()) : undefined;
+}
+
+const ccDir = programDir('cc');
+const pythonDir = programDir('python3', ['-c', 'import sys; print(sys.executable)']);
+
+/** A bench result row of `--json`. */
+interface BenchRow {
+  workload: string;
+  contender: string;
+  params: Record<string, number>;
+  median?: number;
+  na?: string;
+}
+
+/** The row of `contender` in `workload` with those params, from a `--json` file. */
+function row(rows: BenchRow[], workload: string, contender: string, params: Record<string, number>): BenchRow {
+  const found = rows.find((r) => r.workload === workload && r.contender === contender && JSON.stringify(r.params) === JSON.stringify(params));
+  if (!found) throw new Error(`no row ${workload} ${contender} ${JSON.stringify(params)}`);
+  return found;
+}
+
+// A user's server for `npx iomux bench --server`: node:http on the PORT the bench hands it.
+const userServer = `
+const http = require('node:http');
+const server = http.createServer((req, res) => res.end('hello'));
+server.listen(Number(process.env.PORT), '127.0.0.1');`;
+
 // Variants of the suite (a forced backend, another build of the addon) do not change the package;
 // it is tested in the plain run, once under each Node version.
 const variant = process.env.IOMUX_ADDON ? 'IOMUX_ADDON' : process.env.IOMUX_SELECTOR ? 'IOMUX_SELECTOR' : '';
@@ -123,7 +158,13 @@ when(!variant, `${variant} selects a variant of the addon, not the package`).des
     expect(files).toEqual(expect.arrayContaining([
       'package/package.json', 'package/binding.gyp', 'package/native/addon.cc',
       'package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/os.js', 'package/dist/os.d.ts',
+      'package/bin/iomux.js', 'package/bench/run.js', 'package/bench/trials.js', 'package/bench/lib/runner.js',
+      'package/bench/contenders/c.c', 'package/bench/contenders/iomux.js', 'package/bench/contenders/python.py',
+      'package/bench/clients/echo-client.c', 'package/bench/clients/http-client.c',
+      'package/dist/examples/selectors-echo.js', 'package/dist/examples/args.js',
     ]));
+    // Nothing the bench writes or builds, and no TypeScript of the examples (they ship compiled).
+    expect(files.filter((f) => /^package\/(bench\/results|examples)\//.test(f))).toEqual([]);
     expect(files.some((f) => f.startsWith(`package/${prebuildDir}/`) && f.endsWith('.node'))).toBe(true);
     expect(files.filter((f) => /^package\/(build|build-[^/]+|test|lib|node_modules)\//.test(f))).toEqual([]);
   });
@@ -169,4 +210,91 @@ when(!variant, `${variant} selects a variant of the addon, not the package`).des
     }));
     run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', consumer], { cwd: consumer });
   }, 120_000);
+  /**
+   * `npx iomux …` in the consumer (npm exec: the bin npm linked at install). npm exec runs the bin
+   * through a shell, found on PATH unless npm's script-shell names one: here /bin/sh, since the
+   * PATH holds only node and npm.
+   */
+  function npx(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {
+    return runSync(path.join(tmp, 'bin', 'node'), [path.join(tmp, 'bin', 'npm'), 'exec', '--', 'iomux', ...args],
+      { cwd: consumer, env: { npm_config_script_shell: '/bin/sh', ...(opts.env ?? env) }, timeoutMs: opts.timeoutMs ?? 170_000 });
+  }
+
+  test('npx iomux example lists the examples, each with its first sentence', () => {
+    const r = npx(['example']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}selectors-echo +The selectors example/m);
+    expect(r.stdout).toMatch(/^ {2}level-vs-edge +Level- vs edge-triggered/m);
+    expect(r.stdout).not.toMatch(/^ {2}args /m);
+  }, 60_000);
+
+  linuxOnly.test('npx iomux example level-vs-edge runs the compiled example to its end', () => {
+    const r = npx(['example', 'level-vs-edge']);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(r.stdout).toMatch(/^read 4 bytes \(6 unread\) +EPOLLIN +-$/m);
+  }, 60_000);
+
+  test('npx iomux example with an unknown name fails, naming the examples there are', () => {
+    const r = npx(['example', 'no-such-example']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/no example "no-such-example"; there are: .*selectors-echo/);
+  }, 60_000);
+
+  test('npx iomux bench with a wrong option fails with the usage', () => {
+    const r = npx(['bench', '--backends', 'epoll,nope']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--backends: nope not one of epoll, poll, select, kqueue, uring\nusage: iomux bench/);
+  }, 60_000);
+
+  linuxOnly.test('npx iomux bench --quick, with only node and npm: iomux and node rows run, the others say why not', () => {
+    const cache = path.join(tmp, 'cache-bare');
+    const r = npx(['bench', '--quick', '--json', 'quick.json', '--svg', 'quick.svg'], { env: { ...env, XDG_CACHE_HOME: cache } });
+    expect({ status: r.status, errors: r.stderr.match(/ERROR.*/g) }).toEqual({ status: 0, errors: null });
+    expect(r.stdout).toMatch(/^== chain: ns per hop/m);
+    expect(r.stdout).toMatch(/no python3; no C compiler/);
+    const { rows, meta } = JSON.parse(fs.readFileSync(path.join(consumer, 'quick.json'), 'utf8')) as { rows: BenchRow[]; meta: { seconds: number } };
+    const chain = { n: 100, active: 100, writes: 1000 };
+    for (const c of ['iomux-epoll-sync', 'iomux-epoll-async', 'node-net']) expect(row(rows, 'chain', c, chain).median).toBeGreaterThan(0);
+    expect(row(rows, 'chain', 'c-epoll', chain).na).toBe('no C compiler on PATH (cc, gcc or clang)');
+    expect(row(rows, 'chain', 'python-epoll', chain).na).toBe('no python3 on PATH');
+    expect(row(rows, 'echo', 'node-net', { conns: 50 }).na).toMatch(/^the echo load generator is C .*no C compiler/);
+    expect(row(rows, 'http', 'node-http', { conns: 50 }).na).toMatch(/^no wrk on PATH, and bench\/clients\/http-client.c not built/);
+    expect(fs.readFileSync(path.join(consumer, 'quick.svg'), 'utf8')).toMatch(/^<svg [^>]*>[\s\S]*iomux-epoll-sync[\s\S]*<\/svg>\n$/);
+    expect(fs.existsSync(cache)).toBe(false); // nothing to build without a compiler
+    process.stdout.write(`npx iomux bench --quick (node and npm only): ${meta.seconds.toFixed(1)} s\n`);
+  }, 180_000);
+
+  when(process.platform === 'linux' && !!ccDir && !!pythonDir, 'needs Linux, cc and python3')
+    .test('npx iomux bench --quick with cc and python3 on PATH: the C and CPython rows run; the C programs go to the cache', () => {
+      const cache = path.join(tmp, 'cache-cc');
+      const full = { ...env, PATH: [path.join(tmp, 'bin'), pythonDir, ccDir, '/usr/bin', '/bin'].join(path.delimiter), XDG_CACHE_HOME: cache };
+      const r = npx(['bench', '--quick', '--json', 'quick-cc.json'], { env: full });
+      expect({ status: r.status, errors: r.stderr.match(/ERROR.*/g) }).toEqual({ status: 0, errors: null });
+      const { rows, meta } = JSON.parse(fs.readFileSync(path.join(consumer, 'quick-cc.json'), 'utf8')) as { rows: BenchRow[]; meta: { seconds: number } };
+      const chain = { n: 1000, active: 100, writes: 1000 };
+      for (const c of ['c-epoll', 'python-epoll', 'iomux-epoll-sync']) expect(row(rows, 'chain', c, chain).median).toBeGreaterThan(0);
+      for (const w of ['echo', 'http']) {
+        for (const c of ['c-epoll', 'python-epoll', 'iomux-epoll-sync', w === 'echo' ? 'node-net' : 'node-http']) {
+          expect({ w, c, median: row(rows, w, c, { conns: 50 }).median }).toEqual({ w, c, median: expect.any(Number) });
+        }
+      }
+      const built = fs.readdirSync(path.join(cache, 'iomux', 'bench')).sort();
+      expect(built).toEqual([expect.stringMatching(/^c-[0-9a-f]{12}$/), expect.stringMatching(/^echo-client-/), expect.stringMatching(/^http-client-/)]);
+      const installed = path.join(consumer, 'node_modules', 'iomux');
+      expect(fs.existsSync(path.join(installed, 'build'))).toBe(false);
+      process.stdout.write(`npx iomux bench --quick (cc, python3): ${meta.seconds.toFixed(1)} s\n`);
+    }, 180_000);
+
+  when(process.platform === 'linux' && !!ccDir, 'needs Linux and cc')
+    .test('npx iomux bench --server measures a server of the user that listens on PORT, beside the anchors', () => {
+      fs.writeFileSync(path.join(consumer, 'server.js'), userServer);
+      const full = { ...env, PATH: [path.join(tmp, 'bin'), ccDir, '/usr/bin', '/bin'].join(path.delimiter), XDG_CACHE_HOME: path.join(tmp, 'cache-cc') };
+      const r = npx(['bench', '--server', 'node server.js', '--runs', '1', '--seconds', '0.3', '--json', 'server.json'], { env: full });
+      expect({ status: r.status, errors: r.stderr.match(/ERROR.*/g) }).toEqual({ status: 0, errors: null });
+      expect(r.stdout).toMatch(/^server1: node server\.js$/m);
+      const { rows } = JSON.parse(fs.readFileSync(path.join(consumer, 'server.json'), 'utf8')) as { rows: BenchRow[] };
+      expect(rows.map((x) => x.contender)).toEqual(['server1', 'c-epoll', 'node-http']);
+      expect(row(rows, 'http', 'server1', { conns: 50 }).median).toBeGreaterThan(0);
+    }, 180_000);
 });
