@@ -44,6 +44,21 @@ describe.each(cases)('rate %p, seed %p, IOMUX_SELECTOR=%s', (rate, seed, backend
     expect({ why: why(), waits, io: injected(log, /(recv|send):/) > 0 }).toEqual({ why: why(), waits: true, io: true });
   }, 90_000);
 
+  // The selectors example hopes, as Python's does, that conn.send() takes everything: so no short
+  // or would-block sends for it; every other transient fault, it meets.
+  test('examples/selectors-echo.ts echoes every byte exactly once to python3 clients (no short sends: it hopes for none)', async () => {
+    const calls = 'epoll_wait,poll,select,recv,accept4,send:EINTR';
+    const { env, logFile } = faultEnv({ ...faults, calls });
+    const ex = startNode(path.join(ROOT, 'examples/selectors-echo.ts'), ['0', '--max-clients', String(CLIENTS)], { ...env, IOMUX_SELECTOR: backend });
+    const port = Number((await ex.waitLine(/listening on (\d+)/))[1]);
+    const clients = await pythonClients(port, CLIENTS, SIZE, seed);
+    const exit = await ex.exited;
+    const log = readFaultLog(logFile);
+    const whyHere = `${why()} IOMUX_FAULT_CALLS=${calls}`;
+    expect({ whyHere, clients, exit, stderr: ex.stderr() }).toEqual({ whyHere, clients: { ok: CLIENTS, bad: [] }, exit: { code: 0, signal: null }, stderr: '' });
+    expect(injected(log, /recv:/)).toBeGreaterThan(0);
+  }, 90_000);
+
   test('examples/eventloop-beside-http.ts echoes every byte exactly once to python3 clients', async () => {
     const { env, logFile } = faultEnv(faults);
     const ex = startNode(path.join(ROOT, 'examples/eventloop-beside-http.ts'), ['0', '--max-clients', String(CLIENTS)], { ...env, IOMUX_SELECTOR: backend });
