@@ -112,7 +112,7 @@ describe.each(SERVERS)('examples/%s', (name, { concurrent }) => {
     const ex = start(process.execPath, ['-r', './scripts/register-ts.js', path.join(ROOT, 'examples', `${name}.ts`), '0']);
     const port = Number((await ex.waitLine(/listening on (\d+)/))[1]);
     const pid = ex.child.pid!;
-    let good = concurrent ? await connect(port) : undefined;
+    const good = concurrent ? await connect(port) : undefined;
     if (good) expect(await echo(good, 'hello', 10000)).toBe('hello');
     const baseline = fdCount(pid);
 
@@ -136,9 +136,9 @@ describe.each(SERVERS)('examples/%s', (name, { concurrent }) => {
       const ended = await until(() => ex.child.exitCode !== null || fdCount(pid) <= baseline, 10000);
       expect({ mode, ended, exitCode: ex.child.exitCode, fds: fdCount(pid) - baseline, stderr: ex.stderr() }).toEqual({ mode, ended: true, exitCode: null, fds: 0, stderr: '' });
       if (!concurrent) {
-        good = await connect(port);
-        expect({ mode, echo: await echo(good, `after ${mode}`, 5000) }).toEqual({ mode, echo: `after ${mode}` });
-        good.destroy();
+        const next = await connect(port);
+        expect({ mode, echo: await echo(next, `after ${mode}`, 5000) }).toEqual({ mode, echo: `after ${mode}` });
+        next.destroy();
         await until(() => fdCount(pid) <= baseline, 5000);
       }
     }
