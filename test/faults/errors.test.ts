@@ -3,13 +3,13 @@
 // with their code, negative errno and syscall; EventLoop.run() rejects with them; nothing crashes,
 // no fd is left open, no rejection goes unhandled.
 import path from 'node:path';
-import { describeFaults, faultEnv, FIXTURES, injected, killAll, readFaultLog, startNode, type Faults } from './harness';
+import { describeFaults, faultEnv, faultTest, FIXTURES, injected, killAll, readFaultLog, SKIP_REASON, startNode, type Faults } from './harness';
 
 afterEach(killAll);
 
 const CALLS = 'send:ENOBUFS:ENOMEM,accept4:EMFILE:ECONNABORTED,socket:EMFILE:ENFILE,socketpair:EMFILE,pipe2:EMFILE';
 
-test.each([1, 2, 3])('every resource error carries its code, and no fd leaks (30%% of calls fail, seed %p)', async (seed) => {
+faultTest.each([1, 2, 3])(`every resource error carries its code, and no fd leaks (30%% of calls fail, seed %p)${SKIP_REASON}`, async (seed) => {
   const faults: Faults = { rate: 0.3, seed, calls: CALLS };
   const { env, logFile } = faultEnv(faults);
   const child = startNode(path.join(FIXTURES, 'errors.js'), ['60'], env);

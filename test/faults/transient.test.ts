@@ -4,7 +4,7 @@
 // no promise rejection goes unhandled. Rates 5% and 20%, several seeds, each on one backend in
 // turn; IOMUX_FAULT_SEEDS=1,2,3,... runs other seeds. A failure names the seed to rerun with.
 import path from 'node:path';
-import { describeFaults, faultEnv, FIXTURES, injected, killAll, pythonClients, readFaultLog, ROOT, startNode, type Faults } from './harness';
+import { describeFaults, faultEnv, faultTest, FIXTURES, injected, killAll, pythonClients, readFaultLog, ROOT, SKIP_REASON, startNode, type Faults } from './harness';
 
 afterEach(killAll);
 
@@ -30,7 +30,7 @@ describe.each(cases)('rate %p, seed %p, IOMUX_SELECTOR=%s', (rate, seed, backend
   const faults: Faults = { rate, seed };
   const why = (): string => `reproduce with ${describeFaults(faults)} IOMUX_SELECTOR=${backend}`;
 
-  test.each(['loop', 'async'])('an echo server on %s (EventLoop / selectAsync) echoes every byte exactly once to python3 clients', async (mode) => {
+  faultTest.each(['loop', 'async'])(`an echo server on %s (EventLoop / selectAsync) echoes every byte exactly once to python3 clients${SKIP_REASON}`, async (mode) => {
     const { env, logFile } = faultEnv(faults);
     const server = startNode(path.join(FIXTURES, 'echo-server.js'), [mode, String(CLIENTS)], { ...env, IOMUX_SELECTOR: backend });
     const port = Number((await server.waitLine(/listening on (\d+)/))[1]);
@@ -48,7 +48,7 @@ describe.each(cases)('rate %p, seed %p, IOMUX_SELECTOR=%s', (rate, seed, backend
 
   // The selectors example hopes, as Python's does, that conn.send() takes everything: so no short
   // or would-block sends for it; every other transient fault, it meets.
-  test('examples/selectors-echo.ts echoes every byte exactly once to python3 clients (no short sends: it hopes for none)', async () => {
+  faultTest(`examples/selectors-echo.ts echoes every byte exactly once to python3 clients (no short sends: it hopes for none)${SKIP_REASON}`, async () => {
     const calls = 'epoll_wait,poll,select,recv,accept4,send:EINTR';
     const { env, logFile } = faultEnv({ ...faults, calls });
     const ex = startNode(path.join(ROOT, 'examples/selectors-echo.ts'), ['0', '--max-clients', String(CLIENTS)], { ...env, IOMUX_SELECTOR: backend });
@@ -61,7 +61,7 @@ describe.each(cases)('rate %p, seed %p, IOMUX_SELECTOR=%s', (rate, seed, backend
     expect(injected(log, /recv:/)).toBeGreaterThan(0);
   }, 90_000);
 
-  test('examples/eventloop-beside-http.ts echoes every byte exactly once to python3 clients', async () => {
+  faultTest(`examples/eventloop-beside-http.ts echoes every byte exactly once to python3 clients${SKIP_REASON}`, async () => {
     const { env, logFile } = faultEnv(faults);
     const ex = startNode(path.join(ROOT, 'examples/eventloop-beside-http.ts'), ['0', '--max-clients', String(CLIENTS)], { ...env, IOMUX_SELECTOR: backend });
     const port = Number((await ex.waitLine(/listening on (\d+)/))[1]);

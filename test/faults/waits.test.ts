@@ -3,13 +3,13 @@
 // still returns after its 0.4 s timeout, not later. A retry with the whole timeout again would
 // take 0.6 s or more on the first interruption alone, and about 2 s at this rate.
 import path from 'node:path';
-import { describeFaults, faultEnv, FIXTURES, injected, killAll, readFaultLog, startNode, type Faults } from './harness';
+import { describeFaults, faultEnv, faultTest, FIXTURES, injected, killAll, readFaultLog, SKIP_REASON, startNode, type Faults } from './harness';
 
 afterEach(killAll);
 
 const SLACK_SECONDS = 0.15; // a loaded machine's scheduling delay, well under the 0.2 s a full restart costs
 
-test.each([1, 2])('every wait returns after its timeout, not later, with 90%% of waits interrupted (seed %p)', async (seed) => {
+faultTest.each([1, 2])(`every wait returns after its timeout, not later, with 90%% of waits interrupted (seed %p)${SKIP_REASON}`, async (seed) => {
   const faults: Faults = { rate: 0.9, seed, calls: 'epoll_wait,poll,select' };
   const { env, logFile } = faultEnv(faults);
   const child = startNode(path.join(FIXTURES, 'waits.js'), [], env);
