@@ -18,11 +18,15 @@
 //     faulted wait really sleeps part of its timeout first (half of it, or up to 20 ms when it has
 //     none), then reports EINTR, as a signal would; events that did arrive are returned instead.
 //     A caller that restarts the full timeout after EINTR waits visibly too long.
-//   EINTR from recv, send, read, write, accept (nothing done): a signal before any data moved.
-//   EAGAIN from recv, recvfrom, send, sendto, read, write, accept, accept4, connect, only on a
+//   EINTR from recv, send, read, write, accept on a socket or pipe, only when the call may block
+//     (a non-blocking call never sleeps, so no signal can interrupt it): nothing was done.
+//   EAGAIN from recv, recvfrom, send, sendto, read, accept, accept4, connect, only on a
 //     non-blocking socket or pipe (O_NONBLOCK or MSG_DONTWAIT; a blocking call never sees it):
-//     readiness is a hint (select(2), BUGS: a ready socket may still block).
-//   SHORT from send, sendto, write: part of the buffer is taken (1 .. len-1 bytes).
+//     readiness is a hint (select(2), BUGS: a ready socket may still block). Also from write on
+//     a non-blocking socket, never on a pipe, where EAGAIN means full.
+//   SHORT from send, sendto, write: part of the buffer is taken (1 .. len-1 bytes); on a pipe
+//     only above PIPE_BUF, below which pipe writes are all or nothing.
+//   EINTR from a blocking connect, after the connection is made: see connect() below.
 //   ENOMEM, ENOBUFS from send, sendto; EMFILE, ENFILE from accept, accept4, socket, socketpair,
 //     pipe, pipe2; ECONNABORTED from accept, accept4: only when named in IOMUX_FAULT_CALLS. The
 //     accept faults leave the pending connection queued, as a real EMFILE does.
@@ -30,6 +34,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <link.h>
 #include <poll.h>
 #include <pthread.h>
@@ -72,9 +77,9 @@ static const char *const kCallNames[N_CALLS] = {"epoll_wait", "epoll_pwait", "po
 #define NEW_FD (BIT(K_EMFILE) | BIT(K_ENFILE))
 // Transient faults (taken by a bare name, and by default) and every fault a call can get.
 static const unsigned kTransient[N_CALLS] = {WAIT_T, WAIT_T, WAIT_T, WAIT_T, WAIT_T, WAIT_T, IN_T, IN_T, IN_T, OUT_T, OUT_T, OUT_T,
-                                             IN_T, IN_T, 0, 0, 0, 0, 0};
+                                             IN_T, IN_T, BIT(K_EINTR), 0, 0, 0, 0};
 static const unsigned kPossible[N_CALLS] = {WAIT_T, WAIT_T, WAIT_T, WAIT_T, WAIT_T, WAIT_T, IN_T, IN_T, IN_T, OUT_ALL, OUT_ALL, OUT_T,
-                                            ACC_ALL, ACC_ALL, BIT(K_EAGAIN), NEW_FD, NEW_FD, NEW_FD, NEW_FD};
+                                            ACC_ALL, ACC_ALL, IN_T, NEW_FD, NEW_FD, NEW_FD, NEW_FD};
 
 static double g_rate;
 static uint64_t g_seed = 1;
@@ -262,17 +267,23 @@ static int roll(enum Call c, unsigned allowed, const void *ret, uint64_t *extra)
 
 static void count(enum Call c, int k) { atomic_fetch_add(&g_injected[c][k], 1); }
 
-// Whether a would-block fits this fd: a non-blocking (O_NONBLOCK, or MSG_DONTWAIT) socket or pipe.
-static int may_block_fail(int fd, int flags) {
+// What the fd is, for the faults that fit it: a socket, a pipe, or else; and whether this call
+// may block (no O_NONBLOCK, no MSG_DONTWAIT).
+enum FdKind { FD_OTHER, FD_SOCKET, FD_PIPE };
+struct FdInfo {
+  enum FdKind kind;
+  int blocking;
+};
+
+static struct FdInfo fd_info(int fd, int flags) {
   int saved = errno;
+  struct FdInfo info = {FD_OTHER, 1};
   struct stat st;
-  int ok = fstat(fd, &st) == 0 && (S_ISSOCK(st.st_mode) || S_ISFIFO(st.st_mode));
-  if (ok && !(flags & MSG_DONTWAIT)) {
-    int fl = fcntl(fd, F_GETFL);
-    ok = fl >= 0 && (fl & O_NONBLOCK);
-  }
+  if (fstat(fd, &st) == 0) info.kind = S_ISSOCK(st.st_mode) ? FD_SOCKET : S_ISFIFO(st.st_mode) ? FD_PIPE : FD_OTHER;
+  int fl = fcntl(fd, F_GETFL);
+  info.blocking = !(flags & MSG_DONTWAIT) && fl >= 0 && !(fl & O_NONBLOCK);
   errno = saved;
-  return ok;
+  return info;
 }
 
 static int fail(int e) {
@@ -399,9 +410,12 @@ int pselect(int nfds, fd_set *r, fd_set *w, fd_set *x, const struct timespec *tm
 
 // ---- reads ----
 
-// EINTR always fits; EAGAIN only on a non-blocking socket or pipe.
+// A call that may block can be interrupted (EINTR); one that may not never sleeps, so it never
+// is, but a non-blocking socket or pipe can find nothing after all (EAGAIN).
 static unsigned in_allowed(int fd, int flags) {
-  return BIT(K_EINTR) | (may_block_fail(fd, flags) ? BIT(K_EAGAIN) : 0);
+  struct FdInfo info = fd_info(fd, flags);
+  if (info.kind == FD_OTHER) return 0;
+  return info.blocking ? BIT(K_EINTR) : BIT(K_EAGAIN);
 }
 
 ssize_t recv(int fd, void *buf, size_t len, int flags) {
@@ -430,8 +444,14 @@ ssize_t read(int fd, void *buf, size_t len) {
 
 // ---- writes ----
 
+// As for reads, and a send may also take only part (SHORT). A pipe is different: a write to it
+// fails with EAGAIN only when it is full (the wakeup-pipe idiom relies on that), and writes of
+// at most PIPE_BUF bytes are all or nothing, so a pipe gets neither fault there.
 static unsigned out_allowed(int fd, int flags, size_t len) {
-  return (in_allowed(fd, flags) | BIT(K_ENOMEM) | BIT(K_ENOBUFS)) | (len > 1 ? BIT(K_SHORT) : 0);
+  struct FdInfo info = fd_info(fd, flags);
+  if (info.kind == FD_OTHER) return 0;
+  if (info.kind == FD_PIPE) return (info.blocking ? BIT(K_EINTR) : 0) | (len > PIPE_BUF ? BIT(K_SHORT) : 0);
+  return (info.blocking ? BIT(K_EINTR) : BIT(K_EAGAIN)) | BIT(K_ENOMEM) | BIT(K_ENOBUFS) | (len > 1 ? BIT(K_SHORT) : 0);
 }
 
 static size_t short_len(size_t len, uint64_t extra) { return 1 + (size_t)(extra % (uint64_t)(len - 1)); }
@@ -486,12 +506,21 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *alen, int flags) {
   return fail(kKindErrno[k]);
 }
 
+// EINTR: a signal interrupted a blocking connect, which the kernel goes on with in the
+// background (connect(2), EINTR): here it has already finished, as it does at once on loopback.
+// A retried connect() then fails with EISCONN; the caller must wait for writability instead.
 int connect(int fd, const struct sockaddr *addr, socklen_t alen) {
   REAL(connect);
-  int k = roll(C_CONNECT, may_block_fail(fd, 0) ? BIT(K_EAGAIN) : 0, __builtin_return_address(0), NULL);
+  struct FdInfo info = fd_info(fd, 0);
+  unsigned allowed = info.kind != FD_SOCKET ? 0 : info.blocking ? BIT(K_EINTR) : BIT(K_EAGAIN);
+  int k = roll(C_CONNECT, allowed, __builtin_return_address(0), NULL);
   if (k < 0) return real_connect(fd, addr, alen);
+  if (k == K_EINTR) {
+    int r = real_connect(fd, addr, alen);
+    if (r != 0) return r;
+  }
   count(C_CONNECT, k);
-  return fail(EAGAIN);
+  return fail(kKindErrno[k]);
 }
 
 int socket(int domain, int type, int protocol) {
