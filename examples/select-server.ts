@@ -61,7 +61,13 @@ while (served < maxClients) {
   const [readable, writable] = select.select(inputs, outputs, [], null) as [socket.Socket[], socket.Socket[], unknown[]];
   for (const s of readable) {
     if (s === server) {
-      const [conn, addr] = s.accept(); // ready: will not block
+      let conn: socket.Socket, addr: socket.Address;
+      try {
+        [conn, addr] = s.accept(); // ready: will not block, but for a client gone meanwhile
+      } catch (err) {
+        if (wouldBlock(err) || (err as NodeJS.ErrnoException).code === 'ECONNABORTED') continue;
+        throw err;
+      }
       conn.setBlocking(false);
       inputs.push(conn);
       queues.set(conn, []);

@@ -61,6 +61,20 @@ describe.each(cases)('rate %p, seed %p, IOMUX_SELECTOR=%s', (rate, seed, backend
     expect(injected(log, /recv:/)).toBeGreaterThan(0);
   }, 90_000);
 
+  // The other servers that take would-blocks and short sends: blocking (EINTR and short sends on
+  // its blocking calls), non-blocking (polls every 5 ms) and select.select(). Not the
+  // signal-driven one: a would-block injected while bytes wait is followed by no new SIGIO.
+  faultTest.each(['blocking-server', 'nonblocking-server', 'select-server'])(`examples/%s.ts echoes every byte exactly once to python3 clients${SKIP_REASON}`, async (name) => {
+    const { env, logFile } = faultEnv(faults);
+    const ex = startNode(path.join(ROOT, `examples/${name}.ts`), ['0', '--max-clients', String(CLIENTS)], env);
+    const port = Number((await ex.waitLine(/listening on (\d+)/))[1]);
+    const clients = await pythonClients(port, CLIENTS, SIZE, seed);
+    const exit = await ex.exited;
+    const log = readFaultLog(logFile);
+    expect({ why: why(), clients, exit, stderr: ex.stderr() }).toEqual({ why: why(), clients: { ok: CLIENTS, bad: [] }, exit: { code: 0, signal: null }, stderr: '' });
+    expect(injected(log, /(recv|send|accept4):/)).toBeGreaterThan(0);
+  }, 90_000);
+
   faultTest(`examples/eventloop-beside-http.ts echoes every byte exactly once to python3 clients${SKIP_REASON}`, async () => {
     const { env, logFile } = faultEnv(faults);
     const ex = startNode(path.join(ROOT, 'examples/eventloop-beside-http.ts'), ['0', '--max-clients', String(CLIENTS)], { ...env, IOMUX_SELECTOR: backend });
