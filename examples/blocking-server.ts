@@ -18,10 +18,18 @@ console.log('listening on', server.getsockname()[1]);
 for (let served = 0; served < maxClients; served++) {
   const [conn, addr] = server.accept(); // blocks until a client connects
   console.log('connected', addr);
-  for (;;) {
-    const data = conn.recv(1024); // blocks until bytes arrive or the client closes
-    if (data.length === 0) break;
-    conn.sendall(data); // blocks until the kernel has taken every byte
+  try {
+    for (;;) {
+      const data = conn.recv(1024); // blocks until bytes arrive or the client closes
+      if (data.length === 0) break;
+      conn.sendall(data); // blocks until the kernel has taken every byte
+    }
+  } catch (err) {
+    // A client that resets (ECONNRESET) or vanishes mid-sendall (EPIPE) ends its own
+    // connection; the server goes on to the next one.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ECONNRESET' && code !== 'EPIPE') throw err;
+    console.log('client error:', code);
   }
   console.log('closed', addr);
   conn.close();

@@ -16,27 +16,72 @@ const open = new Set<socket.Socket>(); // connected clients, closed on the way o
 
 const server = socket.createServer(['localhost', port]);
 server.setBlocking(false);
-loop.addReader(server, () => {
-  const [conn, addr] = server.accept(); // ready: will not block
+// Readiness is a hint, not a promise (select(2), BUGS): a ready socket can still say EAGAIN, so
+// every call below is ready for it, as asyncio's loop is.
+function codeOf(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException).code;
+}
+
+// accept() out of fds (EMFILE, ENFILE) or kernel memory (ENOBUFS, ENOMEM) leaves the connection
+// queued and the listener readable: accepting again at once would spin the CPU. So, as asyncio's
+// _accept_connection does, stop watching the listener and look again a little later.
+const ACCEPT_RETRY_SECONDS = 0.1;
+const OUT_OF_RESOURCES = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM']);
+
+function onAcceptable(): void {
+  let conn: socket.Socket, addr: socket.Address;
+  try {
+    [conn, addr] = server.accept();
+  } catch (err) {
+    if (OUT_OF_RESOURCES.has(codeOf(err)!)) {
+      loop.removeReader(server);
+      loop.callLater(ACCEPT_RETRY_SECONDS, () => loop.addReader(server, onAcceptable));
+      return;
+    }
+    // Nobody after all, or a client that gave up while queued: wait for the next one.
+    if (['EAGAIN', 'EINTR', 'ECONNABORTED'].includes(codeOf(err)!)) return;
+    throw err;
+  }
   conn.setBlocking(false);
   open.add(conn);
   stats.connected++;
   console.log('connected', addr);
   let unsent: Buffer = Buffer.alloc(0);
 
-  const onReadable = (): void => {
-    const data = conn.recv(65536); // ready: will not block
-    if (data.length === 0) {
-      loop.removeReader(conn);
-      open.delete(conn);
-      conn.close();
-      stats.served++;
-      console.log('closed, clients served:', stats.served);
-      if (stats.served >= maxClients) stop();
-      return;
+  const close = (): void => {
+    loop.removeReader(conn);
+    loop.removeWriter(conn);
+    open.delete(conn);
+    conn.close();
+    stats.served++;
+    console.log('closed, clients served:', stats.served);
+    if (stats.served >= maxClients) stop();
+  };
+  // A client that resets (ECONNRESET) or has gone (EPIPE) ends its own connection, no other.
+  const send = (data: Buffer): Buffer | undefined => {
+    try {
+      return data.subarray(conn.trySend(data) ?? 0);
+    } catch (err) {
+      console.log('client error:', codeOf(err));
+      close();
+      return undefined;
     }
+  };
+
+  const onReadable = (): void => {
+    let data: Buffer;
+    try {
+      data = conn.recv(65536);
+    } catch (err) {
+      if (codeOf(err) === 'EAGAIN') return; // nothing after all: wait for the next readiness
+      console.log('client error:', codeOf(err));
+      return close();
+    }
+    if (data.length === 0) return close();
     stats.bytesEchoed += data.length;
-    unsent = data.subarray(conn.trySend(data) ?? 0);
+    const rest = send(data);
+    if (rest === undefined) return;
+    unsent = rest;
     if (unsent.length > 0) {
       // The client is not reading fast enough: stop reading until its echo has gone out.
       loop.removeReader(conn);
@@ -44,14 +89,17 @@ loop.addReader(server, () => {
     }
   };
   const onWritable = (): void => {
-    unsent = unsent.subarray(conn.trySend(unsent) ?? 0);
+    const rest = send(unsent);
+    if (rest === undefined) return;
+    unsent = rest;
     if (unsent.length === 0) {
       loop.removeWriter(conn);
       loop.addReader(conn, onReadable);
     }
   };
   loop.addReader(conn, onReadable);
-});
+}
+loop.addReader(server, onAcceptable);
 
 const web = http.createServer((_req, res) => {
   res.setHeader('content-type', 'application/json');

@@ -12,11 +12,22 @@ interface Client {
   sock: socket.Socket;
   unsent: Buffer; // bytes received but not yet echoed: send() takes what fits
   eof: boolean; // the client has sent everything it will send
+  gone?: boolean; // the client reset or vanished: close without echoing the rest
 }
 
 function wouldBlock(err: unknown): boolean {
   return (err as NodeJS.ErrnoException).code === 'EAGAIN';
 }
+
+// A client that resets (ECONNRESET) or has gone (EPIPE) ends its own connection, no other.
+function peerGone(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ECONNRESET' || code === 'EPIPE';
+}
+
+// Bytes held for one client before reading from it stops until they are echoed: a client that
+// sends but never reads must not make the server buffer without end.
+const MAX_UNSENT = 1 << 20;
 
 const server = socket.socket();
 server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
@@ -45,20 +56,22 @@ function round(): void {
   }
   for (const client of clients) {
     try {
-      while (!client.eof) {
+      while (!client.eof && client.unsent.length < MAX_UNSENT) {
         const data = client.sock.recv(4096);
         if (data.length === 0) client.eof = true;
         else client.unsent = Buffer.concat([client.unsent, data]);
       }
     } catch (err) {
-      if (!wouldBlock(err)) throw err; // EAGAIN: nothing more for now
+      if (peerGone(err)) client.gone = true;
+      else if (!wouldBlock(err)) throw err; // EAGAIN: nothing more for now
     }
     try {
-      while (client.unsent.length > 0) client.unsent = client.unsent.subarray(client.sock.send(client.unsent));
+      while (!client.gone && client.unsent.length > 0) client.unsent = client.unsent.subarray(client.sock.send(client.unsent));
     } catch (err) {
-      if (!wouldBlock(err)) throw err; // EAGAIN: the send buffer is full, go on next round
+      if (peerGone(err)) client.gone = true;
+      else if (!wouldBlock(err)) throw err; // EAGAIN: the send buffer is full, go on next round
     }
-    if (client.eof && client.unsent.length === 0) {
+    if (client.gone || (client.eof && client.unsent.length === 0)) {
       client.sock.close();
       served++;
       console.log('closed, clients served:', served);

@@ -5,6 +5,14 @@
 //
 // sel.select() blocks the thread, as in Python, so no JavaScript signal handler could run:
 // SIGTERM's default action ends the process (the kernel closes its sockets).
+//
+// Python's example dies of the first error a callback raises. This one also keeps going where a
+// server must (the `recover` lines, which the README leaves out): a client that resets or
+// vanishes ends its own connection; a read that finds nothing after all (readiness is a hint,
+// select(2) BUGS) waits for the next readiness; and an accept out of fds (EMFILE, ENFILE) stops
+// watching the listener, which would otherwise stay readable and spin the CPU, until a client
+// closes and frees an fd. What it still hopes, as Python's does: that conn.send() takes all; a
+// client whose send would block is dropped.
 import { DefaultSelector, EVENT_READ, socket } from '../lib/index';
 import { serverArgs } from './args';
 
@@ -30,7 +38,39 @@ function read(conn: socket.Socket, _mask: number) {
     sel.unregister(conn);
     conn.close();
     served++;
+    resumeAccepting(); // an fd is free again
   }
+}
+
+// Out of fds: the pending connection stays queued until a client closes and frees one.
+const OUT_OF_FDS = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM']);
+let pausedListener: socket.Socket | undefined;
+
+function resumeAccepting() {
+  if (pausedListener === undefined) return;
+  sel.register(pausedListener, EVENT_READ, accept);
+  pausedListener = undefined;
+}
+
+// What a callback's error means for its file object (asyncio's loop draws the same lines).
+function recover(sock: socket.Socket, callback: unknown, err: unknown) {
+  const { code = '', syscall } = err as NodeJS.ErrnoException;
+  // Nothing there after all: wait again. (A send that would block is different: that client
+  // does not read its echo, and the bytes are lost: it is dropped below.)
+  if ((code === 'EAGAIN' || code === 'EINTR') && syscall !== 'send') return;
+  if (callback === accept) {
+    if (code === 'ECONNABORTED') return; // that client gave up while queued
+    if (!OUT_OF_FDS.has(code)) throw err;
+    console.log('accept failed:', code, '- waiting for a client to close');
+    sel.unregister(sock);
+    pausedListener = sock;
+    return;
+  }
+  console.log('closing', sock.fileno(), 'after', code);
+  sel.unregister(sock);
+  sock.close();
+  served++;
+  resumeAccepting();
 }
 
 const sock = socket.socket();
@@ -44,7 +84,11 @@ for (;;) {
   const events = sel.select();
   for (const [key, mask] of events) {
     const callback = key.data;
-    callback(key.fileobj as socket.Socket, mask);
+    try {
+      callback(key.fileobj as socket.Socket, mask);
+    } catch (err) {
+      recover(key.fileobj as socket.Socket, callback, err);
+    }
   }
   if (served >= maxClients) break;
 }

@@ -15,11 +15,22 @@ interface Client {
   sock: socket.Socket;
   unsent: Buffer; // bytes received but not yet echoed
   eof: boolean; // the client has sent everything it will send
+  gone?: boolean; // the client reset or vanished: close without echoing the rest
 }
 
 function wouldBlock(err: unknown): boolean {
   return (err as NodeJS.ErrnoException).code === 'EAGAIN';
 }
+
+// A client that resets (ECONNRESET) or has gone (EPIPE) ends its own connection, no other.
+function peerGone(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ECONNRESET' || code === 'EPIPE';
+}
+
+// Bytes held for one client before reading from it stops until they are echoed: a client that
+// sends but never reads must not make the server buffer without end.
+const MAX_UNSENT = 1 << 20;
 
 // Ask for SIGIO on `sock`: it must not block, and this process is the one to be signalled.
 function signalMe(sock: socket.Socket): void {
@@ -50,21 +61,23 @@ function onSigio(): void {
   }
   for (const client of clients) {
     try {
-      while (!client.eof) {
+      while (!client.eof && client.unsent.length < MAX_UNSENT) {
         const data = client.sock.recv(4096);
         if (data.length === 0) client.eof = true;
         else client.unsent = Buffer.concat([client.unsent, data]);
       }
     } catch (err) {
-      if (!wouldBlock(err)) throw err;
+      if (peerGone(err)) client.gone = true;
+      else if (!wouldBlock(err)) throw err;
     }
     try {
       // When the send buffer is full, the kernel sends SIGIO again once it has room.
-      while (client.unsent.length > 0) client.unsent = client.unsent.subarray(client.sock.send(client.unsent));
+      while (!client.gone && client.unsent.length > 0) client.unsent = client.unsent.subarray(client.sock.send(client.unsent));
     } catch (err) {
-      if (!wouldBlock(err)) throw err;
+      if (peerGone(err)) client.gone = true;
+      else if (!wouldBlock(err)) throw err;
     }
-    if (client.eof && client.unsent.length === 0) {
+    if (client.gone || (client.eof && client.unsent.length === 0)) {
       client.sock.close();
       served++;
       console.log('closed, clients served:', served);

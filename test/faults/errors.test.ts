@@ -1,0 +1,35 @@
+// Resource errors injected by preload.c (EMFILE, ENFILE from socket, socketpair, pipe2 and
+// accept4; ENOBUFS, ENOMEM from send; ECONNABORTED from accept4) reach the caller as SystemErrors
+// with their code, negative errno and syscall; EventLoop.run() rejects with them; nothing crashes,
+// no fd is left open, no rejection goes unhandled.
+import path from 'node:path';
+import { describeFaults, faultEnv, faultTest, FIXTURES, injected, killAll, readFaultLog, SKIP_REASON, startNode, type Faults } from './harness';
+
+afterEach(killAll);
+
+const CALLS = 'send:ENOBUFS:ENOMEM,accept4:EMFILE:ECONNABORTED,socket:EMFILE:ENFILE,socketpair:EMFILE,pipe2:EMFILE';
+
+faultTest.each([1, 2, 3])(`every resource error carries its code, and no fd leaks (30%% of calls fail, seed %p)${SKIP_REASON}`, async (seed) => {
+  const faults: Faults = { rate: 0.3, seed, calls: CALLS };
+  const { env, logFile } = faultEnv(faults);
+  const child = startNode(path.join(FIXTURES, 'errors.js'), ['60'], env);
+  const exit = await child.exited;
+  const why = `reproduce with ${describeFaults(faults)}`;
+  expect({ why, exit, stderr: child.stderr() }).toEqual({ why, exit: { code: 0, signal: null }, stderr: '' });
+  const r = JSON.parse(child.stdout().trim().split('\n').pop()!) as { seen: Record<string, Record<string, number>>; bad: unknown[]; before: number; after: number };
+  expect({ why, bad: r.bad, fds: r.after }).toEqual({ why, bad: [], fds: r.before });
+  // Each call failed with exactly the codes injected into it, and also succeeded.
+  const codes = (where: string): string[] => Object.keys(r.seen[where] ?? {}).sort();
+  expect({ why, socket: codes('socket'), pipe: codes('os.pipe'), send: codes('send'), sendall: codes('sendall'), trySend: codes('trySend') }).toEqual({
+    why,
+    socket: ['EMFILE', 'ENFILE', 'ok'],
+    pipe: ['EMFILE', 'ok'],
+    send: ['ENOBUFS', 'ENOMEM', 'ok'],
+    sendall: ['ENOBUFS', 'ENOMEM', 'ok'],
+    trySend: ['ENOBUFS', 'ENOMEM', 'ok'],
+  });
+  for (const loop of ['EventLoop(PollSelector).run', 'EventLoop(SelectSelector).run']) {
+    expect(codes(loop).every((c) => c === 'ok' || c === 'EMFILE')).toBe(true);
+  }
+  expect(injected(readFaultLog(logFile), /./)).toBeGreaterThan(50);
+}, 60_000);
