@@ -27,20 +27,27 @@ function collect(list: unknown, name: string, objs: unknown[], fds: number[]): n
 }
 
 /**
- * Waits until some of the file objects are ready, as Python's `select.select`.
+ * Waits at most `timeoutSeconds` seconds until some of the file objects are ready, as Python's
+ * `select.select`. Each result list has the type of its input's items.
  *
  * @param rlist - file objects (fds or objects with `fileno()`) to wait on for reading; any iterable.
  * @param wlist - file objects to wait on for writing.
  * @param xlist - file objects to wait on for exceptional conditions (out-of-band data).
- * @param timeout - seconds; `null`/`undefined`/`Infinity` block, 0 polls. Rounded up to µs.
+ * @param timeoutSeconds - seconds (not milliseconds); `null`/`undefined`/`Infinity` block, 0 polls.
+ *   Rounded up to µs.
  * @returns `[r, w, x]`: new arrays of the original objects that are ready, in input order,
  *   duplicates kept.
  * @throws `ERR_OUT_OF_RANGE` for a negative timeout, an fd ≥ `FD_SETSIZE` or a list longer than
  *   `FD_SETSIZE` (nothing is passed to the kernel); `ERR_INVALID_ARG_TYPE` for a list that is not
  *   iterable or an entry that is not a file object; a SystemError (e.g. `EBADF`) from select(2).
  */
-export function select(rlist: Iterable<unknown>, wlist: Iterable<unknown>, xlist: Iterable<unknown>, timeout?: number | null): [unknown[], unknown[], unknown[]] {
-  const us = toWait(timeout, US, MAX_US, 'error');
+export function select<R = unknown, W = unknown, X = unknown>(
+  rlist: Iterable<R>,
+  wlist: Iterable<W>,
+  xlist: Iterable<X>,
+  timeoutSeconds?: number | null,
+): [R[], W[], X[]] {
+  const us = toWait(timeoutSeconds, US, MAX_US, 'error', 'timeoutSeconds');
   const objs: unknown[] = [];
   const fds: number[] = [];
   const nr = collect(rlist, 'rlist', objs, fds);
@@ -53,8 +60,9 @@ export function select(rlist: Iterable<unknown>, wlist: Iterable<unknown>, xlist
   fdBuf.set(fds);
   check(native.select(fdBuf, nr, nw, nx, readyBuf, us), 'select');
   const out: [unknown[], unknown[], unknown[]] = [[], [], []];
+  // The objects of each list went in at its own positions, so each output list holds its input's items.
   for (let i = 0; i < fds.length; i++) {
     if (readyBuf[i]) out[i < nr ? 0 : i < nr + nw ? 1 : 2].push(objs[i]);
   }
-  return out;
+  return out as [R[], W[], X[]];
 }

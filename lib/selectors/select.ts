@@ -2,16 +2,18 @@
 // registrations change; select itself necessarily walks every registered fd.
 import { check, outOfRange } from '../errors';
 import { C, native } from '../native';
-import { toWait, US } from '../timeout';
+import { INT32_MAX } from '../limits';
+import { msToUs, toWait, US } from '../timeout';
+import type { FileLike } from '../validate';
 import { ThreadWait, type Wakeup } from './async';
 import { BaseSelector, EVENT_READ, EVENT_WRITE, type SelectResult } from './base';
 import { assertOpenFd } from './open-fd';
 
 // The largest timeout: 2^31-1 s, in µs (select's timeval takes far more; this keeps it exact).
-const MAX_US = (2 ** 31 - 1) * US;
+const MAX_US = INT32_MAX * US;
 
 /** A selector over select(2): every fd must be below `FD_SETSIZE` (checked at register). */
-export class SelectSelector<T = unknown> extends BaseSelector<T> {
+export class SelectSelector<T = unknown, F extends FileLike = FileLike> extends BaseSelector<T, F> {
   /** Whether select(2) is available (it is on every POSIX system). */
   static readonly available: boolean = typeof native.select === 'function';
 
@@ -51,7 +53,7 @@ export class SelectSelector<T = unknown> extends BaseSelector<T> {
     return new ThreadWait((handle, ms) => {
       if (this.#dirty) this.#rebuild();
       const nr = this.#readers;
-      return native.waiterSelect(handle, this.#fds, nr, this.#total - nr, 0, ms < 0 ? -1 : ms * 1e3);
+      return native.waiterSelect(handle, this.#fds, nr, this.#total - nr, 0, msToUs(ms));
     });
   }
 
@@ -78,13 +80,13 @@ export class SelectSelector<T = unknown> extends BaseSelector<T> {
     this.#dirty = false;
   }
 
-  protected override wait(timeout: number | null | undefined): Array<SelectResult<T>> {
-    const us = toWait(timeout, US, MAX_US, 'zero');
+  protected override wait(timeout: number | null | undefined): Array<SelectResult<T, F>> {
+    const us = toWait(timeout, US, MAX_US, 'zero', 'timeoutSeconds');
     if (this.#dirty) this.#rebuild();
     const nr = this.#readers;
     const total = this.#total;
     const n = check(native.select(this.#fds, nr, total - nr, 0, this.#ready, us), 'select');
-    const ready: Array<SelectResult<T>> = [];
+    const ready: Array<SelectResult<T, F>> = [];
     if (n === 0) return ready;
     const fds = this.#fds;
     const flags = this.#ready;
