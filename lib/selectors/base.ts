@@ -1,6 +1,7 @@
 // What every selector shares: keys, the fd → key map, validation, errors and the close policy.
 // A backend only says how to add, change and remove one fd in the kernel, and how to wait.
 import { abortError, alreadyRegistered, busy, closedError, invalidArgType, notRegistered, notSupported } from '../errors';
+import { inspect, type InspectOptions } from 'node:util';
 import { MAX_WAIT_MS } from '../limits';
 import { MS, toWait } from '../timeout';
 import { fileobjToFd, validateMask, type FileLike } from '../validate';
@@ -40,6 +41,16 @@ export class SelectorKey<T = unknown, F extends FileLike = FileLike> {
     this.events = events;
     this.data = data;
     Object.freeze(this);
+  }
+
+  /**
+   * What `util.inspect` shows, as Python's repr:
+   * `SelectorKey(fileobj=<socket fd=5, …>, fd=5, events=EVENT_READ, data='x')`.
+   */
+  [inspect.custom](_depth: number, options: InspectOptions): string {
+    const events = [this.events & EVENT_READ ? 'EVENT_READ' : '', this.events & EVENT_WRITE ? 'EVENT_WRITE' : ''].filter(Boolean).join('|');
+    const show = (value: unknown): string => inspect(value, { ...options, depth: 1 });
+    return `SelectorKey(fileobj=${show(this.fileobj)}, fd=${this.fd}, events=${events || this.events}, data=${show(this.data)})`;
   }
 }
 
@@ -165,7 +176,7 @@ export abstract class BaseSelector<T = unknown, F extends FileLike = FileLike> i
     this.checkOpen();
     const fd = this.fdOf(fileobj);
     const key = this.keys.get(fd);
-    if (key === undefined) throw notRegistered(fileobj);
+    if (key === undefined) throw notRegistered(fileobj, fd);
     this.keys.delete(fd);
     this.backendRemove(fd, key.events);
     this.#wakeup?.changed();
@@ -188,7 +199,7 @@ export abstract class BaseSelector<T = unknown, F extends FileLike = FileLike> i
     validateMask(events, 'events', ALL_EVENTS, false);
     const fd = this.fdOf(fileobj);
     const key = this.keys.get(fd);
-    if (key === undefined) throw notRegistered(fileobj);
+    if (key === undefined) throw notRegistered(fileobj, fd);
     if (events !== key.events) {
       try {
         this.backendModify(fd, key.events, events);
@@ -322,8 +333,9 @@ export abstract class BaseSelector<T = unknown, F extends FileLike = FileLike> i
    */
   getKey(fileobj: FileLike): SelectorKey<T, F> {
     this.checkOpen();
-    const key = this.keys.get(this.fdOf(fileobj));
-    if (key === undefined) throw notRegistered(fileobj);
+    const fd = this.fdOf(fileobj);
+    const key = this.keys.get(fd);
+    if (key === undefined) throw notRegistered(fileobj, fd);
     return key;
   }
 
@@ -351,6 +363,15 @@ export abstract class BaseSelector<T = unknown, F extends FileLike = FileLike> i
   /** `close()`, for `using sel = new DefaultSelector()`. */
   [Symbol.dispose](): void {
     this.close();
+  }
+
+  /** What `util.inspect` shows: `<EpollSelector fd=6, keys=2>`, `<PollSelector keys=0>`, `<EpollSelector [closed]>`. */
+  [inspect.custom](): string {
+    const name = this.constructor.name;
+    if (this.#closed) return `<${name} [closed]>`;
+    const fileno = (this as { fileno?: () => number }).fileno;
+    const fd = typeof fileno === 'function' ? `fd=${fileno.call(this)}, ` : '';
+    return `<${name} ${fd}keys=${this.keys.size}>`;
   }
 
   /** Throws `ERR_CLOSED` once closed. */

@@ -5,6 +5,7 @@ import { C, native } from '../native';
 import type { FileLike } from '../validate';
 import { ThreadWait, type Wakeup } from './async';
 import { assertOpenFd } from './open-fd';
+import { refuseModes, type SelectorOptions } from './options';
 import { PollLikeSelector, type Poller } from './poll-like';
 
 // The selector's side of the pollfd array: poll asks the kernel nothing at register, so an fd
@@ -48,7 +49,11 @@ export class PollSelector<T = unknown, F extends FileLike = FileLike> extends Po
   /** Whether poll(2) is available (it is on every POSIX system). */
   static readonly available: boolean = typeof native.poll === 'function';
 
-  constructor() {
-    super(() => new PollPoller(), C.POLLIN, C.POLLOUT);
+  /** @param options - accepted for `DefaultSelector`'s sake; poll(2) has no opt-in mode (`ERR_NOT_SUPPORTED` if one is set). */
+  constructor(options?: SelectorOptions) {
+    super(() => {
+      refuseModes(options, 'PollSelector');
+      return new PollPoller();
+    }, C.POLLIN, C.POLLOUT);
   }
 }

@@ -8,6 +8,7 @@ import type { FileLike } from '../validate';
 import { ThreadWait, type Wakeup } from './async';
 import { BaseSelector, EVENT_READ, EVENT_WRITE, type SelectResult } from './base';
 import { assertOpenFd } from './open-fd';
+import { refuseModes, type SelectorOptions } from './options';
 
 // The largest timeout: 2^31-1 s, in µs (select's timeval takes far more; this keeps it exact).
 const MAX_US = INT32_MAX * US;
@@ -24,8 +25,10 @@ export class SelectSelector<T = unknown, F extends FileLike = FileLike> extends 
   #total = 0;
   #dirty = false;
 
-  constructor() {
+  /** @param options - accepted for `DefaultSelector`'s sake; select(2) has no opt-in mode (`ERR_NOT_SUPPORTED` if one is set). */
+  constructor(options?: SelectorOptions) {
     super();
+    refuseModes(options, 'SelectSelector');
   }
 
   protected override backendAdd(fd: number, _events: number): void {
