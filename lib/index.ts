@@ -10,3 +10,4 @@ export * as os from './os';
 export { EventLoop } from './loop';
 export type { IOCallback } from './loop';
 export type { TimerHandle } from './timer-queue';
+export type { SystemError } from './errors';
