@@ -36,7 +36,7 @@ class PollPoller implements Poller {
   }
 
   wakeup(): Wakeup {
-    return new ThreadWait((handle, ms) => this.#fds.waitOnThread(handle, ms));
+    return new ThreadWait((handle, ms) => this.#fds.waitOnThread(handle, ms), 'poll');
   }
 
   close(): void {

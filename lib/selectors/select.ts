@@ -57,7 +57,7 @@ export class SelectSelector<T = unknown, F extends FileLike = FileLike> extends 
       if (this.#dirty) this.#rebuild();
       const nr = this.#readers;
       return native.waiterSelect(handle, this.#fds, nr, this.#total - nr, 0, msToUs(ms));
-    });
+    }, 'select');
   }
 
   #rebuild(): void {

@@ -43,7 +43,7 @@ test.each(availableNames)('IOMUX_SELECTOR=%s, available here, is what DefaultSel
   expect(defaultWith(value)).toEqual({ name: cls.name, available: true, made: cls.name, warnings: [] });
 });
 
-test('the value is read without case or surrounding blanks (' EPOLL ' is epoll)', () => {
+test("the value is read without case or surrounding blanks (' EPOLL ' is epoll)", () => {
   const value = availableNames[availableNames.length - 1];
   expect(defaultWith(` ${value.toUpperCase()} `).made).toBe(CLASSES[value as keyof typeof CLASSES].name);
 });
