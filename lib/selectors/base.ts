@@ -236,7 +236,8 @@ export abstract class BaseSelector<T = unknown, F extends FileLike = FileLike> i
   }
 
   /**
-   * `select()` without blocking the thread: the same results, delivered when ready. epoll and
+   * `select()` without blocking the thread, waiting at most `timeoutSeconds` seconds: the same
+   * results, delivered when ready. epoll and
    * kqueue watch their kernel fd on Node's loop; poll and select wait on a thread of their own,
    * woken by `register`, `modify` and `unregister` so that changes take effect at once.
    * While pending it keeps the process alive.

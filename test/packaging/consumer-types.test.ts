@@ -42,6 +42,16 @@ sel.register(server, EVENT_READ, accept);
 const listening: number = server.getsockname()[1];
 for (const [key, mask] of sel.select(0)) key.data(key.fileobj, mask);
 
+// The README's own lines, with the file object's type as the selector's second parameter.
+const readmeSel = new DefaultSelector<(sock: socket.Socket, mask: number) => void, socket.Socket>();
+const readmeSock = socket.socket();
+readmeSel.register(readmeSock, EVENT_READ, (sock: socket.Socket) => void sock.accept());
+for (const [key, mask] of readmeSel.select(0)) {
+  const callback = key.data;
+  callback(key.fileobj, mask);
+}
+const readmePort: number = readmeSock.getsockname()[1];
+
 // Ports are numbers for every IP socket a factory makes.
 const client = socket.createConnection(['127.0.0.1', listening], 5);
 const peerPort: number = client.getpeername()[1];
@@ -92,7 +102,7 @@ const adopted: socket.Socket = socket.Socket.fromfd(os.dup(right.fileno()));
 const blocking: boolean = adopted.getblocking();
 
 export {
-  listening, peerPort, unbound, path, anyFamily, first, other, classes, results, fromMap, label, anything,
+  readmePort, listening, peerPort, unbound, path, anyFamily, first, other, classes, results, fromMap, label, anything,
   mask, reuse, sigio, explain, polled, ep, kevents, kq, timer, blocking,
 };
 `;
