@@ -198,7 +198,8 @@ export class Socket<A extends Address = Address> implements Disposable {
 
   /**
    * Python's `connect_ex`: connects and returns 0, or the positive errno of the failure (e.g.
-   * `os.constants.errno.EINPROGRESS` on a non-blocking socket; wait for writability, then read
+   * `EINPROGRESS` on a non-blocking socket, `constants.errno.EINPROGRESS` of `node:os` — not of
+   * iomux's `os`; wait for writability, then read
    * `SO_ERROR`). A bad address still throws.
    */
   connectEx(address: A): number {
