@@ -1,6 +1,7 @@
 // select.select(): CPython's semantics over native.select.
-import { check, outOfRange } from '../errors';
-import { native, C } from '../native';
+import { outOfRange } from '../errors';
+import { SelectFds } from '../kernel/select-fds';
+import { C } from '../native';
 import { toWait, US } from '../timeout';
 import { fileobjToFd } from '../validate';
 import { items } from './fdlist';
@@ -11,8 +12,7 @@ const SETSIZE = C.FD_SETSIZE;
 const MAX_US = 9.2e15;
 
 // Reused across calls: three lists of at most FD_SETSIZE entries each.
-let fdBuf = new Int32Array(0);
-let readyBuf = new Int32Array(0);
+const lists = new SelectFds();
 
 function collect(list: unknown, name: string, objs: unknown[], fds: number[]): number {
   const entries = items(list, name);
@@ -53,12 +53,13 @@ export function select<R = unknown, W = unknown, X = unknown>(
   const nr = collect(rlist, 'rlist', objs, fds);
   const nw = collect(wlist, 'wlist', objs, fds);
   const nx = collect(xlist, 'xlist', objs, fds);
-  if (fdBuf.length < fds.length) {
-    fdBuf = new Int32Array(3 * SETSIZE);
-    readyBuf = new Int32Array(3 * SETSIZE);
-  }
-  fdBuf.set(fds);
-  check(native.select(fdBuf, nr, nw, nx, readyBuf, us), 'select');
+  if (lists.fds.length < fds.length) lists.reserve(3 * SETSIZE);
+  lists.fds.set(fds);
+  lists.nr = nr;
+  lists.nw = nw;
+  lists.nx = nx;
+  lists.wait(us);
+  const readyBuf = lists.ready;
   const out: [unknown[], unknown[], unknown[]] = [[], [], []];
   // The objects of each list went in at its own positions, so each output list holds its input's items.
   for (let i = 0; i < fds.length; i++) {
