@@ -1,4 +1,4 @@
-// Every error iomux throws is built here (API.md, "Errors").
+// Every error iomux throws is built here (docs/API.md, "Errors").
 import { constants as osConstants } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 
@@ -8,11 +8,21 @@ for (const [name, value] of Object.entries(osConstants.errno)) {
   if (!systemErrors.has(-value)) systemErrors.set(-value, [name, name]);
 }
 
-/** An OS failure in Node's SystemError shape: `code` (errno name), negative `errno`, `syscall`. */
+/**
+ * An OS failure, in the shape of Node's own SystemErrors (`err.code === 'ECONNREFUSED'`):
+ * what every iomux call throws when the OS refuses it (Python's `OSError`).
+ */
 export interface SystemError extends Error {
+  /** The errno name, e.g. `EAGAIN`, `ECONNREFUSED`. */
   code: string;
+  /** The errno, negative as in Node (`-os.constants.errno.ECONNREFUSED`). */
   errno: number;
+  /** The system call that failed, e.g. `connect`, `epoll_ctl`. */
   syscall: string;
+  /** For a failed connect: the host (or AF_UNIX path) it was connecting to, as node:net sets it. */
+  address?: string;
+  /** For a failed connect to an IP address: the port, as node:net sets it. */
+  port?: number;
 }
 
 /** Builds the error for a native call that returned -errno. */
@@ -23,6 +33,24 @@ export function systemError(negErrno: number, syscall: string): SystemError {
   err.errno = negErrno;
   err.syscall = syscall;
   Error.captureStackTrace(err, systemError);
+  return err;
+}
+
+/**
+ * A failed connect, with `address` and `port` as node:net's errors carry them (and in the
+ * message: `ECONNREFUSED: connection refused, connect 127.0.0.1:1`). `target` is a Python address.
+ */
+export function connectError(negErrno: number, target: unknown): SystemError {
+  const err = systemError(negErrno, 'connect');
+  if (typeof target === 'string') {
+    err.address = target;
+    err.message += ` ${target}`;
+  } else if (Array.isArray(target) && typeof target[0] === 'string' && typeof target[1] === 'number') {
+    err.address = target[0];
+    err.port = target[1];
+    err.message += ` ${target[0]}:${target[1]}`;
+  }
+  Error.captureStackTrace(err, connectError);
   return err;
 }
 
@@ -72,9 +100,10 @@ export function alreadyRegistered(fd: number) {
   return coded(new Error(`fd ${fd} is already registered`), 'ERR_ALREADY_REGISTERED');
 }
 
-/** `ERR_NOT_REGISTERED`. */
-export function notRegistered(what: unknown) {
-  return coded(new Error(`${typeof what === 'number' ? `fd ${what}` : 'file object'} is not registered`), 'ERR_NOT_REGISTERED');
+/** `ERR_NOT_REGISTERED`, naming the fd (and the object, when one was given). */
+export function notRegistered(what: unknown, fd?: number) {
+  const shown = typeof what === 'number' ? `fd ${what}` : `${describe(what).replace(/^an instance of /, '')} (fd ${fd ?? '?'})`;
+  return coded(new Error(`${shown} is not registered`), 'ERR_NOT_REGISTERED');
 }
 
 /** Use after `close()`: `ERR_CLOSED`. */
@@ -85,6 +114,14 @@ export function closedError(what: string) {
 /** Backend missing on this OS or build: `ERR_NOT_SUPPORTED`. */
 export function notSupported(what: string) {
   return coded(new Error(`${what} is not supported on this platform or build`), 'ERR_NOT_SUPPORTED');
+}
+
+/** `IOMUX_SELECTOR` names no backend this platform and build have: `ERR_NOT_SUPPORTED`, listing those it has. */
+export function selectorNotAvailable(value: string, available: string[]) {
+  return coded(
+    new Error(`IOMUX_SELECTOR=${value} names no selector this platform or build has; available: ${available.join(', ')}`),
+    'ERR_NOT_SUPPORTED',
+  );
 }
 
 /** A second wait while one is in flight: `ERR_BUSY`. */

@@ -1,4 +1,4 @@
-// The one place that closes fds whose owner was garbage-collected without close() (DESIGN.md
+// The one place that closes fds whose owner was garbage-collected without close() (docs/DESIGN.md
 // principle 7): sockets, epoll and kqueue objects, selectors. Thread teardown is covered apart,
 // by the addon's owned set (native.own).
 import { native } from './native';

@@ -14,3 +14,4 @@ export { BaseEventLoop } from './loop/base-loop';
 export { Handle } from './loop/handle';
 export type { ExceptionContext, ExceptionHandler } from './loop/exceptions';
 export type { SockOptions } from './loop/sock-ops';
+export type { SystemError } from './errors';

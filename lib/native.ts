@@ -4,9 +4,7 @@
 // wrong argument type (TypeError, ERR_INVALID_ARG_TYPE) or a buffer window out of range
 // (RangeError, ERR_OUT_OF_RANGE) — TypeScript validates before calling, so those are a safety net.
 import path from 'node:path';
-
-/** An address as Python shapes it: [host, port] (IPv4), [host, port, flowinfo, scopeId] (IPv6), a path (AF_UNIX). */
-export type Address = [string, number] | [string, number, number, number] | string;
+import type { Address } from './socket/address';
 
 export interface Native {
   /** OS constants added by each native file (POLL*, EPOLL*, AF_*, SO_*, FD_SETSIZE, ...). */

@@ -1,15 +1,9 @@
 // Python's os fd functions over the native fd calls: validation here, syscalls in native/fd.cc.
-import { constants as osConstants } from 'node:os';
-import { check, systemError } from './errors';
+import { check } from './errors';
+import { countOrNull, filled } from './io-result';
+import { INT32_MAX } from './limits';
 import { C, native } from './native';
 import { validateBytes, validateFd, validateFlag, validateInt, validateWindow } from './validate';
-
-const INT32_MAX = 2 ** 31 - 1;
-// Below this a short read keeps its view of the allocation; above it, a read that filled less
-// than half is copied out, so that `read(fd, 1 << 20)` returning 10 bytes does not pin 1 MiB.
-const SHRINK_ABOVE = 64 * 1024;
-const EAGAIN = -osConstants.errno.EAGAIN;
-const EWOULDBLOCK = -osConstants.errno.EWOULDBLOCK;
 
 /** Set on an fd that does not block (`getBlocking(fd) === false`). */
 export const O_NONBLOCK: number = C.O_NONBLOCK;
@@ -17,12 +11,22 @@ export const O_NONBLOCK: number = C.O_NONBLOCK;
 export const O_ASYNC: number = C.O_ASYNC;
 /** Close-on-exec at open time. */
 export const O_CLOEXEC: number = C.O_CLOEXEC;
-/** The signal number of `SIGIO` (undefined where the OS has none). */
-export const SIGIO: number | undefined = C.SIGIO;
+/** The signal number of `SIGIO`. Platform-only: `undefined` where the OS has no SIGIO. */
+export const SIGIO: number = C.SIGIO;
 
 /**
- * Python's `os.pipe()`: a new pipe as `[readEnd, writeEnd]`, both close-on-exec (not inherited
- * by child processes) and blocking. The caller owns both fds and closes them with {@link close}.
+ * Python's `os.pipe()`: a new pipe as `[readEnd, writeEnd]`, both blocking and close-on-exec (as
+ * in Python: an exec'd program does not inherit them by accident). The caller owns both fds and
+ * closes them with {@link close}.
+ *
+ * A child process can still be given either end on purpose: name the fd in `stdio`, and Node dups
+ * it onto the child's fd 0, 1 or 2 (the dup is not close-on-exec):
+ * ```ts
+ * const [r, w] = os.pipe();
+ * const child = spawn('ls', [], { stdio: ['ignore', w, 'inherit'] }); // child's stdout → w
+ * os.close(w); // the parent's copy: the reader then sees end of file when the child exits
+ * os.read(r, 4096);
+ * ```
  * @throws SystemError (`EMFILE`, `ENFILE`) when no fd is left.
  */
 export function pipe(): [number, number] {
@@ -41,9 +45,7 @@ export function read(fd: number, n: number): Buffer {
   validateFd(fd);
   const size = validateInt(n, 'n', 0, INT32_MAX);
   const buf = Buffer.allocUnsafe(size);
-  const got = check(native.read(fd, buf, 0, size), 'read');
-  if (got === size) return buf;
-  return size > SHRINK_ABOVE && got < size / 2 ? Buffer.from(buf.subarray(0, got)) : buf.subarray(0, got);
+  return filled(buf, check(native.read(fd, buf, 0, size), 'read'));
 }
 
 /**
@@ -69,10 +71,7 @@ export function tryReadInto(fd: number, buf: ArrayBufferView, offset?: number, l
   validateFd(fd);
   const bytes = validateBytes(buf, 'buf');
   const [off, len] = validateWindow(bytes.byteLength, offset, length);
-  const r = native.read(fd, bytes, off, len);
-  if (r >= 0) return r;
-  if (r === EAGAIN || r === EWOULDBLOCK) return null;
-  throw systemError(r, 'read');
+  return countOrNull(native.read(fd, bytes, off, len), 'read');
 }
 
 /**
@@ -94,10 +93,7 @@ export function write(fd: number, data: ArrayBufferView): number {
 export function tryWrite(fd: number, data: ArrayBufferView): number | null {
   validateFd(fd);
   const bytes = validateBytes(data, 'data');
-  const r = native.write(fd, bytes, 0, bytes.byteLength);
-  if (r >= 0) return r;
-  if (r === EAGAIN || r === EWOULDBLOCK) return null;
-  throw systemError(r, 'write');
+  return countOrNull(native.write(fd, bytes, 0, bytes.byteLength), 'write');
 }
 
 /**

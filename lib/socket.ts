@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export * from './socket/constants';
-export type { Address } from './socket/address';
+export type { Address, InetAddress } from './socket/address';
 export { Socket } from './socket/socket';
 export { socket, socketpair, createServer, createConnection } from './socket/create';
 export type { CreateServerOptions } from './socket/create';

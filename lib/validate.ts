@@ -1,7 +1,6 @@
-// Argument checks at the boundary: each returns the checked value or throws the error API.md names.
+// Argument checks at the boundary: each returns the checked value or throws the error docs/API.md names.
 import { invalidArgType, invalidArgValue, invalidFd, outOfRange } from './errors';
-
-const INT32_MAX = 2 ** 31 - 1;
+import { INT32_MAX } from './limits';
 
 /** Something with an fd: a number, or an object with `fileno()` (Python's file objects). */
 export type FileLike =

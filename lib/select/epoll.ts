@@ -1,21 +1,17 @@
-// select.epoll(): a thin owner of one epoll fd; the kernel holds the registrations.
-import { check, invalidArgType, invalidArgValue, notSupported, outOfRange } from '../errors';
-import { C, native } from '../native';
-import { toWait } from '../timeout';
-import { fileobjToFd, validateInt, validateMask, type FileLike } from '../validate';
-import { EPOLL_MASK } from './constants';
-import { constructAdopting, KernelObject, takeAdopted } from './owner';
+// select.epoll(): Python's epoll object, validation in front of the one epoll wrapper (EpollFd).
+import { check, invalidArgType, invalidArgValue, outOfRange } from '../errors';
+import { EpollFd } from '../kernel/epoll';
+import { MAX_WAIT_MS } from '../limits';
+import { C } from '../native';
+import { MS, toWait } from '../timeout';
+import { fileobjToFd, validateFd, validateInt, validateMask, type FileLike } from '../validate';
+import { EPOLL_MASK } from './masks';
+import { KernelObject } from './kernel-object';
 
-const INT32_MAX = 2 ** 31 - 1;
 // An Int32Array of [fd, events] pairs is allocated up to this many events; a larger maxevents
 // is served this many at a time (epoll returns ready fds round-robin, so none starve).
 const MAX_BATCH = 1 << 16;
-
-function epollNative() {
-  const { epollCreate, epollCtl, epollWait } = native;
-  if (!epollCreate || !epollCtl || !epollWait) throw notSupported('epoll');
-  return { epollCreate, epollCtl, epollWait };
-}
+const WHAT = 'epoll object';
 
 // `EPOLLIN | EPOLLET` is negative in JS (bitwise operators yield int32): read int32 masks as uint32.
 function unsigned(mask: unknown): unknown {
@@ -23,7 +19,7 @@ function unsigned(mask: unknown): unknown {
 }
 
 /** Python's `select.epoll` object: owns one close-on-exec epoll fd. */
-export class Epoll extends KernelObject {
+export class Epoll extends KernelObject<EpollFd> {
   #out = new Int32Array(0);
 
   /**
@@ -31,21 +27,24 @@ export class Epoll extends KernelObject {
    * and otherwise ignored; `flags` may be 0 or `EPOLL_CLOEXEC` (the fd is close-on-exec either way).
    * `ERR_NOT_SUPPORTED` where epoll does not exist.
    */
-  constructor(sizehint = -1, flags = 0) {
-    const n = epollNative();
-    const adopted = takeAdopted();
-    if (adopted === undefined) {
-      const hint = validateInt(sizehint, 'sizehint');
-      if (hint !== -1 && hint <= 0) throw outOfRange('sizehint', '-1 or a positive integer', sizehint);
-      if (typeof flags !== 'number') throw invalidArgType('flags', 'of type number', flags);
-      if (flags !== 0 && flags !== C.EPOLL_CLOEXEC) throw invalidArgValue('flags', flags, 'must be 0 or EPOLL_CLOEXEC');
+  constructor(sizehint?: number, flags?: number);
+  // Internally (fromfd), as CPython's newPyEpoll_Object(type, sizehint, fd): the fd comes adopted.
+  constructor(sizehint: unknown = -1, flags: unknown = 0, adopted?: unknown) {
+    if (adopted instanceof EpollFd) {
+      super(adopted);
+      return;
     }
-    super(adopted ?? check(n.epollCreate(), 'epoll_create1'), 'epoll object');
+    const hint = validateInt(sizehint, 'sizehint');
+    if (hint !== -1 && hint <= 0) throw outOfRange('sizehint', '-1 or a positive integer', sizehint);
+    if (typeof flags !== 'number') throw invalidArgType('flags', 'of type number', flags);
+    if (flags !== 0 && flags !== C.EPOLL_CLOEXEC) throw invalidArgValue('flags', flags, 'must be 0 or EPOLL_CLOEXEC');
+    super(EpollFd.create(WHAT));
   }
 
   /** Adopts an existing epoll fd (Python's `epoll.fromfd`): closing this object closes it. */
   static fromfd(fd: number): Epoll {
-    return constructAdopting(fd, () => new Epoll());
+    const adopt = Epoll as unknown as new (sizehint: number, flags: number, adopted: EpollFd) => Epoll;
+    return new adopt(-1, 0, EpollFd.adopt(validateFd(fd), WHAT));
   }
 
   /**
@@ -54,49 +53,43 @@ export class Epoll extends KernelObject {
    * a regular file `EPERM`; bits that are not `EPOLL*` constants `ERR_INVALID_ARG_VALUE`.
    */
   register(fd: FileLike, mask: number = C.EPOLLIN | C.EPOLLPRI | C.EPOLLOUT): void {
-    this.#ctl(C.EPOLL_CTL_ADD, fd, mask, 'epoll_ctl');
+    this.core.live();
+    this.core.add(fileobjToFd(fd), validateMask(unsigned(mask), 'mask', EPOLL_MASK));
   }
 
   /** Changes the mask of a registered file object; an unregistered one throws `ENOENT`. */
   modify(fd: FileLike, mask: number): void {
-    this.#ctl(C.EPOLL_CTL_MOD, fd, mask, 'epoll_ctl');
+    this.core.live();
+    this.core.modify(fileobjToFd(fd), validateMask(unsigned(mask), 'mask', EPOLL_MASK));
   }
 
   /** Stops watching a file object: `ENOENT` if not registered, `EBADF` if its fd was closed. */
   unregister(fd: FileLike): void {
-    const epfd = this.live();
-    const n = fileobjToFd(fd);
-    check(epollNative().epollCtl(epfd, C.EPOLL_CTL_DEL, n, 0), 'epoll_ctl');
+    this.core.live();
+    check(this.core.remove(fileobjToFd(fd)), 'epoll_ctl');
   }
 
   /**
-   * Waits for events. `timeout` is in seconds, rounded up to ms; `null`, `undefined`, `Infinity`
-   * or any negative value blocks. `maxevents` -1 means FD_SETSIZE - 1; otherwise it must be ≥ 1.
+   * Waits for events, at most `timeoutSeconds` seconds, rounded up to ms; `null`, `undefined`,
+   * `Infinity` or any negative value blocks. `maxevents` -1 means FD_SETSIZE - 1; otherwise it
+   * must be ≥ 1.
+   * @param timeoutSeconds - seconds (as Python's `epoll.poll`), not milliseconds
    * @returns `[fd, events]` for each ready fd, at most `maxevents`.
    */
-  poll(timeout: number | null = -1, maxevents = -1): Array<[number, number]> {
-    const epfd = this.live();
-    const ms = toWait(timeout, 1e3, INT32_MAX, 'block');
+  poll(timeoutSeconds: number | null = -1, maxevents = -1): Array<[number, number]> {
+    this.core.live();
+    const ms = toWait(timeoutSeconds, MS, MAX_WAIT_MS, 'block', 'timeoutSeconds');
     let max = validateInt(maxevents, 'maxevents');
     if (max === -1) max = C.FD_SETSIZE - 1;
     else if (max < 1) throw outOfRange('maxevents', 'greater than 0 (or -1)', maxevents);
     max = Math.min(max, MAX_BATCH);
     if (this.#out.length < 2 * max) this.#out = new Int32Array(2 * max);
     const out = this.#out;
-    const count = check(epollNative().epollWait(epfd, out, max, ms), 'epoll_wait');
+    const count = this.core.wait(out, max, ms);
     const result: Array<[number, number]> = new Array(count);
     for (let i = 0; i < count; i++) result[i] = [out[2 * i], out[2 * i + 1] >>> 0];
     return result;
   }
-
-  #ctl(op: number, fd: FileLike, mask: number, syscall: string): void {
-    const epfd = this.live();
-    const n = fileobjToFd(fd);
-    const m = validateMask(unsigned(mask), 'mask', EPOLL_MASK);
-    check(epollNative().epollCtl(epfd, op, n, m), syscall);
-  }
-
-
 }
 
 /** Python's `select.epoll(sizehint = -1, flags = 0)`: a new {@link Epoll}. */

@@ -1,21 +1,16 @@
 // select.kqueue() and select.kevent: present where the addon was built with kqueue (macOS, BSD,
 // Linux with a system libkqueue); elsewhere both throw ERR_NOT_SUPPORTED.
-import { check, invalidArgType, notSupported } from '../errors';
-import { C, native } from '../native';
+import { invalidArgType, notSupported } from '../errors';
+import { KEVENT_FIELDS as FIELDS, KQUEUE_AVAILABLE, KqueueFd } from '../kernel/kqueue';
+import { C } from '../native';
 import { NS, toWait } from '../timeout';
-import { fileobjToFd, validateInt, type FileLike } from '../validate';
-import { constructAdopting, KernelObject, takeAdopted } from './owner';
+import { fileobjToFd, validateFd, validateInt, type FileLike } from '../validate';
+import { KernelObject } from './kernel-object';
 
-const FIELDS = 6; // [ident, filter, flags, fflags, data, udata], as native.kevent lays them out
 const SAFE = Number.MAX_SAFE_INTEGER;
 // CPython's limit for a timeout (int64 ns).
 const MAX_NS = 9.2e18;
-
-function kqueueNative() {
-  const { kqueueCreate, kevent: call } = native;
-  if (!kqueueCreate || !call) throw notSupported('kqueue');
-  return { kqueueCreate, kevent: call };
-}
+const WHAT = 'kqueue object';
 
 /** Python's `select.kevent`: one change or one event of a kqueue. */
 export class KEvent {
@@ -37,7 +32,7 @@ export class KEvent {
    * `ident` is a non-negative integer or an object with `fileno()`.
    */
   constructor(ident: FileLike, filter?: number, flags?: number, fflags = 0, data = 0, udata = 0) {
-    kqueueNative();
+    if (!KQUEUE_AVAILABLE) throw notSupported('kqueue');
     this.ident = typeof ident === 'number' ? validateInt(ident, 'ident', 0, SAFE) : fileobjToFd(ident, 'ident');
     this.filter = validateInt(filter === undefined ? C.KQ_FILTER_READ : filter, 'filter', -(2 ** 15), 2 ** 15 - 1);
     this.flags = validateInt(flags === undefined ? C.KQ_EV_ADD : flags, 'flags', 0, 2 ** 16 - 1);
@@ -53,40 +48,42 @@ export function kevent(ident: FileLike, filter?: number, flags?: number, fflags 
 }
 
 /** Python's `select.kqueue` object: owns one close-on-exec kqueue fd. */
-export class Kqueue extends KernelObject {
+export class Kqueue extends KernelObject<KqueueFd> {
   #changes = new Float64Array(0);
   #out = new Float64Array(0);
 
   /** A new kqueue; `ERR_NOT_SUPPORTED` where kqueue was not built. */
-  constructor() {
-    const n = kqueueNative();
-    super(takeAdopted() ?? check(n.kqueueCreate(), 'kqueue'), 'kqueue object');
+  constructor();
+  // Internally (fromfd), as CPython's newKqueue_Object(type, fd): the fd comes adopted.
+  constructor(adopted?: unknown) {
+    super(adopted instanceof KqueueFd ? adopted : KqueueFd.create(WHAT));
   }
 
   /** Adopts an existing kqueue fd (Python's `kqueue.fromfd`): closing this object closes it. */
   static fromfd(fd: number): Kqueue {
-    return constructAdopting(fd, () => new Kqueue());
+    const adopt = Kqueue as unknown as new (adopted: KqueueFd) => Kqueue;
+    return new adopt(KqueueFd.adopt(validateFd(fd), WHAT));
   }
 
   /**
    * Applies `changelist` (an iterable of {@link KEvent}, or null) and waits for up to `maxevents`
-   * events. `timeout` is in seconds, rounded up to ns; `null`/`undefined`/`Infinity` block, a
+   * events, at most `timeoutSeconds` seconds (rounded up to ns); `null`/`undefined`/`Infinity` block, a
    * negative one is `ERR_OUT_OF_RANGE`. A failed change comes back as an event with `KQ_EV_ERROR`
    * and the errno in `data` when `maxevents` leaves room, as kevent(2) does.
    */
-  control(changelist: Iterable<KEvent> | null | undefined, maxevents: number, timeout?: number | null): KEvent[] {
-    const kq = this.live();
+  control(changelist: Iterable<KEvent> | null | undefined, maxevents: number, timeoutSeconds?: number | null): KEvent[] {
+    this.core.live();
     const changes: KEvent[] = [];
     for (const ch of changelist == null ? [] : iterable(changelist)) {
       if (!(ch instanceof KEvent)) throw invalidArgType('changelist', 'an iterable of kevent objects', ch);
       changes.push(ch);
     }
     const max = validateInt(maxevents, 'maxevents', 0);
-    const ns = toWait(timeout, NS, MAX_NS, 'error');
+    const ns = toWait(timeoutSeconds, NS, MAX_NS, 'error', 'timeoutSeconds');
     if (this.#changes.length < changes.length * FIELDS) this.#changes = new Float64Array(changes.length * FIELDS);
     if (this.#out.length < max * FIELDS) this.#out = new Float64Array(max * FIELDS);
     changes.forEach((ch, i) => this.#changes.set([ch.ident, ch.filter, ch.flags, ch.fflags, ch.data, ch.udata], i * FIELDS));
-    const count = check(kqueueNative().kevent(kq, this.#changes, changes.length, this.#out, max, ns), 'kevent');
+    const count = this.core.control(this.#changes, changes.length, this.#out, max, ns);
     const out = this.#out;
     const result: KEvent[] = new Array(count);
     for (let i = 0; i < count; i++) {
@@ -97,8 +94,6 @@ export class Kqueue extends KernelObject {
     }
     return result;
   }
-
-
 }
 
 function iterable(value: unknown): Iterable<unknown> {

@@ -1,6 +1,7 @@
 // select.select(): CPython's semantics over native.select.
-import { check, outOfRange } from '../errors';
-import { native, C } from '../native';
+import { outOfRange } from '../errors';
+import { SelectFds } from '../kernel/select-fds';
+import { C } from '../native';
 import { toWait, US } from '../timeout';
 import { fileobjToFd } from '../validate';
 import { items } from './fdlist';
@@ -11,8 +12,7 @@ const SETSIZE = C.FD_SETSIZE;
 const MAX_US = 9.2e15;
 
 // Reused across calls: three lists of at most FD_SETSIZE entries each.
-let fdBuf = new Int32Array(0);
-let readyBuf = new Int32Array(0);
+const lists = new SelectFds();
 
 function collect(list: unknown, name: string, objs: unknown[], fds: number[]): number {
   const entries = items(list, name);
@@ -27,34 +27,43 @@ function collect(list: unknown, name: string, objs: unknown[], fds: number[]): n
 }
 
 /**
- * Waits until some of the file objects are ready, as Python's `select.select`.
+ * Waits at most `timeoutSeconds` seconds until some of the file objects are ready, as Python's
+ * `select.select`. Each result list has the type of its input's items.
  *
  * @param rlist - file objects (fds or objects with `fileno()`) to wait on for reading; any iterable.
  * @param wlist - file objects to wait on for writing.
  * @param xlist - file objects to wait on for exceptional conditions (out-of-band data).
- * @param timeout - seconds; `null`/`undefined`/`Infinity` block, 0 polls. Rounded up to µs.
+ * @param timeoutSeconds - seconds (not milliseconds); `null`/`undefined`/`Infinity` block, 0 polls.
+ *   Rounded up to µs.
  * @returns `[r, w, x]`: new arrays of the original objects that are ready, in input order,
  *   duplicates kept.
  * @throws `ERR_OUT_OF_RANGE` for a negative timeout, an fd ≥ `FD_SETSIZE` or a list longer than
  *   `FD_SETSIZE` (nothing is passed to the kernel); `ERR_INVALID_ARG_TYPE` for a list that is not
  *   iterable or an entry that is not a file object; a SystemError (e.g. `EBADF`) from select(2).
  */
-export function select(rlist: Iterable<unknown>, wlist: Iterable<unknown>, xlist: Iterable<unknown>, timeout?: number | null): [unknown[], unknown[], unknown[]] {
-  const us = toWait(timeout, US, MAX_US, 'error');
+export function select<R = unknown, W = unknown, X = unknown>(
+  rlist: Iterable<R>,
+  wlist: Iterable<W>,
+  xlist: Iterable<X>,
+  timeoutSeconds?: number | null,
+): [R[], W[], X[]] {
+  const us = toWait(timeoutSeconds, US, MAX_US, 'error', 'timeoutSeconds');
   const objs: unknown[] = [];
   const fds: number[] = [];
   const nr = collect(rlist, 'rlist', objs, fds);
   const nw = collect(wlist, 'wlist', objs, fds);
   const nx = collect(xlist, 'xlist', objs, fds);
-  if (fdBuf.length < fds.length) {
-    fdBuf = new Int32Array(3 * SETSIZE);
-    readyBuf = new Int32Array(3 * SETSIZE);
-  }
-  fdBuf.set(fds);
-  check(native.select(fdBuf, nr, nw, nx, readyBuf, us), 'select');
+  if (lists.fds.length < fds.length) lists.reserve(3 * SETSIZE);
+  lists.fds.set(fds);
+  lists.nr = nr;
+  lists.nw = nw;
+  lists.nx = nx;
+  lists.wait(us);
+  const readyBuf = lists.ready;
   const out: [unknown[], unknown[], unknown[]] = [[], [], []];
+  // The objects of each list went in at its own positions, so each output list holds its input's items.
   for (let i = 0; i < fds.length; i++) {
     if (readyBuf[i]) out[i < nr ? 0 : i < nr + nw ? 1 : 2].push(objs[i]);
   }
-  return out;
+  return out as [R[], W[], X[]];
 }

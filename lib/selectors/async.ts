@@ -1,4 +1,4 @@
-// Waiting without blocking Node (DESIGN.md principle 8). A Wakeup tells the selector that
+// Waiting without blocking Node (docs/DESIGN.md principle 8). A Wakeup tells the selector that
 // something may be ready; the selector then harvests with its own zero-timeout wait, so
 // selectAsync() returns exactly what select(0) would. Two kinds:
 // - KernelWatch (epoll, kqueue): one uv_poll_t on the selector's kernel fd, on this thread's loop.
@@ -87,6 +87,7 @@ export class KernelWatch implements Wakeup {
 export class ThreadWait implements Wakeup {
   readonly #handle: WaiterHandle;
   readonly #startWait: StartThreadWait;
+  readonly #syscall: string;
   #onWake: ((err?: Error) => void) | undefined;
   // A stopped wait may still be running on the thread: its result is ignored, and the next
   // wait starts when it has ended.
@@ -97,11 +98,13 @@ export class ThreadWait implements Wakeup {
   // the selector's own select(0) decides whether it still stands.
   #changed = false;
 
-  constructor(startWait: StartThreadWait) {
+  /** `syscall` ('poll' or 'select') names the wait in the errors it reports. */
+  constructor(startWait: StartThreadWait, syscall: string) {
     const handle = native.waiterOpen((result) => this.#done(result));
     if (typeof handle === 'number') check(handle, 'pipe');
     this.#handle = handle as WaiterHandle;
     this.#startWait = startWait;
+    this.#syscall = syscall;
   }
 
   start(ms: number, onWake: (err?: Error) => void): void {
@@ -109,7 +112,7 @@ export class ThreadWait implements Wakeup {
       this.#next = { ms, onWake };
       return;
     }
-    check(this.#startWait(this.#handle, ms), 'poll');
+    check(this.#startWait(this.#handle, ms), this.#syscall);
     this.#running = true;
     this.#changed = false;
     this.#onWake = onWake;
@@ -128,7 +131,7 @@ export class ThreadWait implements Wakeup {
       } catch (err) {
         next.onWake(err as Error);
       }
-    } else onWake?.(result < 0 && !stale ? systemError(result, 'poll') : undefined);
+    } else onWake?.(result < 0 && !stale ? systemError(result, this.#syscall) : undefined);
   }
 
   changed(): void {

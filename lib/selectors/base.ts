@@ -1,6 +1,8 @@
 // What every selector shares: keys, the fd → key map, validation, errors and the close policy.
 // A backend only says how to add, change and remove one fd in the kernel, and how to wait.
 import { abortError, alreadyRegistered, busy, closedError, invalidArgType, notRegistered, notSupported } from '../errors';
+import { inspect, type InspectOptions } from 'node:util';
+import { MAX_WAIT_MS } from '../limits';
 import { MS, toWait } from '../timeout';
 import { fileobjToFd, validateMask, type FileLike } from '../validate';
 import type { Wakeup } from './async';
@@ -12,17 +14,19 @@ export const EVENT_READ = 1;
 /** Readiness for writing (Python's `selectors.EVENT_WRITE`). */
 export const EVENT_WRITE = 2;
 const ALL_EVENTS = EVENT_READ | EVENT_WRITE;
-const MAX_MS = 2 ** 31 - 1;
 
 /** For EventLoop: arms one wait off the JS thread; `onWake` runs when a `select(0)` may find something. */
 export const armWait: unique symbol = Symbol('iomux.armWait');
 /** For EventLoop: whether a wait in progress keeps the process alive (default true). */
 export const keepAlive: unique symbol = Symbol('iomux.keepAlive');
 
-/** One registration: the object, its fd, the events watched and the user's data. Frozen. */
-export class SelectorKey<T = unknown> {
+/**
+ * One registration: the object, its fd, the events watched and the user's data. Frozen.
+ * `T` is the type of `data`, `F` the type of `fileobj` (e.g. `socket.Socket`).
+ */
+export class SelectorKey<T = unknown, F extends FileLike = FileLike> {
   /** The file object as registered (an fd, or an object with `fileno()`). */
-  readonly fileobj: FileLike;
+  readonly fileobj: F;
   /** Its fd at registration. */
   readonly fd: number;
   /** The events watched: `EVENT_READ`, `EVENT_WRITE` or both. */
@@ -30,31 +34,42 @@ export class SelectorKey<T = unknown> {
   /** The data given to `register`/`modify`. */
   readonly data: T;
 
-  constructor(fileobj: FileLike, fd: number, events: number, data: T) {
+  /** A key; selectors make them (`register`, `modify`). */
+  constructor(fileobj: F, fd: number, events: number, data: T) {
     this.fileobj = fileobj;
     this.fd = fd;
     this.events = events;
     this.data = data;
     Object.freeze(this);
   }
+
+  /**
+   * What `util.inspect` shows, as Python's repr:
+   * `SelectorKey(fileobj=<socket fd=5, …>, fd=5, events=EVENT_READ, data='x')`.
+   */
+  [inspect.custom](_depth: number, options: InspectOptions): string {
+    const events = [this.events & EVENT_READ ? 'EVENT_READ' : '', this.events & EVENT_WRITE ? 'EVENT_WRITE' : ''].filter(Boolean).join('|');
+    const show = (value: unknown): string => inspect(value, { ...options, depth: 1 });
+    return `SelectorKey(fileobj=${show(this.fileobj)}, fd=${this.fd}, events=${events || this.events}, data=${show(this.data)})`;
+  }
 }
 
 /** One result of `select()`: the key and the events ready on it (always within `key.events`). */
-export type SelectResult<T = unknown> = [SelectorKey<T>, number];
+export type SelectResult<T = unknown, F extends FileLike = FileLike> = [SelectorKey<T, F>, number];
 
 /** The read-only live view `getMap()` returns: keyed by fd, and `get`/`has` also take file objects. */
-export interface SelectorMap<T = unknown> extends ReadonlyMap<number, SelectorKey<T>> {
+export interface SelectorMap<T = unknown, F extends FileLike = FileLike> extends ReadonlyMap<number, SelectorKey<T, F>> {
   /** The key of an fd or file object; `undefined` for anything not registered (never throws). */
-  get(fileobj: FileLike): SelectorKey<T> | undefined;
+  get(fileobj: FileLike): SelectorKey<T, F> | undefined;
   /** Whether an fd or file object is registered (never throws). */
   has(fileobj: FileLike): boolean;
 }
 
-class MapView<T> implements SelectorMap<T> {
+class MapView<T, F extends FileLike> implements SelectorMap<T, F> {
   readonly #lookup: (fileobj: unknown) => number | undefined;
-  readonly #keys: Map<number, SelectorKey<T>>;
+  readonly #keys: Map<number, SelectorKey<T, F>>;
 
-  constructor(lookup: (fileobj: unknown) => number | undefined, keys: Map<number, SelectorKey<T>>) {
+  constructor(lookup: (fileobj: unknown) => number | undefined, keys: Map<number, SelectorKey<T, F>>) {
     this.#lookup = lookup;
     this.#keys = keys;
   }
@@ -63,7 +78,7 @@ class MapView<T> implements SelectorMap<T> {
     return this.#keys.size;
   }
 
-  get(fileobj: FileLike): SelectorKey<T> | undefined {
+  get(fileobj: FileLike): SelectorKey<T, F> | undefined {
     const fd = this.#lookup(fileobj);
     return fd === undefined ? undefined : this.#keys.get(fd);
   }
@@ -72,7 +87,7 @@ class MapView<T> implements SelectorMap<T> {
     return this.get(fileobj) !== undefined;
   }
 
-  forEach(cb: (key: SelectorKey<T>, fd: number, map: ReadonlyMap<number, SelectorKey<T>>) => void, thisArg?: unknown): void {
+  forEach(cb: (key: SelectorKey<T, F>, fd: number, map: ReadonlyMap<number, SelectorKey<T, F>>) => void, thisArg?: unknown): void {
     for (const [fd, key] of this.#keys) cb.call(thisArg, key, fd, this);
   }
 
@@ -80,15 +95,15 @@ class MapView<T> implements SelectorMap<T> {
     return this.#keys.keys();
   }
 
-  values(): MapIterator<SelectorKey<T>> {
+  values(): MapIterator<SelectorKey<T, F>> {
     return this.#keys.values();
   }
 
-  entries(): MapIterator<[number, SelectorKey<T>]> {
+  entries(): MapIterator<[number, SelectorKey<T, F>]> {
     return this.#keys.entries();
   }
 
-  [Symbol.iterator](): MapIterator<[number, SelectorKey<T>]> {
+  [Symbol.iterator](): MapIterator<[number, SelectorKey<T, F>]> {
     return this.#keys.entries();
   }
 
@@ -103,10 +118,10 @@ class MapView<T> implements SelectorMap<T> {
  * A file object is an fd or anything with a `fileno()` method. After `close()` every method but
  * `close`, `closed` and `getMap` throws `ERR_CLOSED`.
  */
-export abstract class BaseSelector<T = unknown> implements Disposable {
+export abstract class BaseSelector<T = unknown, F extends FileLike = FileLike> implements Disposable {
   /** fd → key: the only registry (backends never keep their own copy of keys). */
-  protected readonly keys = new Map<number, SelectorKey<T>>();
-  readonly #view: MapView<T>;
+  protected readonly keys = new Map<number, SelectorKey<T, F>>();
+  readonly #view: MapView<T, F>;
   #closed = false;
   #wakeup: Wakeup | undefined;
   #keepAlive = true;
@@ -137,7 +152,7 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
    *   the OS error (e.g. `EBADF`, `EPERM`) if the kernel refuses it — no key is then left —,
    *   `ERR_CLOSED` after `close()`.
    */
-  register(fileobj: FileLike, events: number, data?: T): SelectorKey<T> {
+  register(fileobj: F, events: number, data?: T): SelectorKey<T, F> {
     this.checkOpen();
     validateMask(events, 'events', ALL_EVENTS, false);
     const fd = this.fdOf(fileobj);
@@ -157,11 +172,11 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
    * @throws `ERR_NOT_REGISTERED` if unknown, `ERR_INVALID_FD` / `ERR_INVALID_ARG_TYPE` for a bad file
    *   object that is not registered, `ERR_CLOSED` after `close()`.
    */
-  unregister(fileobj: FileLike): SelectorKey<T> {
+  unregister(fileobj: FileLike): SelectorKey<T, F> {
     this.checkOpen();
     const fd = this.fdOf(fileobj);
     const key = this.keys.get(fd);
-    if (key === undefined) throw notRegistered(fileobj);
+    if (key === undefined) throw notRegistered(fileobj, fd);
     this.keys.delete(fd);
     this.backendRemove(fd, key.events);
     this.#wakeup?.changed();
@@ -179,12 +194,12 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
    * @throws `ERR_INVALID_ARG_VALUE` for bad events, `ERR_NOT_REGISTERED` if unknown, the OS error
    *   of a failing backend call, `ERR_CLOSED` after `close()`.
    */
-  modify(fileobj: FileLike, events: number, data?: T): SelectorKey<T> {
+  modify(fileobj: FileLike, events: number, data?: T): SelectorKey<T, F> {
     this.checkOpen();
     validateMask(events, 'events', ALL_EVENTS, false);
     const fd = this.fdOf(fileobj);
     const key = this.keys.get(fd);
-    if (key === undefined) throw notRegistered(fileobj);
+    if (key === undefined) throw notRegistered(fileobj, fd);
     if (events !== key.events) {
       try {
         this.backendModify(fd, key.events, events);
@@ -204,37 +219,39 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
   }
 
   /**
-   * Waits until at least one registered file object is ready, or the timeout passes.
+   * Waits at most `timeoutSeconds` seconds until at least one registered file object is ready.
    * Blocks the calling thread. A signal does not end the wait early (EINTR is retried).
-   * @param timeout - seconds; `null`, `undefined` or `Infinity` wait forever; `<= 0` polls
-   *   without waiting; positive values are rounded up to the backend's granularity
+   * @param timeoutSeconds - seconds, as in Python (not milliseconds); `null`, `undefined` or
+   *   `Infinity` wait forever; `<= 0` polls without waiting; positive values are rounded up to the
+   *   backend's granularity
    * @returns one `[key, events]` per ready fd, `events` within `key.events`; an error or
    *   hang-up reports every registered direction
    * @throws `ERR_INVALID_ARG_VALUE` for NaN, `ERR_OUT_OF_RANGE` for a timeout too large for the
    *   backend, `ERR_INVALID_ARG_TYPE` for a non-number, `ERR_CLOSED` after `close()`.
    */
-  select(timeout?: number | null): Array<SelectResult<T>> {
+  select(timeoutSeconds?: number | null): Array<SelectResult<T, F>> {
     this.checkOpen();
     if (this.#pending) throw busy(this.constructor.name);
-    return this.wait(timeout);
+    return this.wait(timeoutSeconds);
   }
 
   /**
-   * `select()` without blocking the thread: the same results, delivered when ready. epoll and
+   * `select()` without blocking the thread, waiting at most `timeoutSeconds` seconds: the same
+   * results, delivered when ready. epoll and
    * kqueue watch their kernel fd on Node's loop; poll and select wait on a thread of their own,
    * woken by `register`, `modify` and `unregister` so that changes take effect at once.
    * While pending it keeps the process alive.
-   * @param timeout - as for `select()`; positive values are rounded up to milliseconds
+   * @param timeoutSeconds - seconds, as for `select()`; positive values are rounded up to milliseconds
    * @param options - `signal`: an AbortSignal that ends the wait
    * @returns a promise of one `[key, events]` per ready fd; `[]` on timeout, or when `close()` ends the wait
    * @throws (rejects with) an `AbortError` on abort, `ERR_BUSY` while another wait is pending, and
    *   what `select()` throws.
    */
-  selectAsync(timeout?: number | null, options?: { signal?: AbortSignal }): Promise<Array<SelectResult<T>>> {
+  selectAsync(timeoutSeconds?: number | null, options?: { signal?: AbortSignal }): Promise<Array<SelectResult<T, F>>> {
     return new Promise((resolve, reject) => {
       this.checkOpen();
       if (this.#pending) throw busy(this.constructor.name);
-      const ms = toWait(timeout, MS, MAX_MS, 'zero');
+      const ms = toWait(timeoutSeconds, MS, MAX_WAIT_MS, 'zero', 'timeoutSeconds');
       const signal = options?.signal;
       if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidArgType('options.signal', 'an AbortSignal', signal);
       if (signal?.aborted) throw abortError(signal.reason);
@@ -242,7 +259,7 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
       if (first.length > 0 || ms === 0) return resolve(first);
 
       const deadline = ms < 0 ? Infinity : performance.now() + ms;
-      const settle = (err: unknown, results?: Array<SelectResult<T>>): void => {
+      const settle = (err: unknown, results?: Array<SelectResult<T, F>>): void => {
         signal?.removeEventListener('abort', onAbort);
         this.#pending = undefined;
         if (err) reject(err);
@@ -254,7 +271,7 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
       };
       const onWake = (err?: Error): void => {
         if (err) return settle(err);
-        let results: Array<SelectResult<T>>;
+        let results: Array<SelectResult<T, F>>;
         try {
           results = this.wait(0);
         } catch (e) {
@@ -315,15 +332,16 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
    * The key of a registered file object or fd.
    * @throws `ERR_NOT_REGISTERED` if unknown, `ERR_CLOSED` after `close()`.
    */
-  getKey(fileobj: FileLike): SelectorKey<T> {
+  getKey(fileobj: FileLike): SelectorKey<T, F> {
     this.checkOpen();
-    const key = this.keys.get(this.fdOf(fileobj));
-    if (key === undefined) throw notRegistered(fileobj);
+    const fd = this.fdOf(fileobj);
+    const key = this.keys.get(fd);
+    if (key === undefined) throw notRegistered(fileobj, fd);
     return key;
   }
 
   /** A read-only live view of the registrations keyed by fd (empty after `close()`). */
-  getMap(): SelectorMap<T> {
+  getMap(): SelectorMap<T, F> {
     return this.#view;
   }
 
@@ -346,6 +364,15 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
   /** `close()`, for `using sel = new DefaultSelector()`. */
   [Symbol.dispose](): void {
     this.close();
+  }
+
+  /** What `util.inspect` shows: `<EpollSelector fd=6, keys=2>`, `<PollSelector keys=0>`, `<EpollSelector [closed]>`. */
+  [inspect.custom](): string {
+    const name = this.constructor.name;
+    if (this.#closed) return `<${name} [closed]>`;
+    const fileno = (this as { fileno?: () => number }).fileno;
+    const fd = typeof fileno === 'function' ? `fd=${fileno.call(this)}, ` : '';
+    return `<${name} ${fd}keys=${this.keys.size}>`;
   }
 
   /** Throws `ERR_CLOSED` once closed. */
@@ -375,7 +402,7 @@ export abstract class BaseSelector<T = unknown> implements Disposable {
   /** Removes an fd; never throws (the fd may be closed or reused). */
   protected abstract backendRemove(fd: number, events: number): void;
   /** Waits (the selector is open) and maps ready fds to keys. */
-  protected abstract wait(timeout: number | null | undefined): Array<SelectResult<T>>;
+  protected abstract wait(timeout: number | null | undefined): Array<SelectResult<T, F>>;
   /** Releases the kernel object; called once. */
   protected abstract backendClose(): void;
   /** How this backend waits off the JS thread (made on the first async wait). */

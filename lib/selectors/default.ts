@@ -1,20 +1,28 @@
-// DefaultSelector: the best backend this OS and build offer, chosen once at load.
+// DefaultSelector: the best backend this OS and build offer, chosen once at load, or the one
+// IOMUX_SELECTOR names (docs/API.md, "IOMUX_SELECTOR").
+import { selectorNotAvailable } from '../errors';
+import type { FileLike } from '../validate';
 import type { BaseSelector } from './base';
 import { EpollSelector } from './epoll';
 import { KqueueSelector } from './kqueue';
+import type { SelectorOptions } from './options';
 import { PollSelector } from './poll';
 import { SelectSelector } from './select';
 
-/** The constructor type shared by every selector class DefaultSelector may be. */
+/** The constructor type of every selector class (`EpollSelector`, …, and `DefaultSelector`). */
 export interface SelectorClass {
-  /** A new selector. */
-  new <T = unknown>(): BaseSelector<T>;
+  /**
+   * A new selector; `T` is the type of each key's `data`, `F` of its `fileobj`.
+   * @param options - the opt-in kernel modes; a backend without one throws `ERR_NOT_SUPPORTED`
+   */
+  new <T = unknown, F extends FileLike = FileLike>(options?: SelectorOptions): BaseSelector<T, F>;
   /** Whether this backend exists on this OS and build. */
   readonly available: boolean;
   /** The class's name, e.g. `EpollSelector`. */
   readonly name: string;
 }
 
+/** The values `IOMUX_SELECTOR` accepts, best first, and the class each names. */
 const BY_NAME: Record<string, SelectorClass> = {
   kqueue: KqueueSelector,
   epoll: EpollSelector,
@@ -22,22 +30,38 @@ const BY_NAME: Record<string, SelectorClass> = {
   select: SelectSelector,
 };
 
-function choose(): SelectorClass {
-  // IOMUX_SELECTOR forces the choice (to test fallbacks); an unavailable one then throws
-  // ERR_NOT_SUPPORTED when constructed rather than being silently replaced.
-  const forced = process.env.IOMUX_SELECTOR?.trim().toLowerCase();
+// Stands in for DefaultSelector when IOMUX_SELECTOR names an unknown or unavailable backend:
+// the program fails at its first `new DefaultSelector()` instead of running on another backend.
+function refusing(value: string, name: string): SelectorClass {
+  const available = Object.keys(BY_NAME).filter((key) => BY_NAME[key].available);
+  const cls = function () {
+    throw selectorNotAvailable(value, available);
+  };
+  Object.defineProperty(cls, 'name', { value: name });
+  Object.defineProperty(cls, 'available', { value: false });
+  return cls as unknown as SelectorClass;
+}
+
+/** The class `IOMUX_SELECTOR` (in `env`) asks for, or the best available. */
+export function chooseSelector(env: NodeJS.ProcessEnv = process.env): SelectorClass {
+  const raw = env.IOMUX_SELECTOR;
+  const forced = raw?.trim().toLowerCase();
   if (forced) {
-    const cls = BY_NAME[forced];
-    if (cls) return cls;
-    process.emitWarning(`IOMUX_SELECTOR=${forced} is not one of ${Object.keys(BY_NAME).join(', ')}; ignored`);
+    const cls = Object.hasOwn(BY_NAME, forced) ? BY_NAME[forced] : undefined;
+    if (cls?.available) return cls;
+    return refusing(raw!, cls?.name ?? 'DefaultSelector');
   }
-  return [KqueueSelector, EpollSelector, PollSelector].find((cls) => cls.available) ?? SelectSelector;
+  return Object.values(BY_NAME).find((cls) => cls.available) ?? SelectSelector;
 }
 
 /**
- * The most efficient selector available (kqueue > epoll > poll > select), chosen at load;
- * `IOMUX_SELECTOR=select|poll|epoll|kqueue` in the environment forces the choice.
+ * The most efficient selector available (kqueue > epoll > poll > select), chosen at load. It
+ * takes the options of the class it is ({@link SelectorOptions}).
+ *
+ * `IOMUX_SELECTOR=select|poll|epoll|kqueue` in the environment forces the choice (to test
+ * fallbacks). A value that is unknown, or names a backend this platform or build lacks, makes
+ * `new DefaultSelector()` throw `ERR_NOT_SUPPORTED`, naming the value and the available backends.
  */
-export const DefaultSelector: SelectorClass = choose();
+export const DefaultSelector: SelectorClass = chooseSelector();
 /** An instance of {@link DefaultSelector}. */
-export type DefaultSelector<T = unknown> = BaseSelector<T>;
+export type DefaultSelector<T = unknown, F extends FileLike = FileLike> = BaseSelector<T, F>;

@@ -1,78 +1,74 @@
 // EpollSelector: epoll(7). The kernel keeps the interest set, so a wait costs in proportion to
 // the ready fds only; results land in an Int32Array sized to the registered count (grown, never per call).
-import { check, notSupported } from '../errors';
-import { C, native } from '../native';
+import { notSupported } from '../errors';
+import { EPOLL_AVAILABLE, EpollFd } from '../kernel/epoll';
+import { C } from '../native';
+import type { FileLike } from '../validate';
 import { KernelWatch, type Wakeup } from './async';
-import { closeWhenCollected, forget } from '../finalize';
 import { readOptions, type SelectorOptions } from './options';
 import { PollLikeSelector, type Poller } from './poll-like';
 
-class EpollSet implements Poller {
-  readonly fd: number;
+// The selector's side of the one epoll wrapper: its opt-in flags on every add and modify.
+class EpollPoller implements Poller {
+  readonly epoll: EpollFd;
   out = new Int32Array(16);
   readonly #flags: number;
   readonly #exclusive: boolean;
 
-  constructor(edgeTriggered: boolean, exclusive: boolean) {
+  constructor(options: unknown) {
+    const { edgeTriggered, exclusive } = readOptions(options);
+    if (exclusive && C.EPOLLEXCLUSIVE === undefined) throw notSupported('EPOLLEXCLUSIVE');
     this.#exclusive = exclusive;
     this.#flags = (edgeTriggered ? C.EPOLLET : 0) | (exclusive ? C.EPOLLEXCLUSIVE : 0);
-    this.fd = check(native.epollCreate!(), 'epoll_create1');
-    closeWhenCollected(this, this.fd);
+    this.epoll = EpollFd.create('EpollSelector');
   }
 
   add(fd: number, mask: number): void {
-    check(native.epollCtl!(this.fd, C.EPOLL_CTL_ADD, fd, mask | this.#flags), 'epoll_ctl');
+    this.epoll.add(fd, mask | this.#flags);
   }
 
   modify(fd: number, mask: number): void {
     if (this.#exclusive) {
       // EPOLL_CTL_MOD is EINVAL on an EPOLLEXCLUSIVE entry: delete and add again.
-      check(native.epollCtl!(this.fd, C.EPOLL_CTL_DEL, fd, 0), 'epoll_ctl');
+      this.epoll.remove(fd);
       this.add(fd, mask);
     } else {
-      check(native.epollCtl!(this.fd, C.EPOLL_CTL_MOD, fd, mask | this.#flags), 'epoll_ctl');
+      this.epoll.modify(fd, mask | this.#flags);
     }
   }
 
   remove(fd: number): void {
-    native.epollCtl!(this.fd, C.EPOLL_CTL_DEL, fd, 0); // EBADF/ENOENT: closed or reused, nothing to undo
+    this.epoll.remove(fd); // EBADF/ENOENT: closed or reused, nothing to undo
   }
 
   wait(ms: number, registered: number): number {
     const max = Math.max(registered, 1);
     if (this.out.length < 2 * max) this.out = new Int32Array(2 * Math.max(max, this.out.length));
-    return check(native.epollWait!(this.fd, this.out, max, ms), 'epoll_wait');
+    return this.epoll.wait(this.out, max, ms);
   }
 
   wakeup(): Wakeup {
-    return new KernelWatch(this.fd);
+    return new KernelWatch(this.epoll.fd);
   }
 
   close(): void {
-    forget(this);
-    native.close(this.fd);
+    this.epoll.close();
   }
 }
 
 /** A selector over Linux epoll(7); `fileno()` is the epoll fd. See {@link SelectorOptions} for the opt-in modes. */
-export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
+export class EpollSelector<T = unknown, F extends FileLike = FileLike> extends PollLikeSelector<T, F, EpollPoller> {
   /** Whether epoll exists on this OS and build (Linux only). */
-  static readonly available: boolean = typeof native.epollCreate === 'function';
-  readonly #set: EpollSet;
+  static readonly available: boolean = EPOLL_AVAILABLE;
 
+  /** @param options - `edgeTriggered` sets `EPOLLET`; `exclusive` sets `EPOLLEXCLUSIVE`. */
   constructor(options?: SelectorOptions) {
-    let set: EpollSet | undefined;
-    super(() => {
-      const { edgeTriggered, exclusive } = readOptions(options);
-      if (exclusive && C.EPOLLEXCLUSIVE === undefined) throw notSupported('EPOLLEXCLUSIVE');
-      return (set = new EpollSet(edgeTriggered, exclusive));
-    }, C.EPOLLIN, C.EPOLLOUT);
-    this.#set = set!;
+    super(() => new EpollPoller(options), C.EPOLLIN, C.EPOLLOUT);
   }
 
   /** The epoll fd. @throws `ERR_CLOSED` after `close()`. */
   fileno(): number {
     this.checkOpen();
-    return this.#set.fd;
+    return this.poller.epoll.fd;
   }
 }

@@ -1,4 +1,4 @@
-// Python's selectors module (API.md, "iomux — selectors").
+// Python's selectors module (docs/API.md, "iomux — selectors").
 export { EVENT_READ, EVENT_WRITE, SelectorKey, BaseSelector } from './base';
 export type { FileLike, SelectResult, SelectorMap } from './base';
 export { SelectSelector } from './select';

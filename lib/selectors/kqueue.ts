@@ -2,34 +2,32 @@
 // their results for one fd are merged into one entry. Changes go one filter per kevent call so
 // that a refused second filter can be rolled back.
 import { check, notSupported } from '../errors';
-import { C, native } from '../native';
+import { KEVENT_FIELDS as RECORD, KQUEUE_AVAILABLE, KqueueFd } from '../kernel/kqueue';
+import { INT32_MAX } from '../limits';
+import { C } from '../native';
 import { NS, toWait } from '../timeout';
+import type { FileLike } from '../validate';
 import { KernelWatch, type Wakeup } from './async';
 import { BaseSelector, EVENT_READ, EVENT_WRITE, type SelectResult } from './base';
 import { readOptions, type SelectorOptions } from './options';
-import { closeWhenCollected, forget } from '../finalize';
 import { assertOpenFd } from './open-fd';
 
-// Python's names first, then the OS's, then the values every BSD, macOS and libkqueue share.
-const k = (py: string, os: string, value: number): number => C[py] ?? C[os] ?? value;
-const FILTER_READ = k('KQ_FILTER_READ', 'EVFILT_READ', -1);
-const FILTER_WRITE = k('KQ_FILTER_WRITE', 'EVFILT_WRITE', -2);
-const EV_ADD = k('KQ_EV_ADD', 'EV_ADD', 0x1);
-const EV_DELETE = k('KQ_EV_DELETE', 'EV_DELETE', 0x2);
-const EV_CLEAR = k('KQ_EV_CLEAR', 'EV_CLEAR', 0x20);
+// Undefined where kqueue was not built; the class then refuses to construct.
+const FILTER_READ = C.KQ_FILTER_READ;
+const FILTER_WRITE = C.KQ_FILTER_WRITE;
+const EV_ADD = C.KQ_EV_ADD;
+const EV_DELETE = C.KQ_EV_DELETE;
+const EV_CLEAR = C.KQ_EV_CLEAR;
 
-const RECORD = 6; // [ident, filter, flags, fflags, data, udata]
-const MAX_NS = (2 ** 31 - 1) * NS;
+const MAX_NS = INT32_MAX * NS;
 
 /** A selector over kqueue (macOS, BSD; Linux with libkqueue); `fileno()` is the kqueue fd. */
-export class KqueueSelector<T = unknown> extends BaseSelector<T> {
+export class KqueueSelector<T = unknown, F extends FileLike = FileLike> extends BaseSelector<T, F> {
   /** Whether kqueue exists on this OS and build. */
-  static readonly available: boolean = typeof native.kqueueCreate === 'function';
+  static readonly available: boolean = KQUEUE_AVAILABLE;
 
-  readonly #kq: number;
+  readonly #kq: KqueueFd;
   readonly #addFlags: number;
-  readonly #change = new Float64Array(RECORD);
-  readonly #none = new Float64Array(0);
   #out = new Float64Array(2 * RECORD);
   readonly #merge = new Map<number, number>();
 
@@ -39,23 +37,17 @@ export class KqueueSelector<T = unknown> extends BaseSelector<T> {
     const { edgeTriggered, exclusive } = readOptions(options);
     if (exclusive) throw notSupported('exclusive wakeup on kqueue');
     this.#addFlags = EV_ADD | (edgeTriggered ? EV_CLEAR : 0);
-    this.#kq = check(native.kqueueCreate!(), 'kqueue');
-    closeWhenCollected(this, this.#kq);
+    this.#kq = KqueueFd.create('KqueueSelector');
   }
 
   /** The kqueue fd. @throws `ERR_CLOSED` after `close()`. */
   fileno(): number {
     this.checkOpen();
-    return this.#kq;
+    return this.#kq.fd;
   }
 
   #control(fd: number, filter: number, flags: number): number {
-    const c = this.#change;
-    c[0] = fd;
-    c[1] = filter;
-    c[2] = flags;
-    c[3] = c[4] = c[5] = 0;
-    return native.kevent!(this.#kq, c, 1, this.#none, 0, 0);
+    return this.#kq.change(fd, filter, flags);
   }
 
   protected override backendAdd(fd: number, events: number): void {
@@ -94,22 +86,21 @@ export class KqueueSelector<T = unknown> extends BaseSelector<T> {
   }
 
   protected override createWakeup(): Wakeup {
-    return new KernelWatch(this.#kq);
+    return new KernelWatch(this.#kq.fd);
   }
 
   protected override backendClose(): void {
-    forget(this);
-    native.close(this.#kq);
+    this.#kq.close();
   }
 
-  protected override wait(timeout: number | null | undefined): Array<SelectResult<T>> {
-    const ns = toWait(timeout, NS, MAX_NS, 'zero');
+  protected override wait(timeout: number | null | undefined): Array<SelectResult<T, F>> {
+    const ns = toWait(timeout, NS, MAX_NS, 'zero', 'timeoutSeconds');
     // At least one slot: kevent with no room returns at once, ignoring the timeout (bpo-29255).
     const max = Math.max(2 * this.keys.size, 1);
     if (this.#out.length < max * RECORD) this.#out = new Float64Array(RECORD * Math.max(max, 2 * this.#out.length / RECORD));
-    const n = check(native.kevent!(this.#kq, this.#none, 0, this.#out, max, ns), 'kevent');
+    const n = this.#kq.wait(this.#out, max, ns);
     const out = this.#out;
-    const ready: Array<SelectResult<T>> = [];
+    const ready: Array<SelectResult<T, F>> = [];
     const merge = this.#merge;
     for (let i = 0; i < n; i++) {
       const key = this.keys.get(out[RECORD * i]);

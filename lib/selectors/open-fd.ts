@@ -1,6 +1,6 @@
 // poll and select ask the kernel nothing when an fd is registered, so a closed fd would only
 // show up later (POLLNVAL, or select failing with EBADF). One fcntl makes them refuse it at
-// register/modify like epoll and kqueue do (API.md: "a closed fd: EBADF").
+// register/modify like epoll and kqueue do (docs/API.md: "a closed fd: EBADF").
 import { check } from '../errors';
 import { native } from '../native';
 

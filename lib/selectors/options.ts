@@ -1,8 +1,12 @@
-// The constructor options of the selectors that have opt-in kernel modes (epoll, kqueue).
-import { invalidArgType } from '../errors';
+// The constructor options of every selector: the opt-in kernel modes (epoll, kqueue have them).
+import { invalidArgType, notSupported } from '../errors';
 import { validateFlag } from '../validate';
 
-/** Opt-in modes of `EpollSelector` and `KqueueSelector` (both default to `false`: level-triggered). */
+/**
+ * Opt-in modes of `EpollSelector` and `KqueueSelector` (both default to `false`: level-triggered).
+ * Every selector class takes them, so that `new DefaultSelector(options)` type-checks whatever
+ * class it is; a class without a mode throws `ERR_NOT_SUPPORTED` when it is asked for.
+ */
 export interface SelectorOptions {
   /**
    * Edge-triggered (`EPOLLET` / `EV_CLEAR`): an fd is reported once per change of readiness, not
@@ -26,4 +30,11 @@ export function readOptions(options: unknown): { edgeTriggered: boolean; exclusi
     edgeTriggered: edgeTriggered === undefined ? false : validateFlag(edgeTriggered, 'options.edgeTriggered'),
     exclusive: exclusive === undefined ? false : validateFlag(exclusive, 'options.exclusive'),
   };
+}
+
+/** For a backend with no opt-in mode (poll, select): checks `options`, refusing any mode turned on. */
+export function refuseModes(options: unknown, backend: string): void {
+  const { edgeTriggered, exclusive } = readOptions(options);
+  if (edgeTriggered) throw notSupported(`edge-triggered mode on ${backend}`);
+  if (exclusive) throw notSupported(`exclusive wakeup on ${backend}`);
 }

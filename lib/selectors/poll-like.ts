@@ -1,6 +1,8 @@
 // poll and epoll share this selector (CPython's _PollLikeSelector): they differ only in the
 // kernel calls behind a Poller and in the bits that mean "readable" and "writable".
+import { MAX_WAIT_MS } from '../limits';
 import { MS, toWait } from '../timeout';
+import type { FileLike } from '../validate';
 import type { Wakeup } from './async';
 import { BaseSelector, EVENT_READ, EVENT_WRITE, type SelectResult } from './base';
 
@@ -19,17 +21,16 @@ export interface Poller {
   close(): void;
 }
 
-const MAX_MS = 2 ** 31 - 1;
-
 /** A selector over a poll-like Poller (internal base of PollSelector and EpollSelector). */
-export abstract class PollLikeSelector<T = unknown> extends BaseSelector<T> {
-  readonly #poller: Poller;
+export abstract class PollLikeSelector<T = unknown, F extends FileLike = FileLike, P extends Poller = Poller> extends BaseSelector<T, F> {
+  /** The kernel side, made once the base has checked that the backend is available. */
+  protected readonly poller: P;
   readonly #read: number;
   readonly #write: number;
 
-  protected constructor(makePoller: () => Poller, readBit: number, writeBit: number) {
+  protected constructor(makePoller: () => P, readBit: number, writeBit: number) {
     super();
-    this.#poller = makePoller();
+    this.poller = makePoller();
     this.#read = readBit;
     this.#write = writeBit;
   }
@@ -39,32 +40,32 @@ export abstract class PollLikeSelector<T = unknown> extends BaseSelector<T> {
   }
 
   protected override backendAdd(fd: number, events: number): void {
-    this.#poller.add(fd, this.#mask(events));
+    this.poller.add(fd, this.#mask(events));
   }
 
   protected override backendModify(fd: number, _oldEvents: number, events: number): void {
-    this.#poller.modify(fd, this.#mask(events));
+    this.poller.modify(fd, this.#mask(events));
   }
 
   protected override backendRemove(fd: number): void {
-    this.#poller.remove(fd);
+    this.poller.remove(fd);
   }
 
   protected override backendClose(): void {
-    this.#poller.close();
+    this.poller.close();
   }
 
   protected override createWakeup(): Wakeup {
-    return this.#poller.wakeup();
+    return this.poller.wakeup();
   }
 
-  protected override wait(timeout: number | null | undefined): Array<SelectResult<T>> {
-    const ms = toWait(timeout, MS, MAX_MS, 'zero');
-    const n = this.#poller.wait(ms, this.keys.size);
-    const out = this.#poller.out;
+  protected override wait(timeout: number | null | undefined): Array<SelectResult<T, F>> {
+    const ms = toWait(timeout, MS, MAX_WAIT_MS, 'zero', 'timeoutSeconds');
+    const n = this.poller.wait(ms, this.keys.size);
+    const out = this.poller.out;
     const read = this.#read;
     const write = this.#write;
-    const ready: Array<SelectResult<T>> = [];
+    const ready: Array<SelectResult<T, F>> = [];
     for (let i = 0; i < 2 * n; i += 2) {
       const key = this.keys.get(out[i]);
       if (key === undefined) continue; // no longer registered

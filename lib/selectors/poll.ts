@@ -1,75 +1,59 @@
-// PollSelector: poll(2) over a struct pollfd array kept in an Int32Array and changed in place
-// (O(1) per register/modify/unregister), so a wait passes it to the kernel untouched.
-import { check } from '../errors';
+// PollSelector: poll(2) over the one struct pollfd array (PollFds), changed in place (O(1) per
+// register/modify/unregister), so a wait passes it to the kernel untouched.
+import { PollFds } from '../kernel/pollfds';
 import { C, native } from '../native';
+import type { FileLike } from '../validate';
 import { ThreadWait, type Wakeup } from './async';
-import { PollLikeSelector, type Poller } from './poll-like';
 import { assertOpenFd } from './open-fd';
+import { refuseModes, type SelectorOptions } from './options';
+import { PollLikeSelector, type Poller } from './poll-like';
 
-class PollSet implements Poller {
-  // 8 bytes per record: int32 fd, int16 events, int16 revents (see lib/native.ts).
-  #records = new Int32Array(16);
-  #shorts = new Int16Array(this.#records.buffer);
-  readonly #slot = new Map<number, number>();
-  #count = 0;
-  out = new Int32Array(16);
+// The selector's side of the pollfd array: poll asks the kernel nothing at register, so an fd
+// is checked open there (as epoll and kqueue would refuse a closed one).
+class PollPoller implements Poller {
+  readonly #fds = new PollFds(8);
+
+  get out(): Int32Array {
+    return this.#fds.out;
+  }
 
   add(fd: number, mask: number): void {
     assertOpenFd(fd);
-    const n = this.#count;
-    if (2 * (n + 1) > this.#records.length) this.#grow();
-    this.#records[2 * n] = fd;
-    this.#shorts[4 * n + 2] = mask;
-    this.#shorts[4 * n + 3] = 0;
-    this.#slot.set(fd, n);
-    this.#count = n + 1;
+    this.#fds.set(fd, mask);
   }
 
   modify(fd: number, mask: number): void {
     assertOpenFd(fd);
-    this.#shorts[4 * this.#slot.get(fd)! + 2] = mask;
+    this.#fds.set(fd, mask);
   }
 
   remove(fd: number): void {
-    const slot = this.#slot.get(fd);
-    if (slot === undefined) return;
-    const last = --this.#count;
-    if (slot !== last) {
-      this.#records[2 * slot] = this.#records[2 * last];
-      this.#records[2 * slot + 1] = this.#records[2 * last + 1];
-      this.#slot.set(this.#records[2 * slot], slot);
-    }
-    this.#slot.delete(fd);
+    this.#fds.delete(fd);
   }
 
   wait(ms: number): number {
-    return check(native.poll(this.#records, this.#count, this.out, ms), 'poll');
+    return this.#fds.wait(ms);
   }
 
   wakeup(): Wakeup {
-    return new ThreadWait((handle, ms) => native.waiterPoll(handle, this.#records, this.#count, ms));
+    return new ThreadWait((handle, ms) => this.#fds.waitOnThread(handle, ms), 'poll');
   }
 
   close(): void {
-    this.#slot.clear();
-    this.#count = 0;
-  }
-
-  #grow(): void {
-    const records = new Int32Array(this.#records.length * 2);
-    records.set(this.#records);
-    this.#records = records;
-    this.#shorts = new Int16Array(records.buffer);
-    this.out = new Int32Array(records.length);
+    this.#fds.clear();
   }
 }
 
 /** A selector over poll(2): no FD_SETSIZE limit, cost proportional to the registered fds. */
-export class PollSelector<T = unknown> extends PollLikeSelector<T> {
+export class PollSelector<T = unknown, F extends FileLike = FileLike> extends PollLikeSelector<T, F, PollPoller> {
   /** Whether poll(2) is available (it is on every POSIX system). */
   static readonly available: boolean = typeof native.poll === 'function';
 
-  constructor() {
-    super(() => new PollSet(), C.POLLIN, C.POLLOUT);
+  /** @param options - accepted for `DefaultSelector`'s sake; poll(2) has no opt-in mode (`ERR_NOT_SUPPORTED` if one is set). */
+  constructor(options?: SelectorOptions) {
+    super(() => {
+      refuseModes(options, 'PollSelector');
+      return new PollPoller();
+    }, C.POLLIN, C.POLLOUT);
   }
 }

@@ -6,8 +6,14 @@ import { invalidArgType, invalidArgValue } from '../errors';
 import { validateInt } from '../validate';
 import { AF_INET, AF_INET6, AF_UNIX } from './constants';
 
-/** An address as Python shapes it: `[host, port]` (IPv4), `[host, port, flowinfo?, scopeId?]` (IPv6), a path (AF_UNIX). */
-export type Address = [string, number] | [string, number, number, number] | string;
+/**
+ * An IP address as Python shapes it: `[host, port]` (IPv4) or `[host, port, flowinfo, scopeId]`
+ * (IPv6). Either way `[1]` is the port: what `getsockname()` of an AF_INET or AF_INET6 socket returns.
+ */
+export type InetAddress = [host: string, port: number] | [host: string, port: number, flowinfo: number, scopeId: number];
+
+/** An address as Python shapes it: an {@link InetAddress}, or a path string (AF_UNIX). */
+export type Address = InetAddress | string;
 
 /** What the native address calls take after the family. */
 export type NativeAddress = [host: string, port: number, flowinfo: number, scopeId: number];

@@ -1,4 +1,5 @@
-// The socket module's OS constants, as the addon reports them for this platform.
+// The socket module's OS constants, as the addon reports them for this platform. All are typed
+// `number`; the few that exist only on some systems say so and are `undefined` elsewhere.
 import { C } from '../native';
 
 /** IPv4. */
@@ -18,15 +19,15 @@ export const SOCK_RAW: number = C.SOCK_RAW;
 /** Reliable, ordered datagrams with message boundaries. */
 export const SOCK_SEQPACKET: number = C.SOCK_SEQPACKET;
 /** OR-ed into a type: the socket is created non-blocking (Linux and BSDs; undefined on macOS). */
-export const SOCK_NONBLOCK: number | undefined = C.SOCK_NONBLOCK;
+export const SOCK_NONBLOCK: number = C.SOCK_NONBLOCK;
 /** OR-ed into a type: close-on-exec (always applied by iomux anyway; undefined on macOS). */
-export const SOCK_CLOEXEC: number | undefined = C.SOCK_CLOEXEC;
+export const SOCK_CLOEXEC: number = C.SOCK_CLOEXEC;
 /** The socket-level option level for `setsockopt`/`getsockopt`. */
 export const SOL_SOCKET: number = C.SOL_SOCKET;
 /** Allow reuse of a local address in TIME_WAIT. */
 export const SO_REUSEADDR: number = C.SO_REUSEADDR;
 /** Allow several sockets to bind one port (undefined where the OS has none). */
-export const SO_REUSEPORT: number | undefined = C.SO_REUSEPORT;
+export const SO_REUSEPORT: number = C.SO_REUSEPORT;
 /** TCP keep-alive probes. */
 export const SO_KEEPALIVE: number = C.SO_KEEPALIVE;
 /** Permit sending broadcast datagrams. */
@@ -55,10 +56,10 @@ export const SO_ACCEPTCONN: number = C.SO_ACCEPTCONN;
 export const SO_OOBINLINE: number = C.SO_OOBINLINE;
 /** Bypass routing. */
 export const SO_DONTROUTE: number = C.SO_DONTROUTE;
-/** The socket's family (Linux). */
-export const SO_DOMAIN: number | undefined = C.SO_DOMAIN;
-/** The socket's protocol (Linux). */
-export const SO_PROTOCOL: number | undefined = C.SO_PROTOCOL;
+/** The socket's family. Linux only: `undefined` elsewhere. */
+export const SO_DOMAIN: number = C.SO_DOMAIN;
+/** The socket's protocol. Linux only: `undefined` elsewhere. */
+export const SO_PROTOCOL: number = C.SO_PROTOCOL;
 /** IP protocol level. */
 export const IPPROTO_IP: number = C.IPPROTO_IP;
 /** TCP protocol level. */
@@ -73,12 +74,12 @@ export const IPPROTO_ICMP: number = C.IPPROTO_ICMP;
 export const IPPROTO_RAW: number = C.IPPROTO_RAW;
 /** Disable Nagle's algorithm. */
 export const TCP_NODELAY: number = C.TCP_NODELAY;
-/** Idle time before keep-alive probes (Linux; macOS names it TCP_KEEPALIVE). */
-export const TCP_KEEPIDLE: number | undefined = C.TCP_KEEPIDLE;
-/** Interval between keep-alive probes. */
-export const TCP_KEEPINTVL: number | undefined = C.TCP_KEEPINTVL;
-/** Keep-alive probes before the connection drops. */
-export const TCP_KEEPCNT: number | undefined = C.TCP_KEEPCNT;
+/** Idle time before keep-alive probes. Linux and BSDs: `undefined` elsewhere (macOS names it TCP_KEEPALIVE). */
+export const TCP_KEEPIDLE: number = C.TCP_KEEPIDLE;
+/** Interval between keep-alive probes. `undefined` where the OS lacks it. */
+export const TCP_KEEPINTVL: number = C.TCP_KEEPINTVL;
+/** Keep-alive probes before the connection drops. `undefined` where the OS lacks it. */
+export const TCP_KEEPCNT: number = C.TCP_KEEPCNT;
 /** Restrict an AF_INET6 socket to IPv6 only. */
 export const IPV6_V6ONLY: number = C.IPV6_V6ONLY;
 /** `shutdown`: no more receptions. */
@@ -101,8 +102,8 @@ export const MSG_TRUNC: number = C.MSG_TRUNC;
 export const MSG_CTRUNC: number = C.MSG_CTRUNC;
 /** End of record. */
 export const MSG_EOR: number = C.MSG_EOR;
-/** No SIGPIPE (Linux; iomux adds it to every send anyway). */
-export const MSG_NOSIGNAL: number | undefined = C.MSG_NOSIGNAL;
+/** No SIGPIPE (iomux adds it to every send anyway). Linux and BSDs: `undefined` on macOS. */
+export const MSG_NOSIGNAL: number = C.MSG_NOSIGNAL;
 /** The largest `listen` backlog the OS advertises. */
 export const SOMAXCONN: number = C.SOMAXCONN;
 

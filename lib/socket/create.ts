@@ -1,23 +1,25 @@
 // Python's socket factories: socket(), socketpair(), create_server(), create_connection().
 import { isIPv4, isIPv6 } from 'node:net';
 import { constants as osConstants } from 'node:os';
-import { check, invalidArgType, invalidArgValue, notSupported, systemError } from '../errors';
+import { check, connectError, invalidArgType, invalidArgValue, notSupported } from '../errors';
+import { PollFds } from '../kernel/pollfds';
+import { MAX_WAIT_MS } from '../limits';
 import { C, native } from '../native';
 import { MS, toWait } from '../timeout';
 import { validateFlag, validateInt } from '../validate';
-import { Address, familyOf } from './address';
+import { familyOf, type Address, type InetAddress } from './address';
 import { AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM } from './constants';
 import { Socket } from './socket';
 
-const INT32_MAX = 2 ** 31 - 1;
 const EINPROGRESS = osConstants.errno.EINPROGRESS;
-const POLLOUT = C.POLLOUT ?? 4;
 
 /**
  * Python's `socket.socket(family, type, proto)`: a new socket, close-on-exec and blocking (OR
  * `SOCK_NONBLOCK` into `type` for a non-blocking one, where the OS has it).
  * @throws SystemError `EAFNOSUPPORT`, `EPROTONOSUPPORT`, `EINVAL`, `EMFILE`.
  */
+export function socket(): Socket<InetAddress>;
+export function socket(family: number, type?: number, proto?: number): Socket;
 export function socket(family = AF_INET, type = SOCK_STREAM, proto = 0): Socket {
   return new Socket(validateInt(family, 'family'), validateInt(type, 'type'), validateInt(proto, 'proto'));
 }
@@ -26,6 +28,8 @@ export function socket(family = AF_INET, type = SOCK_STREAM, proto = 0): Socket 
  * Python's `socket.socketpair(family, type, proto)`: two connected sockets, both close-on-exec.
  * @throws SystemError `EOPNOTSUPP`/`EAFNOSUPPORT` for a family without pairs (only AF_UNIX has them).
  */
+export function socketpair(): [Socket<string>, Socket<string>];
+export function socketpair(family: number, type?: number, proto?: number): [Socket, Socket];
 export function socketpair(family = AF_UNIX, type = SOCK_STREAM, proto = 0): [Socket, Socket] {
   const fam = validateInt(family, 'family');
   const typ = validateInt(type, 'type');
@@ -53,6 +57,9 @@ export interface CreateServerOptions {
  * `'localhost'` (see {@link Socket.bind}). On failure nothing is left open.
  * @throws SystemError `EADDRINUSE`, `EACCES`, …; `ERR_NOT_SUPPORTED` for `reusePort` without SO_REUSEPORT.
  */
+export function createServer(address: InetAddress, options?: CreateServerOptions): Socket<InetAddress>;
+export function createServer(address: string, options?: CreateServerOptions): Socket<string>;
+export function createServer(address: Address, options?: CreateServerOptions): Socket;
 export function createServer(address: Address, options: CreateServerOptions = {}): Socket {
   if (typeof options !== 'object' || options === null) throw invalidArgType('options', 'an object', options);
   const family = options.family === undefined ? familyOf(address) : validateInt(options.family, 'options.family');
@@ -88,37 +95,37 @@ function familiesFor(address: unknown): number[] {
 }
 
 // Connects sock, waiting at most waitMs (-1: forever) with a non-blocking connect and poll(2).
-function connectWithin(sock: Socket, address: Address, waitMs: number): void {
+function connectWithin(sock: Socket<InetAddress>, address: InetAddress, waitMs: number): void {
   if (waitMs < 0) return sock.connect(address);
-  sock.setBlocking(false);
+  sock.setblocking(false);
   const err = sock.connectEx(address);
   if (err === EINPROGRESS) {
-    const fds = new Int32Array(2);
-    new Int16Array(fds.buffer)[2] = POLLOUT; // struct pollfd: int fd; short events; short revents
-    fds[0] = sock.fileno();
-    const ready = check(native.poll(fds, 1, new Int32Array(2), waitMs), 'poll');
-    if (ready === 0) throw systemError(-osConstants.errno.ETIMEDOUT, 'connect');
+    const writable = new PollFds(1);
+    writable.set(sock.fileno(), C.POLLOUT);
+    if (writable.wait(waitMs) === 0) throw connectError(-osConstants.errno.ETIMEDOUT, address);
     const soError = sock.getsockopt(C.SOL_SOCKET, C.SO_ERROR);
-    if (soError !== 0) throw systemError(-soError, 'connect');
+    if (soError !== 0) throw connectError(-soError, address);
   } else if (err !== 0) {
-    throw systemError(-err, 'connect');
+    throw connectError(-err, address);
   }
-  sock.setBlocking(true);
+  sock.setblocking(true);
 }
 
 /**
- * Python's `socket.create_connection(address, timeout)`: a connected, blocking TCP socket.
- * Without `timeout` (seconds; `null`: none) the connect blocks; with one it is a non-blocking
+ * Python's `socket.create_connection(address, timeout)`: a connected, blocking TCP socket, within
+ * `timeoutSeconds` seconds if given.
+ * Without `timeoutSeconds` (`null`: none) the connect blocks; with one it is a non-blocking
  * connect and a poll for writability, and running out of time throws `ETIMEDOUT`. The host must
  * be numeric or `'localhost'` (tried as 127.0.0.1, then ::1).
- * @throws SystemError `ECONNREFUSED`, `ETIMEDOUT`, `ENETUNREACH`, …
+ * @throws SystemError `ECONNREFUSED`, `ETIMEDOUT`, `ENETUNREACH`, …, with the target's
+ *   `address` and `port` (as node:net's errors).
  */
-export function createConnection(address: [string, number] | [string, number, number, number], timeout?: number | null): Socket {
+export function createConnection(address: InetAddress, timeoutSeconds?: number | null): Socket<InetAddress> {
   const families = familiesFor(address);
-  const waitMs = toWait(timeout, MS, INT32_MAX, 'error');
+  const waitMs = toWait(timeoutSeconds, MS, MAX_WAIT_MS, 'error', 'timeoutSeconds');
   let last: unknown;
   for (const family of families) {
-    const sock = new Socket(family, SOCK_STREAM, 0);
+    const sock = new Socket<InetAddress>(family, SOCK_STREAM, 0);
     try {
       connectWithin(sock, address, waitMs);
       return sock;

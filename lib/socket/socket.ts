@@ -1,29 +1,23 @@
 // Python's socket object over the native socket calls: validation and errors here, syscalls in
 // native/socket.cc. Would-block throws EAGAIN like Python; tryRecvInto/trySend are the hot path.
 import { constants as osConstants } from 'node:os';
-import { check, closedError, invalidArgType, outOfRange, systemError } from '../errors';
+import { inspect } from 'node:util';
+import { check, closedError, connectError, invalidArgType, outOfRange, systemError } from '../errors';
 import { closeWhenCollected, forget } from '../finalize';
+import { countOrNull, filled } from '../io-result';
+import { INT32_MAX } from '../limits';
 import { C, native } from '../native';
 import { validateBytes, validateFd, validateFlag, validateInt } from '../validate';
-import { Address, toNative } from './address';
+import { toNative, type Address } from './address';
 import { AF_INET, SOCK_STREAM } from './constants';
+import { describeSocket } from './describe';
 
-const INT32_MAX = 2 ** 31 - 1;
-const EAGAIN = -osConstants.errno.EAGAIN;
-const EWOULDBLOCK = -osConstants.errno.EWOULDBLOCK;
 const ECONNRESET = -osConstants.errno.ECONNRESET;
 // Flags Python strips from `socket.type` (they are creation options, not the kind).
 const TYPE_FLAGS = (C.SOCK_NONBLOCK ?? 0) | (C.SOCK_CLOEXEC ?? 0);
-// A short recv() above this size is copied out, so that recv(1 << 20) returning 10 bytes does not pin 1 MiB.
-const SHRINK_ABOVE = 64 * 1024;
 // BSDs and macOS let an accepted socket inherit O_NONBLOCK; Linux and Python do not.
 const ACCEPT_INHERITS_NONBLOCK = process.platform !== 'linux';
 const scratchInt = new Int32Array(1);
-
-
-function validateFlags(flags: unknown): number {
-  return validateInt(flags, 'flags');
-}
 
 // Python's recv_into(buffer, nbytes=0): 0 means the whole buffer; more than it holds is refused.
 function intoLength(buf: ArrayBufferView, nbytes: unknown): number {
@@ -39,7 +33,7 @@ function intoLength(buf: ArrayBufferView, nbytes: unknown): number {
  * {@link Socket.close} or {@link Socket.detach} (except `close`, `detach`, `fileno` and `closed`).
  * A socket that is garbage-collected unclosed has its fd closed.
  */
-export class Socket implements Disposable {
+export class Socket<A extends Address = Address> implements Disposable {
   #fd: number;
   readonly #family: number;
   readonly #type: number;
@@ -85,13 +79,21 @@ export class Socket implements Disposable {
    * does not dup): the Socket now owns and will close it. Family and type are read from the fd.
    * @throws RangeError `ERR_INVALID_FD`; SystemError `ENOTSOCK` or `EBADF`.
    */
-  static fromFd(fd: number): Socket {
+  static fromfd(fd: number): Socket {
     return new Socket(undefined, undefined, undefined, validateFd(fd));
   }
 
+  /**
+   * The old name of {@link Socket.fromfd}.
+   * @deprecated Use `Socket.fromfd` (Python's one-word name, docs/API.md "Naming").
+   */
+  static fromFd(fd: number): Socket {
+    return Socket.fromfd(fd);
+  }
+
   /** Wraps an fd the addon already owns (socketpair, accept). @internal */
-  static _wrap(fd: number, family: number, type: number, proto: number): Socket {
-    return new Socket(family, type, proto, fd);
+  static _wrap<A extends Address>(fd: number, family: number, type: number, proto: number): Socket<A> {
+    return new Socket(family, type, proto, fd) as Socket<A>;
   }
 
   #open(): number {
@@ -125,14 +127,30 @@ export class Socket implements Disposable {
   }
 
   /** Python's `setblocking(flag)`: false sets O_NONBLOCK (would-block then throws `EAGAIN`). */
-  setBlocking(flag: boolean): void {
+  setblocking(flag: boolean): void {
     const fd = this.#open();
     check(native.setBlocking(fd, validateFlag(flag, 'flag') ? 1 : 0), 'fcntl');
   }
 
   /** Python's `getblocking()`: false when O_NONBLOCK is set. */
-  getBlocking(): boolean {
+  getblocking(): boolean {
     return check(native.getBlocking(this.#open()), 'fcntl') === 1;
+  }
+
+  /**
+   * The old name of {@link Socket.setblocking}.
+   * @deprecated Use `setblocking` (Python's one-word name, docs/API.md "Naming").
+   */
+  setBlocking(flag: boolean): void {
+    this.setblocking(flag);
+  }
+
+  /**
+   * The old name of {@link Socket.getblocking}.
+   * @deprecated Use `getblocking` (Python's one-word name, docs/API.md "Naming").
+   */
+  getBlocking(): boolean {
+    return this.getblocking();
   }
 
   /**
@@ -141,7 +159,7 @@ export class Socket implements Disposable {
    * Python, iomux resolves no names: `ERR_INVALID_ARG_VALUE`).
    * @throws SystemError e.g. `EADDRINUSE`, `EACCES`.
    */
-  bind(address: Address): void {
+  bind(address: A): void {
     const fd = this.#open();
     check(native.bind(fd, this.#family, ...toNative(this.#family, address)), 'bind');
   }
@@ -158,30 +176,33 @@ export class Socket implements Disposable {
    * as Python's, whatever the listener's mode.
    * @throws SystemError `EAGAIN` on a non-blocking listener with no pending connection.
    */
-  accept(): [Socket, Address] {
+  accept(): [Socket<A>, A] {
     const fd = this.#open();
     const r = native.accept(fd);
     if (typeof r === 'number') throw systemError(r, 'accept');
     if (ACCEPT_INHERITS_NONBLOCK) native.setBlocking(r[0], 1);
-    return [Socket._wrap(r[0], this.#family, this.#type, this.#proto), r[1]];
+    return [Socket._wrap<A>(r[0], this.#family, this.#type, this.#proto), r[1] as A];
   }
 
   /**
    * Connects; throws on failure. On a non-blocking socket an unfinished connect throws
    * `EINPROGRESS` (Python's BlockingIOError); {@link Socket.connectEx} reports it as a number instead.
-   * @throws SystemError `ECONNREFUSED`, `EINPROGRESS`, `ENOENT` (AF_UNIX), …
+   * @throws SystemError `ECONNREFUSED`, `EINPROGRESS`, `ENOENT` (AF_UNIX), …, carrying the
+   *   target as `address` and `port` (as node:net's errors do).
    */
-  connect(address: Address): void {
+  connect(address: A): void {
     const fd = this.#open();
-    check(native.connect(fd, this.#family, ...toNative(this.#family, address)), 'connect');
+    const r = native.connect(fd, this.#family, ...toNative(this.#family, address));
+    if (r < 0) throw connectError(r, address);
   }
 
   /**
    * Python's `connect_ex`: connects and returns 0, or the positive errno of the failure (e.g.
-   * `os.constants.errno.EINPROGRESS` on a non-blocking socket; wait for writability, then read
+   * `EINPROGRESS` on a non-blocking socket, `constants.errno.EINPROGRESS` of `node:os` — not of
+   * iomux's `os`; wait for writability, then read
    * `SO_ERROR`). A bad address still throws.
    */
-  connectEx(address: Address): number {
+  connectEx(address: A): number {
     const fd = this.#open();
     const r = native.connect(fd, this.#family, ...toNative(this.#family, address));
     return r < 0 ? -r : 0;
@@ -196,11 +217,9 @@ export class Socket implements Disposable {
   recv(n: number, flags = 0): Buffer {
     const fd = this.#open();
     const size = validateInt(n, 'n', 0, INT32_MAX);
-    const f = validateFlags(flags);
+    const f = validateInt(flags, 'flags');
     const buf = Buffer.allocUnsafe(size);
-    const got = check(native.recv(fd, buf, 0, size, f), 'recv');
-    if (got === size) return buf;
-    return size > SHRINK_ABOVE && got < size / 2 ? Buffer.from(buf.subarray(0, got)) : buf.subarray(0, got);
+    return filled(buf, check(native.recv(fd, buf, 0, size, f), 'recv'));
   }
 
   /**
@@ -213,7 +232,7 @@ export class Socket implements Disposable {
     const fd = this.#open();
     validateBytes(buf, 'buf');
     const len = intoLength(buf, nbytes);
-    return check(native.recv(fd, buf, 0, len, validateFlags(flags)), 'recv');
+    return check(native.recv(fd, buf, 0, len, validateInt(flags, 'flags')), 'recv');
   }
 
   /**
@@ -225,10 +244,7 @@ export class Socket implements Disposable {
     const fd = this.#open();
     validateBytes(buf, 'buf');
     const len = intoLength(buf, nbytes);
-    const r = native.recv(fd, buf, 0, len, validateFlags(flags));
-    if (r >= 0) return r;
-    if (r === EAGAIN || r === EWOULDBLOCK) return null;
-    throw systemError(r, 'recv');
+    return countOrNull(native.recv(fd, buf, 0, len, validateInt(flags, 'flags')), 'recv');
   }
 
   /**
@@ -236,25 +252,25 @@ export class Socket implements Disposable {
    * kernel gives none (a connected stream, an unnamed AF_UNIX sender), as Python's `None`.
    * @throws SystemError `EAGAIN` when non-blocking and nothing is ready.
    */
-  recvfrom(n: number, flags = 0): [Buffer, Address | null] {
+  recvfrom(n: number, flags = 0): [Buffer, A | null] {
     const fd = this.#open();
     const size = validateInt(n, 'n', 0, INT32_MAX);
-    const f = validateFlags(flags);
+    const f = validateInt(flags, 'flags');
     const buf = Buffer.allocUnsafe(size);
     const r = native.recvfrom(fd, buf, 0, size, f);
     if (typeof r === 'number') throw systemError(r, 'recvfrom');
     const got = r[0];
-    return [got === size ? buf : Buffer.from(buf.subarray(0, got)), r[1]];
+    return [got === size ? buf : Buffer.from(buf.subarray(0, got)), r[1] as A | null];
   }
 
   /** Python's `recvfrom_into`: `[count, senderAddress]` into `buf` (its first `nbytes`, 0: all). */
-  recvfromInto(buf: ArrayBufferView, nbytes?: number, flags = 0): [number, Address | null] {
+  recvfromInto(buf: ArrayBufferView, nbytes?: number, flags = 0): [number, A | null] {
     const fd = this.#open();
     validateBytes(buf, 'buf');
     const len = intoLength(buf, nbytes);
-    const r = native.recvfrom(fd, buf, 0, len, validateFlags(flags));
+    const r = native.recvfrom(fd, buf, 0, len, validateInt(flags, 'flags'));
     if (typeof r === 'number') throw systemError(r, 'recvfrom');
-    return r;
+    return r as [number, A | null];
   }
 
   /**
@@ -265,7 +281,7 @@ export class Socket implements Disposable {
   send(data: ArrayBufferView, flags = 0): number {
     const fd = this.#open();
     validateBytes(data, 'data');
-    return check(native.send(fd, data, 0, data.byteLength, validateFlags(flags)), 'send');
+    return check(native.send(fd, data, 0, data.byteLength, validateInt(flags, 'flags')), 'send');
   }
 
   /**
@@ -275,10 +291,7 @@ export class Socket implements Disposable {
   trySend(data: ArrayBufferView, flags = 0): number | null {
     const fd = this.#open();
     validateBytes(data, 'data');
-    const r = native.send(fd, data, 0, data.byteLength, validateFlags(flags));
-    if (r >= 0) return r;
-    if (r === EAGAIN || r === EWOULDBLOCK) return null;
-    throw systemError(r, 'send');
+    return countOrNull(native.send(fd, data, 0, data.byteLength, validateInt(flags, 'flags')), 'send');
   }
 
   /**
@@ -288,7 +301,7 @@ export class Socket implements Disposable {
   sendall(data: ArrayBufferView, flags = 0): void {
     const fd = this.#open();
     validateBytes(data, 'data');
-    const f = validateFlags(flags);
+    const f = validateInt(flags, 'flags');
     const total = data.byteLength;
     let off = 0;
     do off += check(native.send(fd, data, off, total - off, f), 'send');
@@ -299,13 +312,13 @@ export class Socket implements Disposable {
    * Python's `sendto(data, [flags,] address)`: sends a datagram to `address` and returns the count.
    * @throws SystemError `EAGAIN`, `EMSGSIZE`, …
    */
-  sendto(data: ArrayBufferView, address: Address): number;
-  sendto(data: ArrayBufferView, flags: number, address: Address): number;
-  sendto(data: ArrayBufferView, flagsOrAddress: number | Address, address?: Address): number {
+  sendto(data: ArrayBufferView, address: A): number;
+  sendto(data: ArrayBufferView, flags: number, address: A): number;
+  sendto(data: ArrayBufferView, flagsOrAddress: number | A, address?: A): number {
     const fd = this.#open();
     validateBytes(data, 'data');
     const threeArgs = arguments.length >= 3;
-    const f = threeArgs ? validateFlags(flagsOrAddress) : 0;
+    const f = threeArgs ? validateInt(flagsOrAddress, 'flags') : 0;
     const to = toNative(this.#family, threeArgs ? address : flagsOrAddress);
     return check(native.sendto(fd, data, 0, data.byteLength, f, this.#family, ...to), 'sendto');
   }
@@ -317,17 +330,17 @@ export class Socket implements Disposable {
   }
 
   /** The local address (`''` for an unnamed AF_UNIX socket). */
-  getsockname(): Address {
+  getsockname(): A {
     const r = native.getsockname(this.#open());
     if (typeof r === 'number') throw systemError(r, 'getsockname');
-    return r;
+    return r as A;
   }
 
   /** The peer's address. @throws SystemError `ENOTCONN` when not connected. */
-  getpeername(): Address {
+  getpeername(): A {
     const r = native.getpeername(this.#open());
     if (typeof r === 'number') throw systemError(r, 'getpeername');
-    return r;
+    return r as A;
   }
 
   /**
@@ -399,5 +412,27 @@ export class Socket implements Disposable {
   /** `using sock = socket()` closes it at the end of the scope. */
   [Symbol.dispose](): void {
     this.close();
+  }
+
+  /**
+   * What `util.inspect` and `console.log` show: Python's repr, e.g.
+   * `<socket fd=5, family=AF_INET, type=SOCK_STREAM, proto=0, laddr=('127.0.0.1', 8000)>`,
+   * `<socket [closed] fd=-1, …>` once closed.
+   */
+  [inspect.custom](): string {
+    const fd = this.#fd;
+    const address = (get: typeof native.getsockname): unknown => {
+      if (fd < 0) return undefined;
+      const r = get(fd);
+      return typeof r === 'number' ? undefined : r;
+    };
+    return describeSocket({
+      fd,
+      family: this.#family,
+      type: this.#type,
+      proto: this.#proto,
+      laddr: address(native.getsockname),
+      raddr: address(native.getpeername),
+    });
   }
 }

@@ -1,5 +1,4 @@
-// The select module's OS constants, read from the addon: each is undefined where the OS lacks it
-// (the module then leaves it out of its exports, as Python's select omits it).
+// The event masks the select module accepts on this OS, built from the addon's POLL*/EPOLL* constants.
 import { C } from '../native';
 
 /** Bits a poll mask may hold on this OS. */
