@@ -5,6 +5,7 @@ import { inspect } from 'node:util';
 import { check, closedError, connectError, invalidArgType, outOfRange, systemError } from '../errors';
 import { closeWhenCollected, forget } from '../finalize';
 import { countOrNull, filled } from '../io-result';
+import { PollFds } from '../kernel/pollfds';
 import { INT32_MAX } from '../limits';
 import { C, native } from '../native';
 import { validateBytes, validateFd, validateFlag, validateInt } from '../validate';
@@ -13,6 +14,7 @@ import { AF_INET, SOCK_STREAM } from './constants';
 import { describeSocket } from './describe';
 
 const ECONNRESET = -osConstants.errno.ECONNRESET;
+const EINTR = -osConstants.errno.EINTR;
 // Flags Python strips from `socket.type` (they are creation options, not the kind).
 const TYPE_FLAGS = (C.SOCK_NONBLOCK ?? 0) | (C.SOCK_CLOEXEC ?? 0);
 // BSDs and macOS let an accepted socket inherit O_NONBLOCK; Linux and Python do not.
@@ -191,8 +193,7 @@ export class Socket<A extends Address = Address> implements Disposable {
    *   target as `address` and `port` (as node:net's errors do).
    */
   connect(address: A): void {
-    const fd = this.#open();
-    const r = native.connect(fd, this.#family, ...toNative(this.#family, address));
+    const r = this.#connect(address);
     if (r < 0) throw connectError(r, address);
   }
 
@@ -203,9 +204,21 @@ export class Socket<A extends Address = Address> implements Disposable {
    * `SO_ERROR`). A bad address still throws.
    */
   connectEx(address: A): number {
+    const r = this.#connect(address);
+    return r < 0 ? -r : 0;
+  }
+
+  // connect(2) as 0 or -errno. A blocking connect interrupted by a signal goes on in the kernel
+  // (calling connect again would fail with EALREADY), so, as CPython does for PEP 475, wait for
+  // it to finish and take its result from SO_ERROR. A non-blocking socket keeps the EINTR.
+  #connect(address: A): number {
     const fd = this.#open();
     const r = native.connect(fd, this.#family, ...toNative(this.#family, address));
-    return r < 0 ? -r : 0;
+    if (r !== EINTR || !this.getblocking()) return r;
+    const writable = new PollFds(1);
+    writable.set(fd, C.POLLOUT);
+    writable.wait(-1);
+    return -this.getsockopt(C.SOL_SOCKET, C.SO_ERROR);
   }
 
   /**

@@ -3,14 +3,11 @@
 // writability and read SO_ERROR instead, and sock.connect() succeeds. The preload injects that
 // EINTR (after the connection is made, as on loopback) into every blocking connect.
 import path from 'node:path';
-import { describeFaults, faultEnv, FIXTURES, killAll, SKIP_REASON, startNode, type Faults } from './harness';
+import { describeFaults, faultEnv, faultTest, FIXTURES, killAll, SKIP_REASON, startNode, type Faults } from './harness';
 
 afterEach(killAll);
 
-// Skipped until lib/socket/socket.ts connect() waits for an interrupted blocking connect to
-// finish (poll for POLLOUT, then SO_ERROR) instead of throwing EINTR; it fails today with
-// { connect: 'EINTR', createConnection: 'EINTR' }.
-test.skip(`a blocking connect() and createConnection() interrupted by a signal still connect, as in Python (skipped: connect throws EINTR until lib/socket waits for the interrupted connect)${SKIP_REASON}`, async () => {
+faultTest(`a blocking connect() and createConnection() interrupted by a signal still connect, as in Python${SKIP_REASON}`, async () => {
   const faults: Faults = { rate: 1, seed: 1, calls: 'connect:EINTR' };
   const { env } = faultEnv(faults);
   const child = startNode(path.join(FIXTURES, 'connect-eintr.js'), [], env);
