@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include "uring.h"
+
 namespace iomux {
 
 Addon::Addon(Napi::Env env, Napi::Object exports) {
@@ -15,6 +17,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
   InitFd(env, exports);
   InitSocket(env, exports);
   InitWatch(env, exports);
+  InitUring(env, exports);
 }
 
 Addon::~Addon() {
