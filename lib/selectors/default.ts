@@ -4,6 +4,7 @@ import { EpollSelector } from './epoll';
 import { KqueueSelector } from './kqueue';
 import { PollSelector } from './poll';
 import { SelectSelector } from './select';
+import { IoUringSelector } from './uring';
 
 /** The constructor type shared by every selector class DefaultSelector may be. */
 export interface SelectorClass {
@@ -20,6 +21,7 @@ const BY_NAME: Record<string, SelectorClass> = {
   epoll: EpollSelector,
   poll: PollSelector,
   select: SelectSelector,
+  uring: IoUringSelector, // opt-in only: never chosen by default (docs/API.md, IoUringSelector)
 };
 
 function choose(): SelectorClass {

@@ -8,6 +8,7 @@ import {
   KqueueSelector,
   PollSelector,
   SelectSelector,
+  IoUringSelector,
 } from '../../lib/selectors';
 import { socketpair, type Socket } from '../../lib/socket';
 
@@ -18,6 +19,8 @@ export interface SelectorCtor {
 }
 
 export const CLASSES: SelectorCtor[] = [SelectSelector, PollSelector, EpollSelector, KqueueSelector];
+// io_uring's readiness selector keeps the same contract (filtered out below where io_uring is unavailable).
+CLASSES.push(IoUringSelector);
 
 /** [label, class, scalable] for every available backend, then DefaultSelector. */
 export const BACKENDS: Array<[string, SelectorCtor, boolean]> = [
