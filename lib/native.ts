@@ -142,12 +142,13 @@ export interface Native {
   /** Whether io_uring is usable in this process (probed once per process): '' if so, else the reason. */
   uringProbe?(): string;
   /**
-   * io_uring_setup with the best flags the kernel takes (SINGLE_ISSUER|DEFER_TASKRUN, then
-   * COOP_TASKRUN, then none); cqEntries 0 keeps the kernel's default. A handle, or -errno
+   * io_uring_setup with the best flags the kernel takes (SINGLE_ISSUER|COOP_TASKRUN, COOP_TASKRUN,
+   * none; SINGLE_ISSUER|DEFER_TASKRUN first when deferTaskrun, whose ring fd wakes no poller, so
+   * it cannot be watched); cqEntries 0 keeps the kernel's default. A handle, or -errno
    * (-EOPNOTSUPP: the kernel lacks FEAT_NODROP or FEAT_EXT_ARG). Closed by uringClose, the
    * handle's finalizer or the thread's teardown, each cancelling and draining every op first.
    */
-  uringSetup?(entries: number, cqEntries: number): UringHandle | number;
+  uringSetup?(entries: number, cqEntries: number, deferTaskrun: boolean): UringHandle | number;
   /** The ring fd (close-on-exec), or -EBADF once closed. */
   uringFd?(ring: UringHandle): number;
   /** Operations prepared and not yet harvested. */

@@ -202,14 +202,15 @@ Napi::Value Probe(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), uring::Unavailable());
 }
 
-// uringSetup(entries, cqEntries): see lib/native.ts.
+// uringSetup(entries, cqEntries, deferTaskrun): see lib/native.ts.
 Napi::Value Setup(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int32_t entries, cq;
   if (!ArgInt(info, 0, &entries) || !ArgInt(info, 1, &cq)) return env.Undefined();
+  bool defer = info[2].ToBoolean();
   if (entries <= 0 || cq < 0) return Num(env, -EINVAL);
   auto* r = new RingObj(env);
-  if (int err = r->ring.Setup(static_cast<unsigned>(entries), static_cast<unsigned>(cq)); err < 0) {
+  if (int err = r->ring.Setup(static_cast<unsigned>(entries), static_cast<unsigned>(cq), defer); err < 0) {
     r->closed = true;
     delete r;
     return Num(env, err);

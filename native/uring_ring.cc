@@ -1,15 +1,15 @@
 // io_uring through raw syscalls (Linux only). Kernel quirks handled here:
-// - Setup flags are tried best first: SINGLE_ISSUER|DEFER_TASKRUN (6.1: completions are posted
-//   only when this thread asks, no cross-thread locking), then COOP_TASKRUN (5.19), then none;
-//   EINVAL means "this kernel lacks the flag". TASKRUN_FLAG makes the kernel raise IORING_SQ_TASKRUN
-//   while deferred work waits, so an idle poll need not enter the kernel.
+// - Setup flags are tried best first, EINVAL meaning "this kernel lacks the flag": on request
+//   SINGLE_ISSUER|DEFER_TASKRUN (6.1: completions are posted only when this thread asks), else
+//   SINGLE_ISSUER|COOP_TASKRUN (6.0), COOP_TASKRUN (5.19), none. TASKRUN_FLAG makes the kernel
+//   raise IORING_SQ_TASKRUN while deferred work waits, so an idle poll need not enter the kernel.
 //   https://man7.org/linux/man-pages/man2/io_uring_setup.2.html, io_uring_setup_flags(7)
 // - FEAT_NODROP (5.5) is required: a full CQ backlogs completions instead of dropping them;
 //   io_uring_enter then says -EBUSY until the CQ is drained (never spin on it: harvest first), and
 //   -EBADR if the kernel had to drop some under memory pressure. FEAT_EXT_ARG (5.11) is required
 //   for a wait with a timeout in the same io_uring_enter. https://man7.org/linux/man-pages/man2/io_uring_enter.2.html
-// - DEFER_TASKRUN: the ring fd turns readable while the CQ is still empty; CQEs appear only after
-//   io_uring_enter(GETEVENTS). Every wait here passes GETEVENTS.
+// - DEFER_TASKRUN: CQEs appear only after io_uring_enter(GETEVENTS), and no poller of the ring fd
+//   is woken meanwhile (see kWatchable). Every wait here passes GETEVENTS.
 // - A short submit (a failing SQE stops the batch) returns fewer than asked and skips the wait:
 //   Submit and Wait loop until everything is consumed.
 // - The ring fd is created close-on-exec by the kernel; FD_CLOEXEC is set again for old kernels.
@@ -27,6 +27,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <mutex>
 
 #include "util.h"
@@ -137,8 +138,19 @@ int SysRegister(int fd, unsigned op, void* arg, unsigned nr) {
   return static_cast<int>(syscall(__NR_io_uring_register, fd, op, arg, nr));
 }
 
-constexpr unsigned kFlagChoices[] = {
+// Best first. DEFER_TASKRUN only when asked: with it the kernel wakes no poller of the ring fd
+// when a request finishes (the fd reads as ready only when polled), so epoll or uv_poll watching
+// the fd would sleep through completions (measured on 6.18: epoll_wait ran to its timeout while
+// poll(2) said readable). COOP_TASKRUN does wake the thread (its epoll_wait returns EINTR, the
+// completion is posted, then the ring fd is readable), so the default ring can be watched.
+constexpr unsigned kWatchable[] = {
+    IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG,
+    IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG,
+    0,
+};
+constexpr unsigned kDeferred[] = {
     IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_TASKRUN_FLAG,
+    IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG,
     IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG,
     0,
 };
@@ -157,7 +169,7 @@ constexpr NeededOp kNeededOps[] = {
 std::string ProbeOnce() {
   io_uring_params p;
   int fd = -1;
-  for (unsigned flags : kFlagChoices) {
+  for (unsigned flags : kWatchable) {
     std::memset(&p, 0, sizeof p);
     p.flags = flags;
     fd = SysSetup(4, &p);
@@ -209,11 +221,13 @@ const std::string& Unavailable() {
   return reason;
 }
 
-int Ring::Setup(unsigned entries, unsigned cqEntries) {
+int Ring::Setup(unsigned entries, unsigned cqEntries, bool deferTaskrun) {
   io_uring_params p;
-  for (unsigned flags : kFlagChoices) {
+  const unsigned* choices = deferTaskrun ? kDeferred : kWatchable;
+  size_t count = deferTaskrun ? std::size(kDeferred) : std::size(kWatchable);
+  for (size_t i = 0; i < count; i++) {
     std::memset(&p, 0, sizeof p);
-    p.flags = flags | (cqEntries ? IORING_SETUP_CQSIZE : 0);
+    p.flags = choices[i] | (cqEntries ? IORING_SETUP_CQSIZE : 0);
     p.cq_entries = cqEntries;
     fd_ = SysSetup(entries, &p);
     if (fd_ >= 0 || errno != EINVAL) break;

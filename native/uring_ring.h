@@ -22,9 +22,10 @@ class Ring {
   Ring& operator=(const Ring&) = delete;
   ~Ring() { Unmap(); }
 
-  // io_uring_setup with the best flags this kernel takes, then the mmaps. 0 or -errno;
-  // -EOPNOTSUPP when a required feature (NODROP, EXT_ARG) is missing.
-  int Setup(unsigned entries, unsigned cqEntries);
+  // io_uring_setup with the best flags this kernel takes (DEFER_TASKRUN only if asked: its ring fd
+  // cannot be watched), then the mmaps. 0 or -errno; -EOPNOTSUPP when a required feature
+  // (NODROP, EXT_ARG) is missing.
+  int Setup(unsigned entries, unsigned cqEntries, bool deferTaskrun);
   int fd() const { return fd_; }
   unsigned sqEntries() const { return sqEntries_; }
   unsigned cqEntries() const { return cqEntries_; }

@@ -6,7 +6,7 @@ import { native, type UringHandle } from '../native';
 import { POLL_MASK } from '../select/constants';
 import { familyOf, toNative, type Address } from '../socket/address';
 import { NS, toWait } from '../timeout';
-import { fileobjToFd, validateBytes, validateInt, validateMask, type FileLike } from '../validate';
+import { fileobjToFd, validateBytes, validateFlag, validateInt, validateMask, type FileLike } from '../validate';
 import { UNAVAILABLE } from './availability';
 
 const MAX_ENTRIES = 32768; // IORING_MAX_ENTRIES
@@ -27,6 +27,12 @@ export type Completion = [tag: number, res: number, flags: number];
 export interface RingOptions {
   /** Completion queue size (the kernel rounds it up to a power of two); at least `entries`, at most 65536. Default: twice the submission queue. */
   cqEntries?: number;
+  /**
+   * Ask for `IORING_SETUP_DEFER_TASKRUN` (Linux 6.1): completions are posted only while this
+   * thread waits in {@link Ring.wait}, with less kernel overhead, but then nothing wakes a watcher
+   * of {@link Ring.fileno} — for rings only ever waited on with `wait`/`waitInto`. Default false.
+   */
+  deferTaskrun?: boolean;
 }
 
 function validateTag(tag: unknown, name = 'tag'): number {
@@ -86,7 +92,9 @@ export class Ring implements Disposable {
     if (options !== undefined && (typeof options !== 'object' || options === null)) throw invalidArgType('options', 'an object', options);
     const cqOption = options?.cqEntries;
     const cq = cqOption === undefined ? 0 : validateInt(cqOption, 'options.cqEntries', sq, MAX_CQ_ENTRIES);
-    const handle = native.uringSetup!(sq, cq);
+    const deferOption = options?.deferTaskrun;
+    const defer = deferOption === undefined ? false : validateFlag(deferOption, 'options.deferTaskrun');
+    const handle = native.uringSetup!(sq, cq, defer);
     if (typeof handle === 'number') throw systemError(handle, 'io_uring_setup');
     this.#handle = handle;
     this.#fd = native.uringFd!(handle);
@@ -203,7 +211,11 @@ export class Ring implements Disposable {
     return this.#closed ? 0 : native.uringPending!(this.#handle);
   }
 
-  /** The ring fd: readable when completions (or deferred kernel work) wait; watch it to harvest without blocking. @throws `ERR_CLOSED` after `close()`. */
+  /**
+   * The ring fd (close-on-exec): readable while completions wait, so an event loop can watch it
+   * (epoll, uv_poll) and harvest with `waitInto(out, 0)` — except on a `deferTaskrun` ring.
+   * @throws `ERR_CLOSED` after `close()`.
+   */
   fileno(): number {
     this.#open();
     return this.#fd;

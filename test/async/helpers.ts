@@ -3,6 +3,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { EpollSelector, KqueueSelector, PollSelector, SelectSelector, type BaseSelector } from '../../lib/selectors';
 import { socketpair, type Socket } from '../../lib/socket';
+import { IoUringSelector } from '../../lib/selectors';
+import { Ring } from '../../lib/uring';
 import * as os from '../../lib/os';
 
 export interface SelectorClass {
@@ -15,6 +17,8 @@ export interface SelectorClass {
 export const BACKENDS: Array<[string, SelectorClass]> = [SelectSelector, PollSelector, EpollSelector, KqueueSelector].map(
   (cls): [string, SelectorClass] => [cls.available ? cls.name : `${cls.name} (skipped: not built on this OS)`, cls],
 );
+// selectAsync and EventLoop watch io_uring's ring fd as they watch an epoll fd.
+BACKENDS.push([IoUringSelector.available ? 'IoUringSelector' : `IoUringSelector (skipped: ${Ring.unavailableReason})`, IoUringSelector]);
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const FIXTURES = path.join(__dirname, 'fixtures');
