@@ -8,7 +8,7 @@ const results = new Map<string, ChildResult>();
 
 beforeAll(async () => {
   for (const cls of CLASSES) {
-    const env = cls.replace('Selector', '').toLowerCase();
+    const env = cls.replace('Selector', '').replace('IoUring', 'uring').toLowerCase(); // IoUringSelector: uring
     // IOMUX_SELECTOR picks DefaultSelector's backend in the child (API.md).
     results.set(cls, await runAsync('/usr/bin/env', [`IOMUX_SELECTOR=${env}`, process.execPath, '--expose-gc', ...NODE_TS, path.join(FIXTURES, 'leak.js'), '10000'], 120000));
   }
