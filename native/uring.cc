@@ -118,7 +118,7 @@ struct RingObj {
     if (hooked) napi_remove_env_cleanup_hook(env, CleanupHook, this);
     hooked = false;
     ring.DropUnsubmitted([&](uint64_t ud) {
-      if (ud < uring::kInternal) Forget(static_cast<uint32_t>(ud), teardown, false);
+      if (ud < uring::kInternal) Forget(static_cast<uint32_t>(ud), teardown, false, -1);
       else internal--;
     });
     if (!ops.empty()) {
@@ -127,14 +127,14 @@ struct RingObj {
       while (!ops.empty() || internal > 0) {
         ring.Wait(1, 50e6);
         ring.Harvest(UINT_MAX, [&](const io_uring_cqe& cqe) {
-          if (cqe.user_data < uring::kInternal) Forget(static_cast<uint32_t>(cqe.user_data), teardown, false);
+          if (cqe.user_data < uring::kInternal) Forget(static_cast<uint32_t>(cqe.user_data), teardown, false, cqe.res);
           else internal--;
         });
         if (giveUp.RemainingNs() <= 0) break;
       }
     }
     // Whatever did not end: the kernel may still write to its bounce buffer, so leak that.
-    while (!ops.empty()) Forget(ops.begin()->first, teardown, true);
+    while (!ops.empty()) Forget(ops.begin()->first, teardown, true, -1);
     ring.Unmap();
   }
 
@@ -152,9 +152,11 @@ struct RingObj {
     ring.Submit();
   }
 
-  void Forget(uint32_t tag, bool teardown, bool leak) {
+  // Drops an op whose completion nobody will see; a connection it accepted is closed.
+  void Forget(uint32_t tag, bool teardown, bool leak, int32_t res) {
     auto it = ops.find(tag);
     if (it == ops.end()) return;
+    if (it->second->kind == kAccept && res >= 0) ::close(res);
     if (it->second->target && !teardown) napi_delete_reference(env, it->second->target);
     if (leak) it->second->bounce.release();
     ops.erase(it);

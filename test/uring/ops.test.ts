@@ -259,3 +259,21 @@ ringTest('Ring.available and unavailableReason agree', () => {
   expect(Ring.available).toBe(true);
   expect(Ring.unavailableReason).toBeNull();
 });
+
+ringTest('close() with an accept completed but not harvested closes the accepted connection (no fd leaked)', () => {
+  const server = socket(AF_INET, SOCK_STREAM);
+  open.push(server);
+  server.bind(['127.0.0.1', 0]);
+  server.listen(8);
+  const client = socket(AF_INET, SOCK_STREAM);
+  open.push(client);
+  client.connect(server.getsockname() as [string, number]); // waits in the backlog
+  const before = openFds();
+  const ring = new Ring(4);
+  ring.prepAccept(server, 1);
+  ring.submit(); // the accept completes at once; its fd is in the completion queue
+  ring.close();
+  expect(openFds()).toEqual(before);
+  os.setBlocking(client.fileno(), true);
+  expect(client.recv(1).length).toBe(0); // the server side was closed: EOF
+});
