@@ -39,6 +39,7 @@ function choose(): SelectorClass {
 /**
  * The most efficient selector available (kqueue > epoll > poll > select), chosen at load;
  * `IOMUX_SELECTOR=select|poll|epoll|kqueue` in the environment forces the choice.
+ * `IOMUX_SELECTOR=uring` selects {@link IoUringSelector}, which is never chosen otherwise.
  */
 export const DefaultSelector: SelectorClass = choose();
 /** An instance of {@link DefaultSelector}. */
