@@ -154,6 +154,12 @@ export interface Native {
   /** Operations prepared and not yet harvested. */
   uringPending?(ring: UringHandle): number;
   /**
+   * The IORING_SETUP_* flags the kernel accepted. For tests: IOMUX_URING_SETUP_FLAGS=<n> in the
+   * environment makes setup try exactly those flags, IOMUX_URING_NO_SYNC_CANCEL=1 makes close()
+   * cancel op by op as before Linux 6.0.
+   */
+  uringFlags?(ring: UringHandle): number;
+  /**
    * Queues (no syscall) a receive (kind 0), send (1), read (2) or write (3) of all of buf; offset
    * is the file offset of read/write (-1: the current position). Sends and writes copy buf now; a
    * receive or read is copied into buf when harvested (buf is held until then). 0, or -EEXIST

@@ -230,6 +230,13 @@ Napi::Value Fd(const Napi::CallbackInfo& info) {
   return Num(info.Env(), r->closed ? -EBADF : r->ring.fd());
 }
 
+// uringFlags(h): the setup flags in use (for tests and diagnostics).
+Napi::Value Flags(const Napi::CallbackInfo& info) {
+  RingObj* r = Unwrap(info);
+  if (!r) return info.Env().Undefined();
+  return Num(info.Env(), r->ring.flags());
+}
+
 Napi::Value Pending(const Napi::CallbackInfo& info) {
   RingObj* r = Unwrap(info);
   if (!r) return info.Env().Undefined();
@@ -465,6 +472,7 @@ void InitUring(Napi::Env env, Napi::Object exports) {
   exports.Set("uringSetup", Napi::Function::New(env, Setup, "uringSetup"));
   exports.Set("uringFd", Napi::Function::New(env, Fd, "uringFd"));
   exports.Set("uringPending", Napi::Function::New(env, Pending, "uringPending"));
+  exports.Set("uringFlags", Napi::Function::New(env, Flags, "uringFlags"));
   exports.Set("uringPrepBuffer", Napi::Function::New(env, PrepBuffer, "uringPrepBuffer"));
   exports.Set("uringPrepAccept", Napi::Function::New(env, PrepAccept, "uringPrepAccept"));
   exports.Set("uringPrepConnect", Napi::Function::New(env, PrepConnect, "uringPrepConnect"));

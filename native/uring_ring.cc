@@ -26,6 +26,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iterator>
 #include <mutex>
@@ -225,6 +226,16 @@ int Ring::Setup(unsigned entries, unsigned cqEntries, bool deferTaskrun) {
   io_uring_params p;
   const unsigned* choices = deferTaskrun ? kDeferred : kWatchable;
   size_t count = deferTaskrun ? std::size(kDeferred) : std::size(kWatchable);
+  // For tests of the fallbacks: IOMUX_URING_SETUP_FLAGS=<n> tries exactly these setup flags (what
+  // an older kernel would leave), IOMUX_URING_NO_SYNC_CANCEL=1 pretends SYNC_CANCEL is missing.
+  unsigned forced = 0;
+  if (const char* env = std::getenv("IOMUX_URING_SETUP_FLAGS"); env && *env) {
+    forced = static_cast<unsigned>(std::strtoul(env, nullptr, 0));
+    choices = &forced;
+    count = 1;
+  }
+  const char* noSync = std::getenv("IOMUX_URING_NO_SYNC_CANCEL");
+  noSyncCancel_ = noSync && std::strcmp(noSync, "1") == 0;
   for (size_t i = 0; i < count; i++) {
     std::memset(&p, 0, sizeof p);
     p.flags = choices[i] | (cqEntries ? IORING_SETUP_CQSIZE : 0);
@@ -371,6 +382,7 @@ int Ring::Wait(unsigned minComplete, double timeoutNs) {
 }
 
 int Ring::SyncCancelAll() {
+  if (noSyncCancel_) return -EINVAL;
   SyncCancelReg reg{};
   reg.fd = -1;
   reg.flags = IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL;

@@ -27,6 +27,8 @@ class Ring {
   // (NODROP, EXT_ARG) is missing.
   int Setup(unsigned entries, unsigned cqEntries, bool deferTaskrun);
   int fd() const { return fd_; }
+  // The setup flags the kernel accepted.
+  unsigned flags() const { return flags_; }
   unsigned sqEntries() const { return sqEntries_; }
   unsigned cqEntries() const { return cqEntries_; }
 
@@ -76,6 +78,7 @@ class Ring {
 
   int fd_ = -1;
   unsigned flags_ = 0;
+  bool noSyncCancel_ = false;
   unsigned sqEntries_ = 0, cqEntries_ = 0;
   void* sqMap_ = nullptr;
   size_t sqMapLen_ = 0;
