@@ -14,10 +14,10 @@ export function ringTest(name: string, fn: () => unknown, timeoutMs?: number): v
 export const ROOT = path.resolve(__dirname, '../..');
 
 /** Runs test/uring/fixtures/<name> in a child node (extra node flags first); stdout parsed as JSON lines. */
-export function runFixture(name: string, nodeArgs: string[] = [], env: NodeJS.ProcessEnv = process.env) {
+export function runFixture(name: string, nodeArgs: string[] = [], env: NodeJS.ProcessEnv = process.env, timeoutMs = 120000) {
   const res = spawnSync(process.execPath, [...nodeArgs, path.join(__dirname, 'fixtures', name)], {
     encoding: 'utf8',
-    timeout: 120000,
+    timeout: timeoutMs,
     env,
   });
   const lines = res.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);

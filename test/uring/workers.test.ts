@@ -3,7 +3,8 @@
 import { ringTest, runFixture } from './helpers';
 
 ringTest('six workers with rings and pending ops: terminated, returning, throwing — no crash, no fd leaked', () => {
-  const { status, signal, lines, stderr } = runFixture('workers.js');
+  // Slow under the sanitizers (each worker transpiles the sources): a generous limit.
+  const { status, signal, lines, stderr } = runFixture('workers.js', [], process.env, 400000);
   expect(stderr).toBe('');
   expect([status, signal]).toEqual([0, null]);
   const round = (mode: string, count: number, code: number, errorSeen: string | null) => ({
@@ -17,4 +18,4 @@ ringTest('six workers with rings and pending ops: terminated, returning, throwin
     round('terminate', 6, 1, null),
     { done: true },
   ]);
-}, 120000);
+}, 420000);
