@@ -8,6 +8,7 @@ import { KqueueSelector } from './kqueue';
 import type { SelectorOptions } from './options';
 import { PollSelector } from './poll';
 import { SelectSelector } from './select';
+import { IoUringSelector } from './uring';
 
 /** The constructor type of every selector class (`EpollSelector`, …, and `DefaultSelector`). */
 export interface SelectorClass {
@@ -22,13 +23,20 @@ export interface SelectorClass {
   readonly name: string;
 }
 
-/** The values `IOMUX_SELECTOR` accepts, best first, and the class each names. */
+/** The values `IOMUX_SELECTOR` accepts, and the class each names. */
 const BY_NAME: Record<string, SelectorClass> = {
   kqueue: KqueueSelector,
   epoll: EpollSelector,
   poll: PollSelector,
   select: SelectSelector,
+  uring: IoUringSelector, // opt-in only: never chosen by default (docs/API.md, IoUringSelector)
 };
+
+// Best first. On Linux a kqueue is libkqueue (built when the system has it), an emulation over
+// epoll that returns at most 512 events per call: epoll goes first there.
+const PREFERRED = process.platform === 'linux'
+  ? [EpollSelector, KqueueSelector, PollSelector]
+  : [KqueueSelector, EpollSelector, PollSelector];
 
 // Stands in for DefaultSelector when IOMUX_SELECTOR names an unknown or unavailable backend:
 // the program fails at its first `new DefaultSelector()` instead of running on another backend.
@@ -51,16 +59,18 @@ export function chooseSelector(env: NodeJS.ProcessEnv = process.env): SelectorCl
     if (cls?.available) return cls;
     return refusing(raw!, cls?.name ?? 'DefaultSelector');
   }
-  return Object.values(BY_NAME).find((cls) => cls.available) ?? SelectSelector;
+  return PREFERRED.find((cls) => cls.available) ?? SelectSelector;
 }
 
 /**
- * The most efficient selector available (kqueue > epoll > poll > select), chosen at load. It
+ * The most efficient selector available, chosen at load: epoll > kqueue > poll > select on Linux
+ * (kqueue there is libkqueue, an emulation over epoll), kqueue > poll > select elsewhere. It
  * takes the options of the class it is ({@link SelectorOptions}).
  *
- * `IOMUX_SELECTOR=select|poll|epoll|kqueue` in the environment forces the choice (to test
- * fallbacks). A value that is unknown, or names a backend this platform or build lacks, makes
- * `new DefaultSelector()` throw `ERR_NOT_SUPPORTED`, naming the value and the available backends.
+ * `IOMUX_SELECTOR=select|poll|epoll|kqueue|uring` in the environment forces the choice (to test
+ * fallbacks; `uring`, {@link IoUringSelector}, is never chosen otherwise). A value that is
+ * unknown, or names a backend this platform or build lacks, makes `new DefaultSelector()` throw
+ * `ERR_NOT_SUPPORTED`, naming the value and the available backends.
  */
 export const DefaultSelector: SelectorClass = chooseSelector();
 /** An instance of {@link DefaultSelector}. */

@@ -1,8 +1,11 @@
 // The selector backends every backend-generic test runs against.
-import { DefaultSelector, EpollSelector, KqueueSelector, PollSelector, SelectSelector, type SelectorClass } from '../../lib/selectors';
+import { DefaultSelector, EpollSelector, IoUringSelector, KqueueSelector, PollSelector, SelectSelector, type SelectorClass } from '../../lib/selectors';
 
-/** The four backends, whether this OS and build has them or not (gate with whenAvailable). */
-export const SELECTORS: readonly SelectorClass[] = [SelectSelector, PollSelector, EpollSelector, KqueueSelector];
+/**
+ * Every backend, whether this OS and build has it or not (gate with whenAvailable). io_uring's
+ * readiness selector keeps the same contract as the others.
+ */
+export const SELECTORS: readonly SelectorClass[] = [SelectSelector, PollSelector, EpollSelector, KqueueSelector, IoUringSelector];
 
 /** The backends this OS and build has. */
 export const AVAILABLE: readonly SelectorClass[] = SELECTORS.filter((cls) => cls.available);
