@@ -114,7 +114,7 @@ export interface Native {
   /** getsockopt of raw bytes into buf. Length written, or -errno. */
   getsockoptBytes(fd: number, level: number, name: number, buf: ArrayBufferView): number;
 
-  // watch.cc — waiting without blocking Node (selectAsync). A handle is an opaque External.
+  // watch.cc, waiter.cc, handle.cc — waiting without blocking Node (selectAsync). A handle is an opaque External.
   /**
    * Watches a kernel fd (an epoll or kqueue fd) for readability on this thread's libuv loop:
    * once started, onReady(status) runs on each loop turn while the fd is readable. A handle or -errno.
@@ -139,7 +139,7 @@ export interface Native {
   handleRef(handle: WatchHandle | WaiterHandle, keepAlive: boolean): void;
 }
 
-/** Opaque handles from watch.cc. */
+/** Opaque handles from watch.cc and waiter.cc. */
 export type WatchHandle = { readonly __brand: 'iomux.watch' };
 export type WaiterHandle = { readonly __brand: 'iomux.waiter' };
 

@@ -7,6 +7,7 @@
 // - nfds above RLIMIT_NOFILE fails with EINVAL (returned as -EINVAL).
 // - EINTR is retried with the time left on a monotonic Deadline (PEP 475).
 //   https://peps.python.org/pep-0475/
+// The wait (PollUntil, wait.h) is also the waiter thread's (waiter.cc).
 #include <poll.h>
 
 #include <cstddef>

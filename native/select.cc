@@ -7,6 +7,9 @@
 //   https://man7.org/linux/man-pages/man2/select.2.html (NOTES: "On Linux, select() modifies timeout")
 // - After EINTR the fd_sets' contents are unspecified, so they are rebuilt before the retry (PEP 475).
 //   https://peps.python.org/pep-0475/
+// - The timeout is rounded up to whole microseconds: wait at least what was asked, as CPython does.
+// The wait (SelectUntil, wait.h) is also the waiter thread's (waiter.cc), with its wakeup pipe as
+// one more fd to read.
 #include <limits.h>
 #include <sys/select.h>
 
