@@ -1,32 +1,46 @@
-// The published package, as a user gets it: `npm run prebuild`, `npm pack`, then an install of the
-// tarball into an empty project with --ignore-scripts and no compiler on PATH, so the addon can
-// only come from prebuilds/ through node-gyp-build. Used there from require and from import.
-import { spawnSync, SpawnSyncOptions } from 'node:child_process';
+// The published package, as a user gets it. `npm pack` (whose prepack builds the prebuild and
+// dist/ afresh) runs in a clean checkout of the sources and in a copy of the work tree as it is,
+// build outputs and all: both give the same files. The clean tarball is then installed into an
+// empty project with --ignore-scripts and no compiler on PATH, so the addon can only come from
+// prebuilds/ through node-gyp-build, and used there from require and from import.
+// Everything is written into a temporary folder: the work tree is left as it was.
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const root = path.join(__dirname, '..', '..');
+import { cleanCopy, findNpm, ROOT as root, run } from './run';
+
 const prebuildDir = path.join('prebuilds', `${process.platform}-${process.arch}`);
 
-function run(cmd: string, args: string[], opts: SpawnSyncOptions = {}): string {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
-  if (r.error) throw r.error;
-  if (r.status !== 0) {
-    throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}\n${r.stdout}\n${r.stderr}`);
-  }
-  return String(r.stdout);
+/** `npm pack` in dir into out (its own folder): the tarball's path and its file list. */
+function pack(dir: string, out: string): Promise<{ tarball: string; files: string[] }> {
+  fs.mkdirSync(out);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [findNpm(), 'pack', '--json', '--pack-destination', out, '--loglevel=error'],
+      { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      if (status !== 0) return reject(new Error(`npm pack in ${dir} exited ${status}\n${stderr}`));
+      // Lifecycle scripts print to stdout too: the JSON report is the last thing written.
+      const [report] = JSON.parse(stdout.slice(stdout.lastIndexOf('\n[') + 1)) as
+        { filename: string; files: { path: string }[] }[];
+      resolve({ tarball: path.join(out, report.filename), files: report.files.map((f) => f.path).sort() });
+    });
+  });
 }
 
-/** The npm running this test (npm test, npx), else the first on PATH. */
-function findNpm(): string {
-  const execpath = process.env.npm_execpath;
-  if (execpath && /npm-cli\.js$/.test(execpath)) return execpath;
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, 'npm');
-    if (dir && fs.existsSync(candidate)) return fs.realpathSync(candidate);
-  }
-  throw new Error('npm not found');
+/** A copy of the work tree as it is (build outputs included), without .git and node_modules. */
+function workTreeCopy(dir: string): void {
+  fs.cpSync(root, dir, {
+    recursive: true,
+    filter: (src) => ![path.join(root, '.git'), path.join(root, 'node_modules')].includes(src),
+  });
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
 }
 
 // The consumer sees one Node and npm only: a folder of two links is its whole PATH.
@@ -100,12 +114,19 @@ describeOrSkip(`the packed tarball, installed without a compiler${reason}`, () =
   let env: NodeJS.ProcessEnv = {};
   let files: string[] = [];
 
-  beforeAll(() => {
+  let treeFiles: string[] = [];
+  let tarball = '';
+
+  beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'iomux-pack-'));
-    run('bash', [path.join(root, 'scripts', 'prebuild.sh')], { cwd: root });
-    run(process.execPath, [findNpm(), 'pack', '--pack-destination', tmp, '--loglevel=error'], { cwd: root });
-    const [tarball] = fs.readdirSync(tmp).filter((f) => f.endsWith('.tgz'));
-    files = run('tar', ['tzf', path.join(tmp, tarball)]).split('\n').filter(Boolean);
+    cleanCopy(path.join(tmp, 'clean'));
+    workTreeCopy(path.join(tmp, 'tree'));
+    const [clean, tree] = await Promise.all([
+      pack(path.join(tmp, 'clean'), path.join(tmp, 'clean-out')),
+      pack(path.join(tmp, 'tree'), path.join(tmp, 'tree-out')),
+    ]);
+    ({ tarball, files } = clean);
+    treeFiles = tree.files;
 
     const bin = path.join(tmp, 'bin');
     fs.mkdirSync(bin);
@@ -118,20 +139,24 @@ describeOrSkip(`the packed tarball, installed without a compiler${reason}`, () =
     fs.mkdirSync(consumer);
     fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
     run(path.join(bin, 'node'), [path.join(bin, 'npm'), 'install', '--ignore-scripts', '--no-audit', '--no-fund',
-      '--prefer-offline', '--loglevel=error', path.join(tmp, tarball)], { cwd: consumer, env });
+      '--prefer-offline', '--loglevel=error', tarball], { cwd: consumer, env });
   }, 300_000);
 
   afterAll(() => {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
+  test('packing the work tree as it is gives the same files as packing a clean checkout', () => {
+    expect(treeFiles).toEqual(files);
+  });
+
   test('the tarball holds the prebuild, the compiled code with its types, and the native sources', () => {
     expect(files).toEqual(expect.arrayContaining([
-      'package/package.json', 'package/binding.gyp', 'package/native/addon.cc',
-      'package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/os.js', 'package/dist/os.d.ts',
+      'package.json', 'binding.gyp', 'native/addon.cc',
+      'dist/index.js', 'dist/index.d.ts', 'dist/os.js', 'dist/os.d.ts',
     ]));
-    expect(files.some((f) => f.startsWith(`package/${prebuildDir}/`) && f.endsWith('.node'))).toBe(true);
-    expect(files.filter((f) => /^package\/(build|build-[^/]+|test|lib|node_modules)\//.test(f))).toEqual([]);
+    expect(files.some((f) => f.startsWith(`${prebuildDir}/`) && f.endsWith('.node'))).toBe(true);
+    expect(files.filter((f) => /^(build|build-[^/]+|test|lib|node_modules)\//.test(f))).toEqual([]);
   });
 
   test('the consumer has no compiler, make or python on its PATH', () => {
