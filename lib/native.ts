@@ -143,8 +143,14 @@ export interface Native {
 export type WatchHandle = { readonly __brand: 'iomux.watch' };
 export type WaiterHandle = { readonly __brand: 'iomux.waiter' };
 
+// The addon: what node-gyp-build picks (build/Release, else a fitting prebuilds/ file), or the file
+// IOMUX_ADDON names, a path resolved against the working directory. IOMUX_ADDON exists to run the
+// suite against another build of the same native/ sources: the sanitizer build
+// (scripts/sanitize.sh) and the cmake-js build (.ci/run); child processes and workers inherit it.
+// It loads whatever binary it names, with no check: it grants nothing that NODE_OPTIONS=--require
+// does not, and like NODE_OPTIONS it must not come from untrusted input. Documented in docs/API.md.
 function load(): Native {
-  const override = process.env.IOMUX_ADDON; // a specific build: sanitizers, cmake-js
+  const override = process.env.IOMUX_ADDON;
   if (override) return require(path.resolve(override)) as Native;
   return require('node-gyp-build')(path.join(__dirname, '..')) as Native;
 }
