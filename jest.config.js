@@ -4,6 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testTimeout: 30000,
-  // Tests open many real fds and processes; two workers suit the 2-core CI machine.
+  // At most two test files at once: each opens many real fds, sockets and child processes, and
+  // the timing tests (timeouts, wakeups) turn flaky when more run than there are cores.
   maxWorkers: 2,
 };
