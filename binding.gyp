@@ -16,18 +16,23 @@
         "native/kqueue.cc",
         "native/fd.cc",
         "native/socket.cc",
+        "native/handle.cc",
         "native/watch.cc",
+        "native/waiter.cc",
         "native/signals.cc",
         "native/uring.cc",
         "native/uring_ring.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      # C++ exceptions off, as in node-addon-api's noexcept.gypi: the flag is only ever added. gyp
+      # applies a "cflags_cc!" list after merging every other list, so naming -fno-exceptions in one
+      # would strip it whatever else adds it (test/packaging/build-flags.test.ts reads the result).
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
-      "cflags!": ["-fno-exceptions"],
-      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
+      "cflags_cc!": ["-std=gnu++17"],
       "cflags_cc": ["-std=c++17", "-fno-exceptions", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "xcode_settings": {
         "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+        "GCC_ENABLE_CPP_EXCEPTIONS": "NO",
         "MACOSX_DEPLOYMENT_TARGET": "10.15"
       },
       "conditions": [

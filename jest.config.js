@@ -6,7 +6,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testTimeout: 30000,
-  // Tests open many real fds and start child processes and worker threads: two jest workers at
-  // a time keep a run from starving the tests that measure how long a wait took.
+  // At most two test files at once: each opens many real fds, sockets and child processes, and
+  // the timing tests (timeouts, wakeups) turn flaky when more run than there are cores.
   maxWorkers: 2,
 };

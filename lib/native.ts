@@ -120,7 +120,7 @@ export interface Native {
   /** Puts back the handler signalInstall replaced (0 when none is installed), or -errno. */
   signalRestore(signum: number): number;
 
-  // watch.cc — waiting without blocking Node (selectAsync). A handle is an opaque External.
+  // watch.cc, waiter.cc, handle.cc — waiting without blocking Node (selectAsync). A handle is an opaque External.
   /**
    * Watches a kernel fd (an epoll or kqueue fd) for readability on this thread's libuv loop:
    * once started, onReady(status) runs on each loop turn while the fd is readable. A handle or -errno.
@@ -196,14 +196,20 @@ export interface Native {
   uringClose?(ring: UringHandle): void;
 }
 
-/** Opaque handles from watch.cc. */
+/** Opaque handles from watch.cc and waiter.cc. */
 export type WatchHandle = { readonly __brand: 'iomux.watch' };
 export type WaiterHandle = { readonly __brand: 'iomux.waiter' };
 /** Opaque ring handle from uring.cc. */
 export type UringHandle = { readonly __brand: 'iomux.uring' };
 
+// The addon: what node-gyp-build picks (build/Release, else a fitting prebuilds/ file), or the file
+// IOMUX_ADDON names, a path resolved against the working directory. IOMUX_ADDON exists to run the
+// suite against another build of the same native/ sources: the sanitizer build
+// (scripts/sanitize.sh) and the cmake-js build (.ci/run); child processes and workers inherit it.
+// It loads whatever binary it names, with no check: it grants nothing that NODE_OPTIONS=--require
+// does not, and like NODE_OPTIONS it must not come from untrusted input. Documented in docs/API.md.
 function load(): Native {
-  const override = process.env.IOMUX_ADDON; // a specific build: sanitizers, cmake-js
+  const override = process.env.IOMUX_ADDON;
   if (override) return require(path.resolve(override)) as Native;
   return require('node-gyp-build')(path.join(__dirname, '..')) as Native;
 }

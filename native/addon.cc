@@ -16,7 +16,9 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
   InitKqueue(env, exports);
   InitFd(env, exports);
   InitSocket(env, exports);
+  InitHandle(env, exports);
   InitWatch(env, exports);
+  InitWaiter(env, exports);
   InitSignals(env, exports);
   InitUring(env, exports);
 }

@@ -32,7 +32,9 @@ void InitEpoll(Napi::Env env, Napi::Object exports);
 void InitKqueue(Napi::Env env, Napi::Object exports);
 void InitFd(Napi::Env env, Napi::Object exports);
 void InitSocket(Napi::Env env, Napi::Object exports);
+void InitHandle(Napi::Env env, Napi::Object exports);
 void InitWatch(Napi::Env env, Napi::Object exports);
+void InitWaiter(Napi::Env env, Napi::Object exports);
 void InitSignals(Napi::Env env, Napi::Object exports);
 
 }  // namespace iomux

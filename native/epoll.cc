@@ -14,8 +14,6 @@
 
 #ifdef __linux__
 #include <sys/epoll.h>
-
-#include <cmath>
 #endif
 
 namespace iomux {
@@ -36,7 +34,7 @@ Napi::Value EpollCtl(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int32_t epfd = 0, op = 0, fd = 0, events = 0;
   if (!ArgInt(info, 0, &epfd) || !ArgInt(info, 1, &op) || !ArgInt(info, 2, &fd) || !ArgInt(info, 3, &events))
-    return env.Undefined();
+    return Napi::Value();
   epoll_event ev{};
   ev.events = static_cast<uint32_t>(events);
   ev.data.fd = fd;
@@ -52,13 +50,9 @@ Napi::Value EpollWait(const Napi::CallbackInfo& info) {
   double timeoutMs = 0;
   if (!ArgInt(info, 0, &epfd) || !ArgInt32s(info, 1, &out, &outLen) || !ArgInt(info, 2, &maxevents) ||
       !ArgDouble(info, 3, &timeoutMs))
-    return env.Undefined();
+    return Napi::Value();
   if (maxevents <= 0) return Num(env, -EINVAL);
-  if (static_cast<size_t>(maxevents) > outLen / 2) {
-    OutOfRange(env, "maxevents must be at most out.length / 2");
-    return env.Undefined();
-  }
-  if (std::isnan(timeoutMs)) timeoutMs = -1;
+  if (static_cast<size_t>(maxevents) > outLen / 2) return OutOfRange(env, "maxevents must be at most out.length / 2");
   epoll_event* events = State(env).Scratch<epoll_event>(static_cast<size_t>(maxevents));
   Deadline deadline(timeoutMs);
   int r;

@@ -27,10 +27,7 @@ Napi::Value Pipe(const Napi::CallbackInfo& info) {
   int32_t* out;
   size_t n;
   if (!ArgInt32s(info, 0, &out, &n)) return Napi::Value();
-  if (n < 2) {
-    OutOfRange(info.Env(), "the output array must hold 2 fds");
-    return Napi::Value();
-  }
+  if (n < 2) return OutOfRange(info.Env(), "the output array must hold 2 fds");
   int fds[2];
   int r = CloexecPipe(fds, false);
   if (r < 0) return Num(info.Env(), r);
@@ -120,10 +117,7 @@ Napi::Value GetOwner(const Napi::CallbackInfo& info) {
   int32_t* out;
   size_t n;
   if (!ArgInt(info, 0, &fd) || !ArgInt32s(info, 1, &out, &n)) return Napi::Value();
-  if (n < 1) {
-    OutOfRange(info.Env(), "the output array must hold 1 value");
-    return Napi::Value();
-  }
+  if (n < 1) return OutOfRange(info.Env(), "the output array must hold 1 value");
   // F_GETOWN returns the owner itself, and a negative owner (a process group) looks like an
   // error: clear errno to tell them apart (fcntl(2), BUGS).
   errno = 0;

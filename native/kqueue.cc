@@ -15,8 +15,6 @@
 #include <sys/event.h>
 #include <sys/types.h>
 #include <unistd.h>
-
-#include <cmath>
 #endif
 
 namespace iomux {
@@ -25,15 +23,6 @@ namespace iomux {
 namespace {
 
 constexpr size_t kFields = 6;  // [ident, filter, flags, fflags, data, udata]
-
-bool ArgFloat64s(const Napi::CallbackInfo& info, size_t i, double** data, size_t* len) {
-  if (!info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
-    return BadType(info, i, "a Float64Array");
-  Napi::Float64Array a = info[i].As<Napi::Float64Array>();
-  *data = a.Data();
-  *len = a.ElementLength();
-  return true;
-}
 
 Napi::Value KqueueCreate(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -56,16 +45,11 @@ Napi::Value Kevent(const Napi::CallbackInfo& info) {
   size_t changesLen = 0, outLen = 0;
   if (!ArgInt(info, 0, &kq) || !ArgFloat64s(info, 1, &changes, &changesLen) || !ArgInt(info, 2, &nchanges) ||
       !ArgFloat64s(info, 3, &out, &outLen) || !ArgInt(info, 4, &maxevents) || !ArgDouble(info, 5, &timeoutNs))
-    return env.Undefined();
-  if (nchanges < 0 || static_cast<size_t>(nchanges) * kFields > changesLen) {
-    OutOfRange(env, "nchanges must lie within the changes array");
-    return env.Undefined();
-  }
-  if (maxevents < 0 || static_cast<size_t>(maxevents) * kFields > outLen) {
-    OutOfRange(env, "maxevents must lie within the out array");
-    return env.Undefined();
-  }
-  if (std::isnan(timeoutNs)) timeoutNs = -1;
+    return Napi::Value();
+  if (nchanges < 0 || static_cast<size_t>(nchanges) * kFields > changesLen)
+    return OutOfRange(env, "nchanges must lie within the changes array");
+  if (maxevents < 0 || static_cast<size_t>(maxevents) * kFields > outLen)
+    return OutOfRange(env, "maxevents must lie within the out array");
   struct kevent* buf = State(env).Scratch<struct kevent>(static_cast<size_t>(nchanges) + maxevents + 1);
   struct kevent* chl = buf;
   struct kevent* evl = buf + nchanges;
@@ -75,7 +59,7 @@ Napi::Value Kevent(const Napi::CallbackInfo& info) {
            static_cast<uint32_t>(f[3]), static_cast<intptr_t>(f[4]),
            reinterpret_cast<void*>(static_cast<intptr_t>(f[5])));
   }
-  Deadline deadline(timeoutNs < 0 ? -1 : timeoutNs / 1e6);
+  Deadline deadline(timeoutNs / 1e6);
   int r;
   int pending = nchanges;
   for (;;) {

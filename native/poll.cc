@@ -7,12 +7,13 @@
 // - nfds above RLIMIT_NOFILE fails with EINVAL (returned as -EINVAL).
 // - EINTR is retried with the time left on a monotonic Deadline (PEP 475).
 //   https://peps.python.org/pep-0475/
+// The wait (PollUntil, wait.h) is also the waiter thread's (waiter.cc).
 #include <poll.h>
 
-#include <cmath>
 #include <cstddef>
 
 #include "util.h"
+#include "wait.h"
 
 namespace iomux {
 
@@ -21,6 +22,13 @@ static_assert(offsetof(pollfd, fd) == 0, "pollfd.fd at byte 0");
 static_assert(offsetof(pollfd, events) == 4, "pollfd.events at byte 4");
 static_assert(offsetof(pollfd, revents) == 6, "pollfd.revents at byte 6");
 static_assert(sizeof(pollfd::events) == 2 && sizeof(pollfd::revents) == 2, "int16 events");
+
+int PollUntil(pollfd* fds, nfds_t n, const Deadline& deadline) {
+  int r;
+  do r = ::poll(fds, n, deadline.RemainingMs());
+  while (r < 0 && errno == EINTR);
+  return r < 0 ? -errno : r;
+}
 
 namespace {
 
@@ -33,18 +41,11 @@ Napi::Value Poll(const Napi::CallbackInfo& info) {
   double timeoutMs = 0;
   if (!ArgInt32s(info, 0, &raw, &rawLen) || !ArgInt(info, 1, &n) || !ArgInt32s(info, 2, &out, &outLen) ||
       !ArgDouble(info, 3, &timeoutMs))
-    return env.Undefined();
-  if (n < 0 || static_cast<size_t>(n) * 2 > rawLen) {
-    OutOfRange(env, "n must lie within the pollfd array");
-    return env.Undefined();
-  }
-  if (std::isnan(timeoutMs)) timeoutMs = -1;
+    return Napi::Value();
+  if (n < 0 || static_cast<size_t>(n) * 2 > rawLen) return OutOfRange(env, "n must lie within the pollfd array");
   pollfd* fds = reinterpret_cast<pollfd*>(raw);
-  Deadline deadline(timeoutMs);
-  int r;
-  do r = ::poll(fds, static_cast<nfds_t>(n), deadline.RemainingMs());
-  while (r < 0 && errno == EINTR);
-  if (r < 0) return Num(env, -errno);
+  int r = PollUntil(fds, static_cast<nfds_t>(n), Deadline(timeoutMs));
+  if (r < 0) return Num(env, r);
   size_t cap = outLen / 2, k = 0;
   for (int32_t i = 0; i < n && k < cap && r > 0; i++) {
     if (fds[i].revents == 0) continue;

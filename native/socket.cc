@@ -77,7 +77,10 @@ int ArgAddress(const Napi::CallbackInfo& info, size_t i, sockaddr_storage* ss, s
   int32_t family = 0, port = 0;
   double flowinfo = 0, scopeId = 0;
   if (!ArgInt(info, i, &family)) return 1;
-  if (!info[i + 1].IsString()) return BadType(info, i + 1, "a string"), 1;
+  if (!info[i + 1].IsString()) {
+    BadType(info, i + 1, "a string");
+    return 1;
+  }
   if (!ArgInt(info, i + 2, &port) || !ArgDouble(info, i + 3, &flowinfo) || !ArgDouble(info, i + 4, &scopeId))
     return 1;
   std::string host = info[i + 1].As<Napi::String>().Utf8Value();
@@ -161,7 +164,7 @@ Napi::Value MakeAddress(Napi::Env env, const sockaddr_storage* ss, socklen_t len
 Napi::Value Socket(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int32_t family = 0, type = 0, proto = 0;
-  if (!ArgInt(info, 0, &family) || !ArgInt(info, 1, &type) || !ArgInt(info, 2, &proto)) return env.Undefined();
+  if (!ArgInt(info, 0, &family) || !ArgInt(info, 1, &type) || !ArgInt(info, 2, &proto)) return Napi::Value();
   int fd = ::socket(family, CloexecType(type), proto);
   if (fd < 0) return Num(env, -errno);
   return Num(env, Adopt(env, fd));
@@ -174,8 +177,8 @@ Napi::Value Socketpair(const Napi::CallbackInfo& info) {
   size_t outLen = 0;
   if (!ArgInt(info, 0, &family) || !ArgInt(info, 1, &type) || !ArgInt(info, 2, &proto) ||
       !ArgInt32s(info, 3, &out, &outLen))
-    return env.Undefined();
-  if (outLen < 2) return OutOfRange(env, "out must hold 2 fds"), env.Undefined();
+    return Napi::Value();
+  if (outLen < 2) return OutOfRange(env, "out must hold 2 fds");
   int sv[2];
   if (::socketpair(family, CloexecType(type), proto, sv) < 0) return Num(env, -errno);
   int a = Adopt(env, sv[0]);
@@ -201,9 +204,9 @@ Napi::Value BindOrConnect(const Napi::CallbackInfo& info) {
   int32_t fd = 0;
   sockaddr_storage ss;
   socklen_t len = 0;
-  if (!ArgInt(info, 0, &fd)) return env.Undefined();
+  if (!ArgInt(info, 0, &fd)) return Napi::Value();
   int r = ArgAddress(info, 1, &ss, &len);
-  if (r == 1) return env.Undefined();
+  if (r == 1) return Napi::Value();
   if (r < 0) return Num(env, r);
   auto* sa = reinterpret_cast<sockaddr*>(&ss);
   return Sys(env, kConnect ? ::connect(fd, sa, len) : ::bind(fd, sa, len));
@@ -212,7 +215,7 @@ Napi::Value BindOrConnect(const Napi::CallbackInfo& info) {
 Napi::Value Listen(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int32_t fd = 0, backlog = 0;
-  if (!ArgInt(info, 0, &fd) || !ArgInt(info, 1, &backlog)) return env.Undefined();
+  if (!ArgInt(info, 0, &fd) || !ArgInt(info, 1, &backlog)) return Napi::Value();
   return Sys(env, ::listen(fd, backlog));
 }
 
@@ -220,7 +223,7 @@ Napi::Value Listen(const Napi::CallbackInfo& info) {
 Napi::Value Accept(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int32_t fd = 0;
-  if (!ArgInt(info, 0, &fd)) return env.Undefined();
+  if (!ArgInt(info, 0, &fd)) return Napi::Value();
   sockaddr_storage ss;
   socklen_t len;
   int c = NoIntr([&] {
@@ -256,7 +259,7 @@ bool ArgIo(const Napi::CallbackInfo& info, IoArgs* a) {
 Napi::Value Recv(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   IoArgs io;
-  if (!ArgIo(info, &io)) return env.Undefined();
+  if (!ArgIo(info, &io)) return Napi::Value();
   return Sys(env, NoIntr([&] { return ::recv(io.fd, io.data, io.len, io.flags); }));
 }
 
@@ -264,7 +267,7 @@ Napi::Value Recv(const Napi::CallbackInfo& info) {
 Napi::Value Send(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   IoArgs io;
-  if (!ArgIo(info, &io)) return env.Undefined();
+  if (!ArgIo(info, &io)) return Napi::Value();
   return Sys(env, NoIntr([&] { return ::send(io.fd, io.data, io.len, io.flags | IOMUX_MSG_NOSIGNAL); }));
 }
 
@@ -272,7 +275,7 @@ Napi::Value Send(const Napi::CallbackInfo& info) {
 Napi::Value Recvfrom(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   IoArgs io;
-  if (!ArgIo(info, &io)) return env.Undefined();
+  if (!ArgIo(info, &io)) return Napi::Value();
   sockaddr_storage ss;
   socklen_t slen;
   ssize_t r = NoIntr([&] {
@@ -292,11 +295,11 @@ Napi::Value Recvfrom(const Napi::CallbackInfo& info) {
 Napi::Value Sendto(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   IoArgs io;
-  if (!ArgIo(info, &io)) return env.Undefined();
+  if (!ArgIo(info, &io)) return Napi::Value();
   sockaddr_storage ss;
   socklen_t slen = 0;
   int r = ArgAddress(info, 5, &ss, &slen);
-  if (r == 1) return env.Undefined();
+  if (r == 1) return Napi::Value();
   if (r < 0) return Num(env, r);
   return Sys(env, NoIntr([&] {
                return ::sendto(io.fd, io.data, io.len, io.flags | IOMUX_MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&ss), slen);
@@ -306,7 +309,7 @@ Napi::Value Sendto(const Napi::CallbackInfo& info) {
 Napi::Value Shutdown(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int32_t fd = 0, how = 0;
-  if (!ArgInt(info, 0, &fd) || !ArgInt(info, 1, &how)) return env.Undefined();
+  if (!ArgInt(info, 0, &fd) || !ArgInt(info, 1, &how)) return Napi::Value();
   return Sys(env, ::shutdown(fd, how));
 }
 
@@ -314,7 +317,7 @@ template <bool kPeer>
 Napi::Value Name(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int32_t fd = 0;
-  if (!ArgInt(info, 0, &fd)) return env.Undefined();
+  if (!ArgInt(info, 0, &fd)) return Napi::Value();
   sockaddr_storage ss;
   std::memset(&ss, 0, sizeof ss);
   socklen_t len = sizeof ss;
@@ -326,7 +329,7 @@ Napi::Value Name(const Napi::CallbackInfo& info) {
 Napi::Value SockFamily(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int32_t fd = 0;
-  if (!ArgInt(info, 0, &fd)) return env.Undefined();
+  if (!ArgInt(info, 0, &fd)) return Napi::Value();
   sockaddr_storage ss;
   std::memset(&ss, 0, sizeof ss);
   socklen_t len = sizeof ss;
@@ -339,7 +342,7 @@ Napi::Value SetsockoptInt(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int32_t fd = 0, level = 0, name = 0, value = 0;
   if (!ArgInt(info, 0, &fd) || !ArgInt(info, 1, &level) || !ArgInt(info, 2, &name) || !ArgInt(info, 3, &value))
-    return env.Undefined();
+    return Napi::Value();
   int v = value;
   return Sys(env, ::setsockopt(fd, level, name, &v, sizeof v));
 }
@@ -350,7 +353,7 @@ Napi::Value SetsockoptBytes(const Napi::CallbackInfo& info) {
   uint8_t* data = nullptr;
   size_t len = 0;
   if (!ArgInt(info, 0, &fd) || !ArgInt(info, 1, &level) || !ArgInt(info, 2, &name) || !ArgBytes(info, 3, &data, &len))
-    return env.Undefined();
+    return Napi::Value();
   return Sys(env, ::setsockopt(fd, level, name, data, static_cast<socklen_t>(len)));
 }
 
@@ -360,8 +363,8 @@ Napi::Value GetsockoptInt(const Napi::CallbackInfo& info) {
   size_t outLen = 0;
   if (!ArgInt(info, 0, &fd) || !ArgInt(info, 1, &level) || !ArgInt(info, 2, &name) ||
       !ArgInt32s(info, 3, &out, &outLen))
-    return env.Undefined();
-  if (outLen < 1) return OutOfRange(env, "out must hold 1 value"), env.Undefined();
+    return Napi::Value();
+  if (outLen < 1) return OutOfRange(env, "out must hold 1 value");
   int v = 0;
   socklen_t len = sizeof v;
   if (::getsockopt(fd, level, name, &v, &len) < 0) return Num(env, -errno);
@@ -375,7 +378,7 @@ Napi::Value GetsockoptBytes(const Napi::CallbackInfo& info) {
   uint8_t* data = nullptr;
   size_t len = 0;
   if (!ArgInt(info, 0, &fd) || !ArgInt(info, 1, &level) || !ArgInt(info, 2, &name) || !ArgBytes(info, 3, &data, &len))
-    return env.Undefined();
+    return Napi::Value();
   socklen_t slen = static_cast<socklen_t>(len);
   if (::getsockopt(fd, level, name, data, &slen) < 0) return Num(env, -errno);
   return Num(env, slen);

@@ -1,5 +1,10 @@
 // Shared helpers: cheap argument checks (TypeScript validates first; these only keep a wrong
 // type from crashing), results as numbers (-errno on failure), EINTR retries, deadlines.
+//
+// The one convention after a throw: a native function that has thrown returns Napi::Value(), the
+// empty value, and nothing but the exception reaches JS. BadType and OutOfRange throw and return
+// it (`return OutOfRange(env, "...")`); an Arg* helper that fails has already thrown, so its
+// caller returns Napi::Value() itself (`if (!ArgInt(info, 0, &fd)) return Napi::Value();`).
 #pragma once
 #include <errno.h>
 #include <fcntl.h>
@@ -8,6 +13,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <string>
 
 #include "addon.h"
 
@@ -20,15 +26,17 @@ inline void ThrowCoded(Napi::Error err, const char* code) {
   err.ThrowAsJavaScriptException();
 }
 
-inline bool BadType(const Napi::CallbackInfo& info, size_t i, const char* what) {
+// Throws TypeError ERR_INVALID_ARG_TYPE for argument i.
+inline Napi::Value BadType(const Napi::CallbackInfo& info, size_t i, const char* what) {
   std::string msg = "argument " + std::to_string(i) + " must be " + what;
   ThrowCoded(Napi::TypeError::New(info.Env(), msg), "ERR_INVALID_ARG_TYPE");
-  return false;
+  return Napi::Value();
 }
 
-inline bool OutOfRange(Napi::Env env, const char* msg) {
+// Throws RangeError ERR_OUT_OF_RANGE (a count or window outside its array).
+inline Napi::Value OutOfRange(Napi::Env env, const char* msg) {
   ThrowCoded(Napi::RangeError::New(env, msg), "ERR_OUT_OF_RANGE");
-  return false;
+  return Napi::Value();
 }
 
 // Each Arg* helper makes as few Node-API calls as it can (these run on every hot-path call): the
@@ -38,14 +46,16 @@ inline bool OutOfRange(Napi::Env env, const char* msg) {
 // A number argument as int32 (fds, flags, counts). Non-numbers throw; fractions truncate.
 inline bool ArgInt(const Napi::CallbackInfo& info, size_t i, int32_t* out) {
   *out = 0;
-  if (napi_get_value_int32(info.Env(), info[i], out) != napi_ok) return BadType(info, i, "a number");
-  return true;
+  if (napi_get_value_int32(info.Env(), info[i], out) == napi_ok) return true;
+  BadType(info, i, "a number");
+  return false;
 }
 
 inline bool ArgDouble(const Napi::CallbackInfo& info, size_t i, double* out) {
   *out = 0;
-  if (napi_get_value_double(info.Env(), info[i], out) != napi_ok) return BadType(info, i, "a number");
-  return true;
+  if (napi_get_value_double(info.Env(), info[i], out) == napi_ok) return true;
+  BadType(info, i, "a number");
+  return false;
 }
 
 inline size_t ElementSize(napi_typedarray_type type) {
@@ -85,7 +95,8 @@ inline bool ArgBytes(const Napi::CallbackInfo& info, size_t i, uint8_t** data, s
     *len = length;
     return true;
   }
-  return BadType(info, i, "a Buffer, TypedArray or DataView");
+  BadType(info, i, "a Buffer, TypedArray or DataView");
+  return false;
 }
 
 // A window [off, off+len) of a byte argument at i, with off and len at i+1 and i+2.
@@ -98,26 +109,41 @@ inline bool ArgWindow(const Napi::CallbackInfo& info, size_t i, uint8_t** data, 
   if (!ArgBytes(info, i, &base, &size) || !ArgDouble(info, i + 1, &off) ||
       !ArgDouble(info, i + 2, &n))
     return false;
-  if (!(off >= 0 && n >= 0 && off + n <= static_cast<double>(size)))
-    return OutOfRange(info.Env(), "offset and length must lie within the buffer");
+  if (!(off >= 0 && n >= 0 && off + n <= static_cast<double>(size))) {
+    OutOfRange(info.Env(), "offset and length must lie within the buffer");
+    return false;
+  }
   *data = base + static_cast<size_t>(off);
   *len = static_cast<size_t>(n);
   return true;
 }
 
-// An Int32Array argument (event and fd arrays).
-inline bool ArgInt32s(const Napi::CallbackInfo& info, size_t i, int32_t** data, size_t* len) {
+// A typed array argument of one element type, as its data and element count.
+template <typename T>
+inline bool ArgTyped(const Napi::CallbackInfo& info, size_t i, napi_typedarray_type want, const char* what,
+                     T** data, size_t* len) {
   *data = nullptr;
   *len = 0;
   napi_typedarray_type type;
   void* p = nullptr;
   if (napi_get_typedarray_info(info.Env(), info[i], &type, len, &p, nullptr, nullptr) != napi_ok ||
-      type != napi_int32_array) {
+      type != want) {
     *len = 0;
-    return BadType(info, i, "an Int32Array");
+    BadType(info, i, what);
+    return false;
   }
-  *data = static_cast<int32_t*>(p);
+  *data = static_cast<T*>(p);
   return true;
+}
+
+// An Int32Array argument (event, fd and pollfd arrays).
+inline bool ArgInt32s(const Napi::CallbackInfo& info, size_t i, int32_t** data, size_t* len) {
+  return ArgTyped(info, i, napi_int32_array, "an Int32Array", data, len);
+}
+
+// A Float64Array argument (kevent records, whose fields may exceed 32 bits).
+inline bool ArgFloat64s(const Napi::CallbackInfo& info, size_t i, double** data, size_t* len) {
+  return ArgTyped(info, i, napi_float64_array, "a Float64Array", data, len);
 }
 
 inline Napi::Value Num(Napi::Env env, double v) { return Napi::Number::New(env, v); }
@@ -156,8 +182,8 @@ inline auto NoIntr(F f) -> decltype(f()) {
 // A wait's end on the monotonic clock, so that an EINTR retry waits only the remaining time.
 class Deadline {
  public:
-  // ms < 0: wait forever.
-  explicit Deadline(double ms) : forever_(ms < 0), end_(Now() + (ms < 0 ? 0 : ms) * 1e6) {}
+  // ms < 0 or NaN: wait forever.
+  explicit Deadline(double ms) : forever_(!(ms >= 0)), end_(Now() + (forever_ ? 0 : ms) * 1e6) {}
   bool forever() const { return forever_; }
   // Remaining nanoseconds, never negative.
   double RemainingNs() const { return forever_ ? -1 : std::fmax(0, end_ - Now()); }

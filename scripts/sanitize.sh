@@ -9,11 +9,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# gcc's runtimes come with g++ (libgcc-*-dev); install them if a minimal image lacks them.
+# gcc's sanitizer runtimes come with g++ (libgcc-<N>-dev pulls in libasan and libubsan). This
+# script installs nothing: a machine without them is told what is missing.
 asan=$(gcc -print-file-name=libasan.so)
 if [[ ! -e $asan ]]; then
-  apt-get install -y -qq libasan8 libubsan1 >&2
-  asan=$(gcc -print-file-name=libasan.so)
+  echo "sanitize: gcc has no AddressSanitizer runtime (libasan.so); install gcc's libasan and libubsan (on Debian: libasan8 libubsan1)" >&2
+  exit 1
 fi
 
 cp -r "$root/binding.gyp" "$root/native" "$work/"

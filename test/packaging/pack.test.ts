@@ -1,30 +1,36 @@
-// The published package, as a user gets it: `npm run prebuild`, `npm pack`, then an install of the
-// tarball into an empty project with --ignore-scripts and no compiler on PATH, so the addon can
-// only come from prebuilds/ through node-gyp-build. Used there from require and from import, and
-// from the command line: `npx iomux bench` and `npx iomux example` (docs/API.md, "Command line").
+// The published package, as a user gets it. `npm pack` (whose prepack builds the prebuild and
+// dist/ afresh) runs in a clean checkout of the sources and in a copy of the work tree as it is,
+// build outputs and all: both give the same files. The clean tarball is then installed into an
+// empty project with --ignore-scripts and no compiler on PATH, so the addon can only come from
+// prebuilds/ through node-gyp-build. Used there from require and from import, and from the
+// command line: `npx iomux bench` and `npx iomux example` (docs/API.md, "Command line").
+// Everything is written into a temporary folder: the work tree is left as it was.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runSync, succeeded, type RunOptions } from '../helpers/child';
+import { run as runAsync, runSync, succeeded } from '../helpers/child';
 import { linuxOnly, when } from '../helpers/platform';
+import { cleanCopy, findNpm, ROOT as root, run } from './run';
 
-const root = path.join(__dirname, '..', '..');
 const prebuildDir = path.join('prebuilds', `${process.platform}-${process.arch}`);
 
-/** Runs a command that must succeed; its stdout. */
-function run(cmd: string, args: string[], opts: RunOptions = {}): string {
-  return succeeded(runSync(cmd, args, opts), `${cmd} ${args.join(' ')}`);
+/** `npm pack` in dir into out (its own folder): the tarball's path and its file list. */
+async function pack(dir: string, out: string): Promise<{ tarball: string; files: string[] }> {
+  fs.mkdirSync(out);
+  const args = [findNpm(), 'pack', '--json', '--pack-destination', out, '--loglevel=error'];
+  const stdout = succeeded(await runAsync(process.execPath, args, { cwd: dir, timeoutMs: 280_000 }), `npm pack in ${dir}`);
+  // Lifecycle scripts print to stdout too: the JSON report is the last thing written.
+  const [report] = JSON.parse(stdout.slice(stdout.lastIndexOf('\n[') + 1)) as { filename: string; files: { path: string }[] }[];
+  return { tarball: path.join(out, report.filename), files: report.files.map((f) => f.path).sort() };
 }
 
-/** The npm running this test (npm test, npx), else the first on PATH. */
-function findNpm(): string {
-  const execpath = process.env.npm_execpath;
-  if (execpath && /npm-cli\.js$/.test(execpath)) return execpath;
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, 'npm');
-    if (dir && fs.existsSync(candidate)) return fs.realpathSync(candidate);
-  }
-  throw new Error('npm not found');
+/** A copy of the work tree as it is (build outputs included), without .git and node_modules. */
+function workTreeCopy(dir: string): void {
+  fs.cpSync(root, dir, {
+    recursive: true,
+    filter: (src) => ![path.join(root, '.git'), path.join(root, 'node_modules')].includes(src),
+  });
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
 }
 
 // The consumer sees one Node and npm only: a folder of two links is its whole PATH.
@@ -128,13 +134,19 @@ when(!variant, `${variant} selects a variant of the addon, not the package`).des
   let consumer = '';
   let env: NodeJS.ProcessEnv = {};
   let files: string[] = [];
+  let treeFiles: string[] = [];
+  let tarball = '';
 
-  beforeAll(() => {
+  beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'iomux-pack-'));
-    run('bash', [path.join(root, 'scripts', 'prebuild.sh')], { cwd: root });
-    run(process.execPath, [findNpm(), 'pack', '--pack-destination', tmp, '--loglevel=error'], { cwd: root });
-    const [tarball] = fs.readdirSync(tmp).filter((f) => f.endsWith('.tgz'));
-    files = run('tar', ['tzf', path.join(tmp, tarball)]).split('\n').filter(Boolean);
+    cleanCopy(path.join(tmp, 'clean'));
+    workTreeCopy(path.join(tmp, 'tree'));
+    const [clean, tree] = await Promise.all([
+      pack(path.join(tmp, 'clean'), path.join(tmp, 'clean-out')),
+      pack(path.join(tmp, 'tree'), path.join(tmp, 'tree-out')),
+    ]);
+    ({ tarball, files } = clean);
+    treeFiles = tree.files;
 
     const bin = path.join(tmp, 'bin');
     fs.mkdirSync(bin);
@@ -147,26 +159,30 @@ when(!variant, `${variant} selects a variant of the addon, not the package`).des
     fs.mkdirSync(consumer);
     fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
     run(path.join(bin, 'node'), [path.join(bin, 'npm'), 'install', '--ignore-scripts', '--no-audit', '--no-fund',
-      '--prefer-offline', '--loglevel=error', path.join(tmp, tarball)], { cwd: consumer, env });
+      '--prefer-offline', '--loglevel=error', tarball], { cwd: consumer, env });
   }, 300_000);
 
   afterAll(() => {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
+  test('packing the work tree as it is gives the same files as packing a clean checkout', () => {
+    expect(treeFiles).toEqual(files);
+  });
+
   test('the tarball holds the prebuild, the compiled code with its types, and the native sources', () => {
     expect(files).toEqual(expect.arrayContaining([
-      'package/package.json', 'package/binding.gyp', 'package/native/addon.cc',
-      'package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/os.js', 'package/dist/os.d.ts',
-      'package/bin/iomux.js', 'package/bench/run.js', 'package/bench/trials.js', 'package/bench/lib/runner.js',
-      'package/bench/contenders/c.c', 'package/bench/contenders/iomux.js', 'package/bench/contenders/python.py',
-      'package/bench/clients/echo-client.c', 'package/bench/clients/http-client.c',
-      'package/dist/examples/selectors-echo.js', 'package/dist/examples/args.js',
+      'package.json', 'binding.gyp', 'native/addon.cc',
+      'dist/index.js', 'dist/index.d.ts', 'dist/os.js', 'dist/os.d.ts',
+      'bin/iomux.js', 'bench/run.js', 'bench/trials.js', 'bench/lib/runner.js',
+      'bench/contenders/c.c', 'bench/contenders/iomux.js', 'bench/contenders/python.py',
+      'bench/clients/echo-client.c', 'bench/clients/http-client.c',
+      'dist/examples/selectors-echo.js', 'dist/examples/args.js',
     ]));
     // Nothing the bench writes or builds, and no TypeScript of the examples (they ship compiled).
-    expect(files.filter((f) => /^package\/(bench\/results|examples)\//.test(f))).toEqual([]);
-    expect(files.some((f) => f.startsWith(`package/${prebuildDir}/`) && f.endsWith('.node'))).toBe(true);
-    expect(files.filter((f) => /^package\/(build|build-[^/]+|test|lib|node_modules)\//.test(f))).toEqual([]);
+    expect(files.filter((f) => /^(bench\/results|examples)\//.test(f))).toEqual([]);
+    expect(files.some((f) => f.startsWith(`${prebuildDir}/`) && f.endsWith('.node'))).toBe(true);
+    expect(files.filter((f) => /^(build|build-[^/]+|test|lib|node_modules)\//.test(f))).toEqual([]);
   });
 
   test('the consumer has no compiler, make or python on its PATH', () => {
