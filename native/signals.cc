@@ -57,10 +57,7 @@ Napi::Value SignalPipe(const Napi::CallbackInfo& info) {
   int32_t* out;
   size_t n;
   if (!ArgInt32s(info, 0, &out, &n)) return Napi::Value();
-  if (n < 2) {
-    OutOfRange(info.Env(), "the output array must hold 2 fds");
-    return Napi::Value();
-  }
+  if (n < 2) return OutOfRange(info.Env(), "the output array must hold 2 fds");
   int fds[2];
   int r = CloexecPipe(fds, true);
   if (r < 0) return Num(info.Env(), r);

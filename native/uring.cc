@@ -208,7 +208,7 @@ Napi::Value Probe(const Napi::CallbackInfo& info) {
 Napi::Value Setup(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int32_t entries, cq;
-  if (!ArgInt(info, 0, &entries) || !ArgInt(info, 1, &cq)) return env.Undefined();
+  if (!ArgInt(info, 0, &entries) || !ArgInt(info, 1, &cq)) return Napi::Value();
   bool defer = info[2].ToBoolean();
   if (entries <= 0 || cq < 0) return Num(env, -EINVAL);
   auto* r = new RingObj(env);
@@ -254,7 +254,7 @@ Napi::Value PrepBuffer(const Napi::CallbackInfo& info) {
   uint32_t tag;
   if (!r || !ArgInt(info, 1, &kind) || !ArgInt(info, 2, &fd) || !ArgBytes(info, 3, &data, &len) ||
       !ArgDouble(info, 4, &offset) || !ArgTag(info, 5, &tag))
-    return env.Undefined();
+    return Napi::Value();
   if (kind < kRecv || kind > kWrite || len > UINT32_MAX) return Num(env, -EINVAL);
   auto op = std::make_unique<Op>();
   op->kind = static_cast<Kind>(kind);
@@ -286,7 +286,7 @@ Napi::Value PrepAccept(const Napi::CallbackInfo& info) {
   RingObj* r = Unwrap(info);
   int32_t fd;
   uint32_t tag;
-  if (!r || !ArgInt(info, 1, &fd) || !ArgTag(info, 2, &tag)) return env.Undefined();
+  if (!r || !ArgInt(info, 1, &fd) || !ArgTag(info, 2, &tag)) return Napi::Value();
   auto op = std::make_unique<Op>();
   op->kind = kAccept;
   int err;
@@ -340,11 +340,11 @@ Napi::Value PrepConnect(const Napi::CallbackInfo& info) {
   int32_t fd, family, port;
   double flowinfo, scopeId;
   uint32_t tag;
-  if (!r || !ArgInt(info, 1, &fd) || !ArgInt(info, 2, &family)) return env.Undefined();
-  if (!info[3].IsString()) return BadType(info, 3, "a string"), env.Undefined();
+  if (!r || !ArgInt(info, 1, &fd) || !ArgInt(info, 2, &family)) return Napi::Value();
+  if (!info[3].IsString()) return BadType(info, 3, "a string");
   if (!ArgInt(info, 4, &port) || !ArgDouble(info, 5, &flowinfo) || !ArgDouble(info, 6, &scopeId) ||
       !ArgTag(info, 7, &tag))
-    return env.Undefined();
+    return Napi::Value();
   auto op = std::make_unique<Op>();
   op->kind = kConnect;
   socklen_t len = 0;
@@ -368,7 +368,7 @@ Napi::Value PrepPollAdd(const Napi::CallbackInfo& info) {
   RingObj* r = Unwrap(info);
   int32_t fd, mask;
   uint32_t tag;
-  if (!r || !ArgInt(info, 1, &fd) || !ArgInt(info, 2, &mask) || !ArgTag(info, 3, &tag)) return env.Undefined();
+  if (!r || !ArgInt(info, 1, &fd) || !ArgInt(info, 2, &mask) || !ArgTag(info, 3, &tag)) return Napi::Value();
   auto op = std::make_unique<Op>();
   op->kind = kPollAdd;
   int err;
@@ -389,7 +389,7 @@ Napi::Value PrepCancel(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   RingObj* r = Unwrap(info);
   uint32_t target, tag;
-  if (!r || !ArgTag(info, 1, &target) || !ArgTag(info, 2, &tag)) return env.Undefined();
+  if (!r || !ArgTag(info, 1, &target) || !ArgTag(info, 2, &tag)) return Napi::Value();
   auto op = std::make_unique<Op>();
   op->kind = kCancel;
   int err;
@@ -407,7 +407,7 @@ Napi::Value PrepTimeout(const Napi::CallbackInfo& info) {
   RingObj* r = Unwrap(info);
   double ns;
   uint32_t tag;
-  if (!r || !ArgDouble(info, 1, &ns) || !ArgTag(info, 2, &tag)) return env.Undefined();
+  if (!r || !ArgDouble(info, 1, &ns) || !ArgTag(info, 2, &tag)) return Napi::Value();
   if (!(ns >= 0 && ns < 9.2e18)) return Num(env, -EINVAL);
   auto op = std::make_unique<Op>();
   op->kind = kTimeout;
@@ -439,7 +439,7 @@ Napi::Value Wait(const Napi::CallbackInfo& info) {
   int32_t* out;
   size_t outLen;
   if (!r || !ArgInt(info, 1, &min) || !ArgDouble(info, 2, &ns) || !ArgInt32s(info, 3, &out, &outLen))
-    return env.Undefined();
+    return Napi::Value();
   if (r->closed) return Num(env, -EBADF);
   if (min < 0) return Num(env, -EINVAL);
   if (std::isnan(ns)) ns = -1;
