@@ -18,7 +18,7 @@ const prebuildDir = path.join('prebuilds', `${process.platform}-${process.arch}`
 async function pack(dir: string, out: string): Promise<{ tarball: string; files: string[] }> {
   fs.mkdirSync(out);
   const args = [findNpm(), 'pack', '--json', '--pack-destination', out, '--loglevel=error'];
-  const stdout = succeeded(await runAsync(process.execPath, args, { cwd: dir, timeoutMs: 280_000 }), `npm pack in ${dir}`);
+  const stdout = succeeded(await runAsync(process.execPath, args, { cwd: dir, timeoutMs: 540_000 }), `npm pack in ${dir}`);
   // Lifecycle scripts print to stdout too: the JSON report is the last thing written.
   const [report] = JSON.parse(stdout.slice(stdout.lastIndexOf('\n[') + 1)) as { filename: string; files: { path: string }[] }[];
   return { tarball: path.join(out, report.filename), files: report.files.map((f) => f.path).sort() };
@@ -160,7 +160,7 @@ when(!variant, `${variant} selects a variant of the addon, not the package`).des
     fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
     run(path.join(bin, 'node'), [path.join(bin, 'npm'), 'install', '--ignore-scripts', '--no-audit', '--no-fund',
       '--prefer-offline', '--loglevel=error', tarball], { cwd: consumer, env });
-  }, 300_000);
+  }, 600_000); // two npm packs, each compiling the addon from scratch: minutes on a busy 2-core machine
 
   afterAll(() => {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
