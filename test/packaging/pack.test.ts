@@ -128,7 +128,7 @@ server.listen(Number(process.env.PORT), '127.0.0.1');`;
 
 // Variants of the suite (a forced backend, another build of the addon) do not change the package;
 // it is tested in the plain run, once under each Node version.
-const variant = process.env.IOMUX_ADDON ? 'IOMUX_ADDON' : process.env.IOMUX_SELECTOR ? 'IOMUX_SELECTOR' : '';
+const variant = ['IOMUX_ADDON', 'IOMUX_SELECTOR', 'IOMUX_URING'].find((name) => process.env[name]) ?? '';
 when(!variant, `${variant} selects a variant of the addon, not the package`).describe('the packed tarball, installed without a compiler', () => {
   let tmp = '';
   let consumer = '';
