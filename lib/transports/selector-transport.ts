@@ -38,6 +38,17 @@ function addressOr(read: () => unknown): unknown {
   }
 }
 
+// The protocol's connectionMade as a callback named like asyncio's (`P.connectionMade`), so that
+// an error it throws is reported as "Exception in callback P.connectionMade(<transport>)".
+function connectionMadeOf(protocol: ProtocolLike): (transport: Transport) => void {
+  const made = (transport: Transport): void => {
+    protocolMethod(protocol, 'connectionMade')?.call(protocol, transport);
+  };
+  const owner = (protocol as { constructor?: { name?: string } }).constructor?.name ?? 'Object';
+  Object.defineProperty(made, 'name', { value: `${owner}.connectionMade` });
+  return made;
+}
+
 /** The addresses and socket a transport reports through `getExtraInfo`. @internal */
 export function socketExtra(sock: Socket, peername?: unknown): Record<string, unknown> {
   return {
@@ -79,14 +90,10 @@ export class SelectorSocketTransport extends Transport {
     }
     // asyncio's order: connection_made, then the reader, then the creator's waiter — each on
     // the loop's next iteration.
-    loop.callSoon(this.#connectionMade);
+    loop.callSoon(connectionMadeOf(protocol), this);
     loop.callSoon(this.#startReading);
     if (onMade) loop.callSoon(onMade);
   }
-
-  #connectionMade = (): void => {
-    protocolMethod(this.protocol, 'connectionMade')?.call(this.protocol, this);
-  };
 
   #startReading = (): void => {
     if (!this.isReading() || this.#readerOn) return;
