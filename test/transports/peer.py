@@ -1,7 +1,7 @@
 # python3 peers for test/transports/*.test.ts. Each prints one JSON line with what it saw.
 #   echo PORT CONNS SEED     CONNS concurrent connections, random messages of 1 B-64 KiB each,
 #                            every byte must come back in order; half-close, then expect EOF.
-#   slow PORT TOTAL          reads TOTAL bytes slowly (16 KiB every 2 ms), checking the pattern.
+#   slow PORT TOTAL          reads TOTAL bytes slowly (64 KiB at most every 2 ms), checking the pattern.
 #   reset PORT SEND          sends SEND bytes, then closes with SO_LINGER 0 (a RST).
 import json, random, selectors, socket, struct, sys, time
 
@@ -47,11 +47,11 @@ def echo(conns, seed):
 
 def slow(total):
     s = socket.create_connection(('127.0.0.1', port))
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
     got = 0
     ok = True
     while True:
-        chunk = s.recv(16384)
+        chunk = s.recv(65536)
         if not chunk:
             break
         ok = ok and chunk == pattern(len(chunk), got)
