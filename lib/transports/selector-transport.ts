@@ -2,7 +2,9 @@
 // is one recv per readable event; a write is sent at once when nothing is buffered (the fast
 // path: one send, no readiness wait), and only what the kernel did not take is copied and
 // flushed on writability.
-import { closedError, invalidArgType } from '../errors';
+import { constants as osConstants } from 'node:os';
+import { closedError, invalidArgType, systemError } from '../errors';
+import { native } from '../native';
 import type { FileLike } from '../selectors/base';
 import { IPPROTO_TCP, SHUT_WR, SOCK_STREAM, TCP_NODELAY, AF_INET, AF_INET6 } from '../socket/constants';
 import type { Socket } from '../socket/socket';
@@ -12,6 +14,26 @@ import { protocolMethod, Transport, type LoopCalls, type TransportOwner } from '
 
 // asyncio's max_size: the most one recv asks for (bytes).
 const MAX_READ = 256 * 1024;
+const EAGAIN = -osConstants.errno.EAGAIN;
+const EWOULDBLOCK = -osConstants.errno.EWOULDBLOCK;
+const EINTR = -osConstants.errno.EINTR;
+
+// The hot path calls recv(2)/send(2) on the fd directly: the arguments are the transport's own,
+// checked once (DESIGN.md: no validation on the hot path). Bytes, null for would-block, or throws.
+function recvInto(fd: number, buf: ArrayBufferView, len: number): number | null {
+  const r = native.recv(fd, buf, 0, len, 0);
+  if (r >= 0) return r;
+  if (r === EAGAIN || r === EWOULDBLOCK || r === EINTR) return null;
+  throw systemError(r, 'recv');
+}
+
+function send(fd: number, buf: ArrayBufferView, off: number, len: number): number | null {
+  const r = native.send(fd, buf, off, len, 0);
+  if (r >= 0) return r;
+  if (r === EAGAIN || r === EWOULDBLOCK || r === EINTR) return null;
+  throw systemError(r, 'send');
+}
+
 // One scratch read buffer per thread: a read is copied out of it at its exact size before the
 // protocol sees it, so a small read does not pin a large buffer.
 let scratch: Buffer | undefined;
@@ -65,6 +87,8 @@ export function socketExtra(sock: Socket, peername?: unknown): Record<string, un
 export class SelectorSocketTransport extends Transport {
   readonly #loop: ReadinessLoop;
   readonly #sockRef: Socket;
+  // The socket's fd, valid until callConnectionLost closes the socket (reads and writes stop first).
+  readonly #fd: number;
   // Unsent bytes: copies, oldest first; the first is sent from #headOffset on.
   #buffer: Buffer[] = [];
   #headOffset = 0;
@@ -79,6 +103,7 @@ export class SelectorSocketTransport extends Transport {
     super(loop, sock, protocol, extra, owner);
     this.#loop = loop;
     this.#sockRef = sock;
+    this.#fd = sock.fileno();
     this.#buffered = typeof protocol.getBuffer === 'function';
     // asyncio turns Nagle off on TCP: small writes go out without waiting for the peer's ACK.
     if ((sock.family === AF_INET || sock.family === AF_INET6) && sock.type === SOCK_STREAM) {
@@ -121,7 +146,7 @@ export class SelectorSocketTransport extends Transport {
     const buf = (scratch ??= Buffer.allocUnsafe(MAX_READ));
     let got: number | null;
     try {
-      got = this.#sockRef.tryRecvInto(buf, MAX_READ);
+      got = recvInto(this.#fd, buf, MAX_READ);
     } catch (err) {
       return this.fatalError(err, 'Fatal read error on socket transport');
     }
@@ -147,7 +172,7 @@ export class SelectorSocketTransport extends Transport {
     }
     let got: number | null;
     try {
-      got = this.#sockRef.tryRecvInto(buf);
+      got = recvInto(this.#fd, buf, buf.byteLength);
     } catch (err) {
       return this.fatalError(err, 'Fatal read error on socket transport');
     }
@@ -189,7 +214,7 @@ export class SelectorSocketTransport extends Transport {
     if (this.#bufferSize === 0) {
       let sent: number | null;
       try {
-        sent = this.#sockRef.trySend(data);
+        sent = send(this.#fd, data, 0, data.byteLength);
       } catch (err) {
         return this.fatalError(err, 'Fatal write error on socket transport');
       }
@@ -224,11 +249,11 @@ export class SelectorSocketTransport extends Transport {
     try {
       while (this.#buffer.length > 0) {
         const head = this.#buffer[0];
-        const view = this.#headOffset === 0 ? head : head.subarray(this.#headOffset);
-        const sent = this.#sockRef.trySend(view);
+        const left = head.length - this.#headOffset;
+        const sent = send(this.#fd, head, this.#headOffset, left);
         if (sent === null) break;
         this.#bufferSize -= sent;
-        if (sent < view.length) {
+        if (sent < left) {
           this.#headOffset += sent;
           break;
         }
@@ -243,7 +268,10 @@ export class SelectorSocketTransport extends Transport {
     this.maybeResumeProtocol(); // may write more
     if (this.#bufferSize > 0) return;
     this.#stopWriting();
-    if (this.closing) this.callConnectionLost(null);
+    if (this.closing) {
+      this.connLost++; // the fd is closed next: later writes must not reach it (its number may be reused)
+      this.callConnectionLost(null);
+    }
     else if (this.#eof) this.#shutdownWrite();
   };
 

@@ -142,3 +142,39 @@ test('a write after the connection was lost is dropped, and close() after abort(
   expect(b.recv(10).length).toBe(0);
   b.close();
 });
+
+test('a write after close() flushed the buffer and ended the connection is dropped, not sent to a reused fd', async () => {
+  const [a, b] = socketpair();
+  let lost!: () => void;
+  const ended = new Promise<void>((r) => (lost = r));
+  class Ends extends Protocol {
+    override connectionLost(): void {
+      lost();
+    }
+  }
+  const [t] = await loop.connectAcceptedSocket(() => new Ends(), a);
+  t.write(Buffer.alloc(4 << 20, 1)); // more than the socketpair holds: buffered
+  t.close();
+  const drained = (async () => {
+    b.setBlocking(false);
+    let got = 0;
+    for (;;) {
+      try {
+        const n = b.recv(1 << 20).length;
+        if (n === 0) return got;
+        got += n;
+      } catch {
+        await tick(1);
+      }
+    }
+  })();
+  await ended;
+  const [c, d] = socketpair(); // likely reuses a's fd number
+  t.write(Buffer.from('stray'));
+  d.setBlocking(false);
+  expect(() => d.recv(10)).toThrow(expect.objectContaining({ code: 'EAGAIN' }));
+  expect(await drained).toBe(4 << 20);
+  c.close();
+  d.close();
+  b.close();
+});
