@@ -65,13 +65,21 @@ export class BufferedProtocol extends BaseProtocol {
 
 /** The callbacks a transport may call; every one is optional (a missing one does nothing). */
 export interface ProtocolLike {
+  /** As {@link BaseProtocol.connectionMade}. */
   connectionMade?(transport: Transport): void;
+  /** As {@link BaseProtocol.connectionLost}. */
   connectionLost?(err: Error | null): void;
+  /** As {@link BaseProtocol.pauseWriting}. */
   pauseWriting?(): void;
+  /** As {@link BaseProtocol.resumeWriting}. */
   resumeWriting?(): void;
+  /** As {@link Protocol.dataReceived}. */
   dataReceived?(data: Buffer): void;
+  /** As {@link Protocol.eofReceived}. */
   eofReceived?(): boolean | void;
+  /** As {@link BufferedProtocol.getBuffer}; its presence makes the protocol a buffered one. */
   getBuffer?(sizeHint: number): ArrayBufferView;
+  /** As {@link BufferedProtocol.bufferUpdated}. */
   bufferUpdated?(nbytes: number): void;
 }
 

@@ -4,7 +4,7 @@
 import type { Socket } from '../socket/socket';
 import type { ProtocolFactory } from './protocols';
 import type { BaseEventLoop } from '../loop/base-loop';
-import type { Transport, TransportOwner } from './transport';
+import type { Transport } from './transport';
 
 /** What a loop does for a Server: start and stop accepting on a listening socket. @internal */
 export interface ServingLoop {
@@ -19,7 +19,7 @@ export interface ServingLoop {
  * accepting; connections already made stay open, and `waitClosed()` resolves once the server is
  * closed and every one of them has ended.
  */
-export class Server implements TransportOwner, AsyncDisposable {
+export class Server implements AsyncDisposable {
   readonly #loop: BaseEventLoop;
   readonly #serving: ServingLoop;
   #sockets: Socket[] | null;
