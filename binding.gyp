@@ -17,7 +17,9 @@
         "native/fd.cc",
         "native/socket.cc",
         "native/watch.cc",
-        "native/signals.cc"
+        "native/signals.cc",
+        "native/uring.cc",
+        "native/uring_ring.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

@@ -7,6 +7,7 @@ export * from './selectors';
 export * as select from './select';
 export * as socket from './socket';
 export * as os from './os';
+export * as uring from './uring';
 export { EventLoop } from './loop';
 export type { IOCallback } from './loop';
 export type { TimerHandle } from './timer-queue';

@@ -145,11 +145,64 @@ export interface Native {
   handleClose(handle: WatchHandle | WaiterHandle): void;
   /** Whether an active watch or pending waiter keeps the loop (and so the process) alive. */
   handleRef(handle: WatchHandle | WaiterHandle, keepAlive: boolean): void;
+
+  // uring.cc (Linux only: absent elsewhere). A ring handle is an opaque External bound to this thread.
+  /** Whether io_uring is usable in this process (probed once per process): '' if so, else the reason. */
+  uringProbe?(): string;
+  /**
+   * io_uring_setup with the best flags the kernel takes (SINGLE_ISSUER|COOP_TASKRUN, COOP_TASKRUN,
+   * none; SINGLE_ISSUER|DEFER_TASKRUN first when deferTaskrun, whose ring fd wakes no poller, so
+   * it cannot be watched); cqEntries 0 keeps the kernel's default. A handle, or -errno
+   * (-EOPNOTSUPP: the kernel lacks FEAT_NODROP or FEAT_EXT_ARG). Closed by uringClose, the
+   * handle's finalizer or the thread's teardown, each cancelling and draining every op first.
+   */
+  uringSetup?(entries: number, cqEntries: number, deferTaskrun: boolean): UringHandle | number;
+  /** The ring fd (close-on-exec), or -EBADF once closed. */
+  uringFd?(ring: UringHandle): number;
+  /** Operations prepared and not yet harvested. */
+  uringPending?(ring: UringHandle): number;
+  /**
+   * The IORING_SETUP_* flags the kernel accepted. For tests: IOMUX_URING_SETUP_FLAGS=<n> in the
+   * environment makes setup try exactly those flags, IOMUX_URING_NO_SYNC_CANCEL=1 makes close()
+   * cancel op by op as before Linux 6.0.
+   */
+  uringFlags?(ring: UringHandle): number;
+  /**
+   * Queues (no syscall) a receive (kind 0), send (1), read (2) or write (3) of all of buf; offset
+   * is the file offset of read/write (-1: the current position). Sends and writes copy buf now; a
+   * receive or read is copied into buf when harvested (buf is held until then). 0, or -EEXIST
+   * (tag pending), -EBUSY (SQ full and the kernel refused a flush), -EBADF (ring closed), -EINVAL.
+   */
+  uringPrepBuffer?(ring: UringHandle, kind: number, fd: number, buf: ArrayBufferView, offset: number, tag: number): number;
+  /** Queues an accept4(SOCK_CLOEXEC); the fd of a harvested accept is owned by the thread. 0 or -errno as above. */
+  uringPrepAccept?(ring: UringHandle, fd: number, tag: number): number;
+  /** Queues a connect to a numeric address (as socket's connect takes it). 0 or -errno as above (-EINVAL: bad host). */
+  uringPrepConnect?(ring: UringHandle, fd: number, family: number, host: string, port: number, flowinfo: number, scopeId: number, tag: number): number;
+  /** Queues a one-shot poll for the POLL* bits of mask. 0 or -errno as above. */
+  uringPrepPollAdd?(ring: UringHandle, fd: number, mask: number, tag: number): number;
+  /** Queues an ASYNC_CANCEL of the op tagged targetTag. 0 or -errno as above. */
+  uringPrepCancel?(ring: UringHandle, targetTag: number, tag: number): number;
+  /** Queues a timeout that completes with -ETIME after ns nanoseconds. 0 or -errno as above. */
+  uringPrepTimeout?(ring: UringHandle, ns: number, tag: number): number;
+  /** Hands every queued SQE to the kernel (one io_uring_enter; more only for a short submit). Count, or -errno. */
+  uringSubmit?(ring: UringHandle): number;
+  /**
+   * Submits what is queued, waits until minComplete completions are ready or timeoutNs passes
+   * (< 0: no limit; EINTR retried with the time left; minComplete 0 enters the kernel only when
+   * something is queued or deferred), then harvests up to out.length / 3 completions into out as
+   * [tag (uint32 bits), res (-errno on failure), flags] triples. Count, or -errno (-EBADR: the
+   * kernel dropped completions under memory pressure).
+   */
+  uringWait?(ring: UringHandle, minComplete: number, timeoutNs: number, out: Int32Array): number;
+  /** Cancels and drains every op, then unmaps and closes the ring. Idempotent. */
+  uringClose?(ring: UringHandle): void;
 }
 
 /** Opaque handles from watch.cc. */
 export type WatchHandle = { readonly __brand: 'iomux.watch' };
 export type WaiterHandle = { readonly __brand: 'iomux.waiter' };
+/** Opaque ring handle from uring.cc. */
+export type UringHandle = { readonly __brand: 'iomux.uring' };
 
 function load(): Native {
   const override = process.env.IOMUX_ADDON; // a specific build: sanitizers, cmake-js

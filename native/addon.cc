@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include "uring.h"
+
 namespace iomux {
 
 Addon::Addon(Napi::Env env, Napi::Object exports) {
@@ -16,6 +18,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
   InitSocket(env, exports);
   InitWatch(env, exports);
   InitSignals(env, exports);
+  InitUring(env, exports);
 }
 
 Addon::~Addon() {

@@ -4,6 +4,7 @@ import { EpollSelector } from './epoll';
 import { KqueueSelector } from './kqueue';
 import { PollSelector } from './poll';
 import { SelectSelector } from './select';
+import { IoUringSelector } from './uring';
 
 /** The constructor type shared by every selector class DefaultSelector may be. */
 export interface SelectorClass {
@@ -20,6 +21,7 @@ const BY_NAME: Record<string, SelectorClass> = {
   epoll: EpollSelector,
   poll: PollSelector,
   select: SelectSelector,
+  uring: IoUringSelector, // opt-in only: never chosen by default (docs/API.md, IoUringSelector)
 };
 
 function choose(): SelectorClass {
@@ -37,6 +39,7 @@ function choose(): SelectorClass {
 /**
  * The most efficient selector available (kqueue > epoll > poll > select), chosen at load;
  * `IOMUX_SELECTOR=select|poll|epoll|kqueue` in the environment forces the choice.
+ * `IOMUX_SELECTOR=uring` selects {@link IoUringSelector}, which is never chosen otherwise.
  */
 export const DefaultSelector: SelectorClass = choose();
 /** An instance of {@link DefaultSelector}. */

@@ -6,5 +6,6 @@ export { PollSelector } from './poll';
 export { EpollSelector } from './epoll';
 export type { SelectorOptions } from './options';
 export { KqueueSelector } from './kqueue';
+export { IoUringSelector } from './uring';
 export { DefaultSelector } from './default';
 export type { SelectorClass } from './default';

@@ -9,7 +9,7 @@ const results = new Map<string, ChildResult>();
 
 beforeAll(async () => {
   for (const cls of CLASSES) {
-    const env = cls.replace('Selector', '').toLowerCase();
+    const env = cls.replace('Selector', '').replace('IoUring', 'uring').toLowerCase(); // IoUringSelector: uring
     // IOMUX_SELECTOR picks DefaultSelector's backend in the child (docs/API.md).
     const args = ['--expose-gc', ...NODE_TS, path.join(__dirname, 'fixtures', 'leak.js'), '10000'];
     results.set(cls, await run(process.execPath, args, { env: { ...process.env, IOMUX_SELECTOR: env }, timeoutMs: 120000 }));

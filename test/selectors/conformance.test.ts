@@ -374,7 +374,7 @@ describe.each(AVAILABLE_AND_DEFAULT)('%s', (_label, Selector) => {
 
   test('fileno (test_fileno)', () => {
     const s = make() as BaseSelector<unknown> & { fileno?: () => number };
-    const hasFileno = /Epoll|Kqueue/.test(s.constructor.name);
+    const hasFileno = /Epoll|Kqueue|IoUring/.test(s.constructor.name);
     expect(typeof s.fileno === 'function').toBe(hasFileno);
     if (!s.fileno) return;
     const fd = s.fileno();

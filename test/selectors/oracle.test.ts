@@ -5,9 +5,10 @@
 // or the errno name). Scenarios avoid the few places where iomux deliberately differs (docs/API.md, *ours*).
 import path from 'node:path';
 import * as os from '../../lib/os';
-import { EpollSelector, EVENT_READ as R, EVENT_WRITE as W, KqueueSelector, PollSelector, SelectSelector, type BaseSelector } from '../../lib/selectors';
+import { EpollSelector, EVENT_READ as R, EVENT_WRITE as W, IoUringSelector, KqueueSelector, PollSelector, SelectSelector, type BaseSelector } from '../../lib/selectors';
 import { socketpair, type Socket } from '../../lib/socket';
 import { runSync } from '../helpers/child';
+import { Ring } from '../../lib/uring';
 
 type Step = [string, ...unknown[]];
 type Result = { ok: unknown } | { err: string };
@@ -66,11 +67,13 @@ const SCENARIOS: Array<[string, Step[], string[]?]> = [
 
 // [iomux class, the CPython selector it is checked against]. The third element of a scenario
 // names the CPython selectors it runs on. CPython on Linux has no kqueue, so KqueueSelector under
-// libkqueue (scripts/kqueue-check.sh) is held to CPython's EpollSelector: the same documented rules.
+// libkqueue (scripts/kqueue-check.sh) is held to CPython's EpollSelector: the same documented rules,
+// and so is IoUringSelector, which promises EpollSelector's behaviour.
 const pythonKqueue = process.platform === 'linux' ? 'EpollSelector' : 'KqueueSelector';
 const BACKENDS: Array<[new () => BaseSelector<unknown>, string]> = [
   ...[SelectSelector, PollSelector, EpollSelector].filter((cls) => cls.available).map((cls): [typeof cls, string] => [cls, cls.name]),
   ...(KqueueSelector.available ? [[KqueueSelector, pythonKqueue] as [typeof KqueueSelector, string]] : []),
+  ...(IoUringSelector.available ? [[IoUringSelector, 'EpollSelector'] as [typeof IoUringSelector, string]] : []),
 ];
 
 function category(err: unknown): string {
@@ -229,3 +232,7 @@ describe.each(BACKENDS.map(([cls, python]) => [cls.name, python, cls] as const))
     expect(got).toEqual(oracle[i]);
   });
 });
+
+if (!IoUringSelector.available) {
+  test.skip(`IoUringSelector against CPython (skipped: io_uring unavailable, ${Ring.unavailableReason})`, () => {});
+}

@@ -1,0 +1,488 @@
+// iomux/uring's native calls: a Ring (native/uring_ring.h) behind a JS External, and the table of
+// operations in flight, keyed by the caller's tag. Buffer policy, the reason for each choice:
+// - The kernel never touches JS memory. A receive or read lands in a native bounce buffer and is
+//   copied into the caller's buffer when its completion is harvested; a send or write copies the
+//   caller's bytes at prep time. JS memory can move out from under a pending operation in ways
+//   Node-API cannot prevent (ArrayBuffer transfer or postMessage detaches it, and the new owner may
+//   be collected), so zero-copy into JS memory could let the kernel write into freed memory.
+// - The caller's receive buffer is held by a strong napi_ref per tag until its completion is
+//   harvested, whatever the caller drops; a buffer detached meanwhile gets -EFAULT.
+// - close() (and the finalizer, and worker teardown through an env cleanup hook) takes back the
+//   SQEs not yet submitted, cancels everything in flight (IORING_REGISTER_SYNC_CANCEL, or one
+//   ASYNC_CANCEL per op before Linux 6.0) and harvests until nothing is left, so no bounce buffer
+//   is freed while the kernel may still write to it; if a request refuses to end within 2 s its
+//   bounce buffer is leaked rather than freed.
+// - A ring keeps its creator's credentials for the requests it runs (Node's CVE-2024-22017): one
+//   ring per creation, bound to the thread (an External cannot cross to another worker), and
+//   SINGLE_ISSUER where the kernel has it.
+// - An accepted fd is close-on-exec (SOCK_CLOEXEC) and owned by the thread's state once harvested.
+#include "uring.h"
+
+#include "util.h"
+
+#ifdef __linux__
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <climits>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "uring_ring.h"
+#endif
+
+namespace iomux {
+
+#ifdef __linux__
+namespace {
+
+constexpr napi_type_tag kRingTag = {0x696f6d7578757269ULL, 0x6e67000000000003ULL};
+
+enum Kind : uint8_t { kRecv, kSend, kRead, kWrite, kAccept, kConnect, kPollAdd, kCancel, kTimeout };
+
+struct Op {
+  Kind kind;
+  napi_ref target = nullptr;            // receive/read: the caller's buffer, filled at harvest
+  std::unique_ptr<uint8_t[]> bounce;    // what the kernel reads or writes
+  sockaddr_storage addr;                // connect: read by the kernel at submit
+  struct {
+    int64_t tv_sec;
+    long long tv_nsec;
+  } ts;                                 // timeout: read by the kernel at submit
+};
+
+// The bytes of a Buffer, TypedArray or DataView value; false if it is none (or detached: length 0).
+bool BytesOf(napi_env env, napi_value v, uint8_t** data, size_t* len) {
+  napi_typedarray_type type;
+  size_t length;
+  void* p = nullptr;
+  if (napi_get_typedarray_info(env, v, &type, &length, &p, nullptr, nullptr) == napi_ok) {
+    *data = static_cast<uint8_t*>(p);
+    *len = length * ElementSize(type);
+    return true;
+  }
+  if (napi_get_dataview_info(env, v, &length, &p, nullptr, nullptr) == napi_ok) {
+    *data = static_cast<uint8_t*>(p);
+    *len = length;
+    return true;
+  }
+  return false;
+}
+
+struct RingObj {
+  napi_env env;
+  uring::Ring ring;
+  std::unordered_map<uint32_t, std::unique_ptr<Op>> ops;
+  unsigned internal = 0;  // close-time cancels in flight
+  bool closed = false;
+  bool hooked = false;
+
+  explicit RingObj(napi_env e) : env(e) {}
+
+  static void CleanupHook(void* arg) {
+    auto* self = static_cast<RingObj*>(arg);
+    self->hooked = false;
+    self->Close(true);
+  }
+
+  // The CQE of a user op: copies a receive into the caller's buffer, owns an accepted fd, drops
+  // the op. Returns the result to report (-EFAULT if the caller's buffer shrank meanwhile).
+  int32_t Complete(uint32_t tag, int32_t res, bool teardown) {
+    auto it = ops.find(tag);
+    if (it == ops.end()) return res;
+    Op& op = *it->second;
+    if ((op.kind == kRecv || op.kind == kRead) && res > 0 && !teardown) {
+      napi_value v;
+      uint8_t* data = nullptr;
+      size_t len = 0;
+      if (napi_get_reference_value(env, op.target, &v) == napi_ok && BytesOf(env, v, &data, &len) &&
+          len >= static_cast<size_t>(res)) {
+        std::memcpy(data, op.bounce.get(), static_cast<size_t>(res));
+      } else {
+        res = -EFAULT;
+      }
+    }
+    if (op.kind == kAccept && res >= 0 && !teardown) State(Napi::Env(env)).owned.insert(res);
+    if (op.target && !teardown) napi_delete_reference(env, op.target);
+    ops.erase(it);
+    return res;
+  }
+
+  void Close(bool teardown) {
+    if (closed) return;
+    closed = true;
+    if (hooked) napi_remove_env_cleanup_hook(env, CleanupHook, this);
+    hooked = false;
+    ring.DropUnsubmitted([&](uint64_t ud) {
+      if (ud < uring::kInternal) Forget(static_cast<uint32_t>(ud), teardown, false, -1);
+      else internal--;
+    });
+    if (!ops.empty()) {
+      if (ring.SyncCancelAll() < 0) CancelEach();
+      Deadline giveUp(2000);
+      while (!ops.empty() || internal > 0) {
+        ring.Wait(1, 50e6);
+        ring.Harvest(UINT_MAX, [&](const io_uring_cqe& cqe) {
+          if (cqe.user_data < uring::kInternal) Forget(static_cast<uint32_t>(cqe.user_data), teardown, false, cqe.res);
+          else internal--;
+        });
+        if (giveUp.RemainingNs() <= 0) break;
+      }
+    }
+    // Whatever did not end: the kernel may still write to its bounce buffer, so leak that.
+    while (!ops.empty()) Forget(ops.begin()->first, teardown, true, -1);
+    ring.Unmap();
+  }
+
+  // Before Linux 6.0: one ASYNC_CANCEL per op in flight.
+  void CancelEach() {
+    for (auto& entry : ops) {
+      io_uring_sqe* sqe = ring.NextSqe();
+      if (!sqe) break;
+      sqe->opcode = IORING_OP_ASYNC_CANCEL;
+      sqe->fd = -1;
+      sqe->addr = entry.first;
+      sqe->user_data = uring::kInternal;
+      internal++;
+    }
+    ring.Submit();
+  }
+
+  // Drops an op whose completion nobody will see; a connection it accepted is closed.
+  void Forget(uint32_t tag, bool teardown, bool leak, int32_t res) {
+    auto it = ops.find(tag);
+    if (it == ops.end()) return;
+    if (it->second->kind == kAccept && res >= 0) ::close(res);
+    if (it->second->target && !teardown) napi_delete_reference(env, it->second->target);
+    if (leak) it->second->bounce.release();
+    ops.erase(it);
+  }
+};
+
+void Finalize(napi_env env, void* data, void*) {
+  auto* r = static_cast<RingObj*>(data);
+  r->Close(false);
+  delete r;
+}
+
+RingObj* Unwrap(const Napi::CallbackInfo& info) {
+  bool ok = false;
+  if (info[0].IsExternal()) napi_check_object_type_tag(info.Env(), info[0], &kRingTag, &ok);
+  if (!ok) return BadType(info, 0, "a ring handle made by this module"), nullptr;
+  return static_cast<RingObj*>(info[0].As<Napi::External<RingObj>>().Data());
+}
+
+// A tag argument: an integer in [0, 2^32). Throws ERR_OUT_OF_RANGE otherwise (TS checks first).
+bool ArgTag(const Napi::CallbackInfo& info, size_t i, uint32_t* tag) {
+  double d;
+  *tag = 0;
+  if (!ArgDouble(info, i, &d)) return false;
+  if (!(d >= 0 && d < 4294967296.0) || d != static_cast<double>(static_cast<uint32_t>(d)))
+    return OutOfRange(info.Env(), "a tag must be an integer >= 0 and < 2 ** 32");
+  *tag = static_cast<uint32_t>(d);
+  return true;
+}
+
+// What every prep shares: a live ring, a tag not already pending, a free SQE. Returns the SQE
+// (user_data set, the op recorded) or a -errno in *err.
+io_uring_sqe* Begin(RingObj* r, uint32_t tag, std::unique_ptr<Op> op, int* err) {
+  *err = 0;
+  if (r->closed) return *err = -EBADF, nullptr;
+  if (r->ops.count(tag)) return *err = -EEXIST, nullptr;
+  io_uring_sqe* sqe = r->ring.NextSqe();
+  if (!sqe) return *err = -EBUSY, nullptr;
+  sqe->user_data = tag;
+  r->ops.emplace(tag, std::move(op));
+  return sqe;
+}
+
+Napi::Value Probe(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), uring::Unavailable());
+}
+
+// uringSetup(entries, cqEntries, deferTaskrun): see lib/native.ts.
+Napi::Value Setup(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t entries, cq;
+  if (!ArgInt(info, 0, &entries) || !ArgInt(info, 1, &cq)) return env.Undefined();
+  bool defer = info[2].ToBoolean();
+  if (entries <= 0 || cq < 0) return Num(env, -EINVAL);
+  auto* r = new RingObj(env);
+  if (int err = r->ring.Setup(static_cast<unsigned>(entries), static_cast<unsigned>(cq), defer); err < 0) {
+    r->closed = true;
+    delete r;
+    return Num(env, err);
+  }
+  napi_value external;
+  napi_create_external(env, r, Finalize, nullptr, &external);
+  napi_type_tag_object(env, external, &kRingTag);
+  if (napi_add_env_cleanup_hook(env, RingObj::CleanupHook, r) == napi_ok) r->hooked = true;
+  return Napi::Value(env, external);
+}
+
+Napi::Value Fd(const Napi::CallbackInfo& info) {
+  RingObj* r = Unwrap(info);
+  if (!r) return info.Env().Undefined();
+  return Num(info.Env(), r->closed ? -EBADF : r->ring.fd());
+}
+
+// uringFlags(h): the setup flags in use (for tests and diagnostics).
+Napi::Value Flags(const Napi::CallbackInfo& info) {
+  RingObj* r = Unwrap(info);
+  if (!r) return info.Env().Undefined();
+  return Num(info.Env(), r->ring.flags());
+}
+
+Napi::Value Pending(const Napi::CallbackInfo& info) {
+  RingObj* r = Unwrap(info);
+  if (!r) return info.Env().Undefined();
+  return Num(info.Env(), static_cast<double>(r->ops.size()));
+}
+
+// uringPrepBuffer(h, kind, fd, buf, offset, tag): receive, send, read, write.
+Napi::Value PrepBuffer(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RingObj* r = Unwrap(info);
+  int32_t kind, fd;
+  uint8_t* data;
+  size_t len;
+  double offset;
+  uint32_t tag;
+  if (!r || !ArgInt(info, 1, &kind) || !ArgInt(info, 2, &fd) || !ArgBytes(info, 3, &data, &len) ||
+      !ArgDouble(info, 4, &offset) || !ArgTag(info, 5, &tag))
+    return env.Undefined();
+  if (kind < kRecv || kind > kWrite || len > UINT32_MAX) return Num(env, -EINVAL);
+  auto op = std::make_unique<Op>();
+  op->kind = static_cast<Kind>(kind);
+  op->bounce.reset(new uint8_t[len ? len : 1]);
+  bool in = kind == kRecv || kind == kRead;
+  if (in) napi_create_reference(env, info[3], 1, &op->target);
+  else std::memcpy(op->bounce.get(), data, len);
+  uint8_t* bounce = op->bounce.get();
+  napi_ref target = op->target;
+  int err;
+  io_uring_sqe* sqe = Begin(r, tag, std::move(op), &err);
+  if (!sqe) {
+    if (target) napi_delete_reference(env, target);
+    return Num(env, err);
+  }
+  static const uint8_t kOpcodes[] = {IORING_OP_RECV, IORING_OP_SEND, IORING_OP_READ, IORING_OP_WRITE};
+  sqe->opcode = kOpcodes[kind];
+  sqe->fd = fd;
+  sqe->addr = reinterpret_cast<uint64_t>(bounce);
+  sqe->len = static_cast<uint32_t>(len);
+  if (kind == kSend) sqe->msg_flags = MSG_NOSIGNAL;
+  if (kind == kRead || kind == kWrite) sqe->off = offset < 0 ? ~0ull : static_cast<uint64_t>(offset);
+  return Num(env, 0);
+}
+
+// uringPrepAccept(h, fd, tag)
+Napi::Value PrepAccept(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RingObj* r = Unwrap(info);
+  int32_t fd;
+  uint32_t tag;
+  if (!r || !ArgInt(info, 1, &fd) || !ArgTag(info, 2, &tag)) return env.Undefined();
+  auto op = std::make_unique<Op>();
+  op->kind = kAccept;
+  int err;
+  io_uring_sqe* sqe = Begin(r, tag, std::move(op), &err);
+  if (!sqe) return Num(env, err);
+  sqe->opcode = IORING_OP_ACCEPT;
+  sqe->fd = fd;
+  sqe->accept_flags = SOCK_CLOEXEC;
+  return Num(env, 0);
+}
+
+// A sockaddr from (family, host, port, flowinfo, scopeId), hosts numeric. 0 or -errno.
+int BuildAddress(int family, const std::string& host, int port, double flowinfo, double scopeId,
+                 sockaddr_storage* ss, socklen_t* len) {
+  std::memset(ss, 0, sizeof *ss);
+  if (host.find('\0') != std::string::npos && !(family == AF_UNIX && host[0] == '\0')) return -EINVAL;
+  if (family == AF_INET) {
+    auto* sin = reinterpret_cast<sockaddr_in*>(ss);
+    if (inet_pton(AF_INET, host.c_str(), &sin->sin_addr) != 1) return -EINVAL;
+    sin->sin_family = AF_INET;
+    sin->sin_port = htons(static_cast<uint16_t>(port));
+    *len = sizeof *sin;
+    return 0;
+  }
+  if (family == AF_INET6) {
+    auto* sin6 = reinterpret_cast<sockaddr_in6*>(ss);
+    if (inet_pton(AF_INET6, host.c_str(), &sin6->sin6_addr) != 1) return -EINVAL;
+    sin6->sin6_family = AF_INET6;
+    sin6->sin6_port = htons(static_cast<uint16_t>(port));
+    sin6->sin6_flowinfo = htonl(static_cast<uint32_t>(flowinfo));
+    sin6->sin6_scope_id = static_cast<uint32_t>(scopeId);
+    *len = sizeof *sin6;
+    return 0;
+  }
+  if (family == AF_UNIX) {
+    auto* sun = reinterpret_cast<sockaddr_un*>(ss);
+    bool abstract = !host.empty() && host[0] == '\0';
+    if (abstract ? host.size() > sizeof sun->sun_path : host.size() >= sizeof sun->sun_path) return -ENAMETOOLONG;
+    sun->sun_family = AF_UNIX;
+    std::memcpy(sun->sun_path, host.data(), host.size());
+    *len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + host.size());
+    return 0;
+  }
+  return -EAFNOSUPPORT;
+}
+
+// uringPrepConnect(h, fd, family, host, port, flowinfo, scopeId, tag)
+Napi::Value PrepConnect(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RingObj* r = Unwrap(info);
+  int32_t fd, family, port;
+  double flowinfo, scopeId;
+  uint32_t tag;
+  if (!r || !ArgInt(info, 1, &fd) || !ArgInt(info, 2, &family)) return env.Undefined();
+  if (!info[3].IsString()) return BadType(info, 3, "a string"), env.Undefined();
+  if (!ArgInt(info, 4, &port) || !ArgDouble(info, 5, &flowinfo) || !ArgDouble(info, 6, &scopeId) ||
+      !ArgTag(info, 7, &tag))
+    return env.Undefined();
+  auto op = std::make_unique<Op>();
+  op->kind = kConnect;
+  socklen_t len = 0;
+  if (int e = BuildAddress(family, info[3].As<Napi::String>().Utf8Value(), port, flowinfo, scopeId, &op->addr, &len);
+      e < 0)
+    return Num(env, e);
+  sockaddr_storage* addr = &op->addr;
+  int err;
+  io_uring_sqe* sqe = Begin(r, tag, std::move(op), &err);
+  if (!sqe) return Num(env, err);
+  sqe->opcode = IORING_OP_CONNECT;
+  sqe->fd = fd;
+  sqe->addr = reinterpret_cast<uint64_t>(addr);
+  sqe->off = len;
+  return Num(env, 0);
+}
+
+// uringPrepPollAdd(h, fd, mask, tag): a one-shot poll.
+Napi::Value PrepPollAdd(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RingObj* r = Unwrap(info);
+  int32_t fd, mask;
+  uint32_t tag;
+  if (!r || !ArgInt(info, 1, &fd) || !ArgInt(info, 2, &mask) || !ArgTag(info, 3, &tag)) return env.Undefined();
+  auto op = std::make_unique<Op>();
+  op->kind = kPollAdd;
+  int err;
+  io_uring_sqe* sqe = Begin(r, tag, std::move(op), &err);
+  if (!sqe) return Num(env, err);
+  sqe->opcode = IORING_OP_POLL_ADD;
+  sqe->fd = fd;
+  uint32_t events = static_cast<uint32_t>(mask);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  events = (events << 16) | (events >> 16);  // poll32_events is word-swapped on big-endian hosts
+#endif
+  sqe->poll32_events = events;
+  return Num(env, 0);
+}
+
+// uringPrepCancel(h, targetTag, tag)
+Napi::Value PrepCancel(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RingObj* r = Unwrap(info);
+  uint32_t target, tag;
+  if (!r || !ArgTag(info, 1, &target) || !ArgTag(info, 2, &tag)) return env.Undefined();
+  auto op = std::make_unique<Op>();
+  op->kind = kCancel;
+  int err;
+  io_uring_sqe* sqe = Begin(r, tag, std::move(op), &err);
+  if (!sqe) return Num(env, err);
+  sqe->opcode = IORING_OP_ASYNC_CANCEL;
+  sqe->fd = -1;
+  sqe->addr = target;
+  return Num(env, 0);
+}
+
+// uringPrepTimeout(h, ns, tag)
+Napi::Value PrepTimeout(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RingObj* r = Unwrap(info);
+  double ns;
+  uint32_t tag;
+  if (!r || !ArgDouble(info, 1, &ns) || !ArgTag(info, 2, &tag)) return env.Undefined();
+  if (!(ns >= 0 && ns < 9.2e18)) return Num(env, -EINVAL);
+  auto op = std::make_unique<Op>();
+  op->kind = kTimeout;
+  op->ts.tv_sec = static_cast<int64_t>(ns / 1e9);
+  op->ts.tv_nsec = static_cast<long long>(ns - static_cast<double>(op->ts.tv_sec) * 1e9);
+  void* ts = &op->ts;
+  int err;
+  io_uring_sqe* sqe = Begin(r, tag, std::move(op), &err);
+  if (!sqe) return Num(env, err);
+  sqe->opcode = IORING_OP_TIMEOUT;
+  sqe->fd = -1;
+  sqe->addr = reinterpret_cast<uint64_t>(ts);
+  sqe->len = 1;
+  return Num(env, 0);
+}
+
+Napi::Value Submit(const Napi::CallbackInfo& info) {
+  RingObj* r = Unwrap(info);
+  if (!r) return info.Env().Undefined();
+  return Num(info.Env(), r->closed ? -EBADF : r->ring.Submit());
+}
+
+// uringWait(h, minComplete, timeoutNs, out): see lib/native.ts.
+Napi::Value Wait(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RingObj* r = Unwrap(info);
+  int32_t min;
+  double ns;
+  int32_t* out;
+  size_t outLen;
+  if (!r || !ArgInt(info, 1, &min) || !ArgDouble(info, 2, &ns) || !ArgInt32s(info, 3, &out, &outLen))
+    return env.Undefined();
+  if (r->closed) return Num(env, -EBADF);
+  if (min < 0) return Num(env, -EINVAL);
+  if (std::isnan(ns)) ns = -1;
+  if (int e = r->ring.Wait(static_cast<unsigned>(min), ns); e < 0) return Num(env, e);
+  unsigned n = 0;
+  unsigned cap = static_cast<unsigned>(outLen / 3);
+  r->ring.Harvest(cap, [&](const io_uring_cqe& cqe) {
+    if (cqe.user_data >= uring::kInternal) return;
+    uint32_t tag = static_cast<uint32_t>(cqe.user_data);
+    out[3 * n] = static_cast<int32_t>(tag);
+    out[3 * n + 1] = r->Complete(tag, cqe.res, false);
+    out[3 * n + 2] = static_cast<int32_t>(cqe.flags);
+    n++;
+  });
+  return Num(env, n);
+}
+
+Napi::Value Close(const Napi::CallbackInfo& info) {
+  RingObj* r = Unwrap(info);
+  if (r) r->Close(false);
+  return info.Env().Undefined();
+}
+
+}  // namespace
+#endif
+
+void InitUring(Napi::Env env, Napi::Object exports) {
+#ifdef __linux__
+  exports.Set("uringProbe", Napi::Function::New(env, Probe, "uringProbe"));
+  exports.Set("uringSetup", Napi::Function::New(env, Setup, "uringSetup"));
+  exports.Set("uringFd", Napi::Function::New(env, Fd, "uringFd"));
+  exports.Set("uringPending", Napi::Function::New(env, Pending, "uringPending"));
+  exports.Set("uringFlags", Napi::Function::New(env, Flags, "uringFlags"));
+  exports.Set("uringPrepBuffer", Napi::Function::New(env, PrepBuffer, "uringPrepBuffer"));
+  exports.Set("uringPrepAccept", Napi::Function::New(env, PrepAccept, "uringPrepAccept"));
+  exports.Set("uringPrepConnect", Napi::Function::New(env, PrepConnect, "uringPrepConnect"));
+  exports.Set("uringPrepPollAdd", Napi::Function::New(env, PrepPollAdd, "uringPrepPollAdd"));
+  exports.Set("uringPrepCancel", Napi::Function::New(env, PrepCancel, "uringPrepCancel"));
+  exports.Set("uringPrepTimeout", Napi::Function::New(env, PrepTimeout, "uringPrepTimeout"));
+  exports.Set("uringSubmit", Napi::Function::New(env, Submit, "uringSubmit"));
+  exports.Set("uringWait", Napi::Function::New(env, Wait, "uringWait"));
+  exports.Set("uringClose", Napi::Function::New(env, Close, "uringClose"));
+#endif
+}
+
+}  // namespace iomux
