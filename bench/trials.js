@@ -19,6 +19,8 @@ const contenders = {
   'iomux-select-async': { lang: 'iomux', backend: 'select', mode: 'async' },
   'iomux-uring-sync': { lang: 'iomux', backend: 'uring', mode: 'sync' },
   'iomux-uring-async': { lang: 'iomux', backend: 'uring', mode: 'async' },
+  // ProactorEventLoop (completions on io_uring): servers only (echo, http).
+  'iomux-uring-proactor': { lang: 'iomux', backend: 'uring', mode: 'proactor' },
   'python-epoll': { lang: 'python', backend: 'epoll' },
   'python-poll': { lang: 'python', backend: 'poll' },
   'python-select': { lang: 'python', backend: 'select' },
@@ -40,6 +42,8 @@ const QUICK = ['c-epoll', 'iomux-epoll-sync', 'iomux-epoll-async', 'iomux-uring-
 const DEFAULT_CHAIN = ['c-epoll', 'c-poll', 'c-select', 'iomux-epoll-sync', 'iomux-poll-sync', 'iomux-select-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'python-epoll', 'node-net'];
 const TCP_CHAIN = ['c-epoll', 'iomux-epoll-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'python-epoll', 'node-net', 'iomux-poll-sync', 'c-poll'];
 const SERVERS = ['c-epoll', 'iomux-epoll-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'python-epoll'];
+// Contenders that are servers only (no chain, no TCP chain rows).
+const SERVER_ONLY = ['iomux-uring-proactor'];
 
 /** select(2): N read ends + the process's own fds must stay below FD_SETSIZE (1024). */
 const selectFits = (n) => n <= 1000;
@@ -63,6 +67,7 @@ function chainRows(sizes, quickSizes) {
     for (const n of sizes) {
       for (const contender of Object.keys(contenders)) {
         if (contender === 'node-http') continue;
+        if (SERVER_ONLY.includes(contender)) continue;
         const row = { workload: 'chain', contender, params: { n, active: shape.active, writes: shape.writes }, tier: chainTier(contender, n, shape, quickSizes) };
         if (contenders[contender].backend === 'select' && !selectFits(n)) row.na = 'FD_SETSIZE';
         rows.push(row);
@@ -92,6 +97,7 @@ function serverRows(workload, anchor, conns, quickConns, fullConns = []) {
       const { lang } = contenders[contender];
       if (lang === 'node' && contender !== anchor) continue;
       let tier = SERVERS.includes(contender) || contender === anchor ? 'default' : 'full';
+      if (workload === 'echo' && SERVER_ONLY.includes(contender)) tier = 'default'; // the proactor beside the epoll EventLoop
       if (fullConns.includes(c)) tier = 'full';
       else if (quickConns.includes(c) && QUICK.includes(contender)) tier = 'quick';
       rows.push({ workload, contender, params: { conns: c }, tier });
