@@ -227,7 +227,7 @@ export class ProactorEventLoop extends BaseEventLoop {
 
   #poll(w: Watcher): void {
     const mask = w.event === EVENT_READ ? C.POLLIN : C.POLLOUT;
-    w.tag = this.#driver.start((ring, tag) => ring.prepPollAdd(w.fd, mask, tag), (res) => this.#polled(w, res));
+    w.tag = this.#driver.start({ prep: (ring, tag) => ring.prepPollAdd(w.fd, mask, tag), complete: (res) => this.#polled(w, res) });
   }
 
   #polled(w: Watcher, res: number): void {

@@ -5,6 +5,7 @@
 // Abort: a queued operation is dropped at once; one in flight is cancelled on the ring, and
 // rejects with AbortError only if the cancel won. If the kernel finished it first (the bytes
 // were received, the connection accepted), the promise resolves with that result: no byte is lost.
+// The hot path allocates one Op and one promise per operation, no closures.
 import { constants as osConstants } from 'node:os';
 import { abortError, closedError, invalidArgType, systemError } from '../errors';
 import { C, native } from '../native';
@@ -22,29 +23,13 @@ const EINTR = -osConstants.errno.EINTR;
 const EAGAIN = -osConstants.errno.EAGAIN;
 const ECONNABORTED = -osConstants.errno.ECONNABORTED;
 
-type Direction = 'read' | 'write';
+const enum Kind { Recv, RecvInto, Recvfrom, Sendall, Sendto, Accept, Connect }
+const READS = [true, true, true, false, false, true, false];
 
+/** One socket's operations, per direction; the head of each is the one in flight. */
 interface Queues {
   read: Op[];
   write: Op[];
-}
-
-interface Op {
-  sock: Socket;
-  queues: Queues;
-  direction: Direction;
-  /** Writes the entry for the next try. */
-  prep(ring: Ring, tag: number): void;
-  /** The completion's meaning: a result, AGAIN (submit again), or a throw. */
-  result(res: number): unknown;
-  resolve(value: unknown): void;
-  reject(err: unknown): void;
-  signal: AbortSignal | undefined;
-  onAbort: () => void;
-  tag: number | undefined;
-  aborting: boolean;
-  /** Set when the socket was closed under the operation: it rejects with this. */
-  closed: Error | undefined;
 }
 
 function validateSocket(sock: unknown): Socket {
@@ -62,16 +47,111 @@ function validateOptions(options: unknown): AbortSignal | undefined {
   return signal;
 }
 
-function failed(res: number, syscall: string): never {
-  throw systemError(res, syscall);
+// A poll said ready, but another reader may have taken it: EAGAIN means poll again.
+function retrying(syscall: () => unknown): unknown {
+  try {
+    return syscall();
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'EAGAIN' || code === 'EWOULDBLOCK' || code === 'EINTR') return AGAIN;
+    throw err;
+  }
 }
 
-type Setup = [Socket, Direction, SockOptions | undefined, (ring: Ring, tag: number) => void, (res: number) => unknown];
+/** One sock* operation: what to submit, what its completion means, and its promise. */
+class Op {
+  tag: number | undefined = undefined;
+  aborting = false;
+  /** Set when the socket was closed under the operation: it rejects with this. */
+  closed: Error | undefined = undefined;
+  onAbort: (() => void) | undefined = undefined;
+  resolve!: (value: unknown) => void;
+  reject!: (err: unknown) => void;
+  sent = 0;
+
+  constructor(
+    readonly owner: ProactorOps,
+    readonly kind: Kind,
+    readonly sock: Socket,
+    readonly queue: Op[],
+    readonly signal: AbortSignal | undefined,
+    readonly bytes: Uint8Array | ArrayBufferView | undefined,
+    readonly size: number,
+    readonly address: Address | undefined,
+  ) {}
+
+  /** Writes the entry for the next try. */
+  prep(ring: Ring, tag: number): void {
+    switch (this.kind) {
+      case Kind.Recv:
+      case Kind.RecvInto:
+        return ring.prepRecv(this.sock, this.bytes!, tag);
+      case Kind.Sendall: {
+        const bytes = this.bytes as Uint8Array;
+        return ring.prepSend(this.sock, this.sent === 0 ? bytes : bytes.subarray(this.sent), tag);
+      }
+      case Kind.Recvfrom:
+        return ring.prepPollAdd(this.sock, C.POLLIN, tag);
+      case Kind.Sendto:
+        return ring.prepPollAdd(this.sock, C.POLLOUT, tag);
+      case Kind.Accept:
+        return ring.prepAccept(this.sock, tag);
+      case Kind.Connect:
+        return ring.prepConnect(this.sock, this.address!, tag);
+    }
+  }
+
+  /** The completion's meaning: a result, AGAIN (submit again), or a throw. */
+  result(res: number): unknown {
+    switch (this.kind) {
+      case Kind.Recv: {
+        if (res < 0) throw systemError(res, 'recv');
+        const buf = this.bytes as Buffer;
+        return res === this.size ? buf : Buffer.from(buf.subarray(0, res));
+      }
+      case Kind.RecvInto:
+        if (res < 0) throw systemError(res, 'recv');
+        return res;
+      case Kind.Sendall:
+        if (res < 0) throw systemError(res, 'send');
+        this.sent += res;
+        return this.sent >= this.bytes!.byteLength ? undefined : AGAIN;
+      case Kind.Recvfrom:
+        if (res < 0) throw systemError(res, 'poll');
+        return retrying(() => this.sock.recvfrom(this.size));
+      case Kind.Sendto:
+        if (res < 0) throw systemError(res, 'poll');
+        return retrying(() => this.sock.sendto(this.bytes!, this.address!));
+      case Kind.Accept: {
+        if (res === EAGAIN || res === ECONNABORTED || res === EINTR) return AGAIN;
+        if (res < 0) throw systemError(res, 'accept');
+        const s = this.sock;
+        const conn = Socket._wrap(res, s.family, s.type, s.proto);
+        try {
+          native.setBlocking(res, 0);
+          return [conn, conn.getpeername()];
+        } catch {
+          conn.close(); // reset before its address could be read: as accept(2)'s ECONNABORTED
+          return AGAIN;
+        }
+      }
+      case Kind.Connect:
+        if (res < 0) throw systemError(res, 'connect');
+        return undefined;
+    }
+  }
+
+  complete(res: number): void {
+    this.owner.completed(this, res);
+  }
+}
 
 /** The sock* operations of one ProactorEventLoop, and the operations pending on it. */
 export class ProactorOps {
   readonly #driver: RingDriver;
   readonly #checkOpen: () => void;
+  // Per fd number: kept while the fd is open (dropped when a Socket closes it), so that a
+  // connection's recv after recv does not make a new entry each time.
   readonly #queues = new Map<number, Queues>();
 
   constructor(driver: RingDriver, checkOpen: () => void) {
@@ -81,97 +161,43 @@ export class ProactorOps {
 
   /** `sock_recv`: one IORING_OP_RECV of at most `n` bytes; empty at end of stream. */
   recv(sock: Socket, n: number, options?: SockOptions): Promise<Buffer> {
-    return this.#start(() => {
-      const s = validateSocket(sock);
-      const size = validateInt(n, 'n', 0, INT32_MAX);
-      const buf = Buffer.allocUnsafe(size);
-      return [s, 'read', options, (ring, tag) => ring.prepRecv(s, buf, tag), (res) => {
-        if (res < 0) failed(res, 'recv');
-        return res === size ? buf : Buffer.from(buf.subarray(0, res));
-      }];
-    }) as Promise<Buffer>;
+    return this.#start(Kind.Recv, sock, options, n, undefined, undefined) as Promise<Buffer>;
   }
 
   /** `sock_recv_into`: one IORING_OP_RECV into `buf`; the count, 0 at end of stream. */
   recvInto(sock: Socket, buf: ArrayBufferView, options?: SockOptions): Promise<number> {
-    return this.#start(() => {
-      const s = validateSocket(sock);
-      const target = validateBytes(buf, 'buf');
-      return [s, 'read', options, (ring, tag) => ring.prepRecv(s, target, tag), (res) => (res < 0 ? failed(res, 'recv') : res)];
-    }) as Promise<number>;
+    return this.#start(Kind.RecvInto, sock, options, 0, buf, undefined) as Promise<number>;
   }
 
-  /** `sock_recvfrom`: a poll on the ring, then recvfrom(2) (the ring has no recvmsg here). */
+  /** `sock_recvfrom`: a poll on the ring, then recvfrom(2) (the ring prepares no recvmsg). */
   recvfrom(sock: Socket, n: number, options?: SockOptions): Promise<[Buffer, Address | null]> {
-    return this.#start(() => {
-      const s = validateSocket(sock);
-      const size = validateInt(n, 'n', 0, INT32_MAX);
-      return [s, 'read', options, (ring, tag) => ring.prepPollAdd(s, C.POLLIN, tag), (res) => {
-        if (res < 0) failed(res, 'poll');
-        return this.#retrying(() => s.recvfrom(size));
-      }];
-    }) as Promise<[Buffer, Address | null]>;
+    return this.#start(Kind.Recvfrom, sock, options, n, undefined, undefined) as Promise<[Buffer, Address | null]>;
   }
 
   /** `sock_sendall`: IORING_OP_SEND of what is left until all of `data` is sent. */
   sendall(sock: Socket, data: ArrayBufferView, options?: SockOptions): Promise<void> {
-    return this.#start(() => {
-      const s = validateSocket(sock);
-      const view = validateBytes(data, 'data');
-      const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-      let sent = 0;
-      return [s, 'write', options, (ring, tag) => ring.prepSend(s, sent === 0 ? bytes : bytes.subarray(sent), tag), (res) => {
-        if (res < 0) failed(res, 'send');
-        sent += res;
-        return sent >= bytes.length ? undefined : AGAIN;
-      }];
-    }) as Promise<void>;
+    return this.#start(Kind.Sendall, sock, options, 0, data, undefined) as Promise<void>;
   }
 
   /** `sock_sendto`: a poll on the ring, then sendto(2). */
   sendto(sock: Socket, data: ArrayBufferView, address: Address, options?: SockOptions): Promise<number> {
-    return this.#start(() => {
-      const s = validateSocket(sock);
-      const bytes = validateBytes(data, 'data');
-      toNative(s.family, address); // a bad address rejects now, not at a later try
-      return [s, 'write', options, (ring, tag) => ring.prepPollAdd(s, C.POLLOUT, tag), (res) => {
-        if (res < 0) failed(res, 'poll');
-        return this.#retrying(() => s.sendto(bytes, address));
-      }];
-    }) as Promise<number>;
+    return this.#start(Kind.Sendto, sock, options, 0, data, address) as Promise<number>;
   }
 
   /** `sock_accept`: one IORING_OP_ACCEPT; `[conn, address]`, `conn` non-blocking. */
   accept(sock: Socket, options?: SockOptions): Promise<[Socket, Address]> {
-    return this.#start(() => {
-      const s = validateSocket(sock);
-      return [s, 'read', options, (ring, tag) => ring.prepAccept(s, tag), (res) => {
-        if (res === EAGAIN || res === ECONNABORTED || res === EINTR) return AGAIN;
-        if (res < 0) failed(res, 'accept');
-        const conn = Socket._wrap(res, s.family, s.type, s.proto);
-        try {
-          native.setBlocking(res, 0);
-          return [conn, conn.getpeername()];
-        } catch {
-          conn.close(); // reset before we could ask its address: as accept(2)'s ECONNABORTED
-          return AGAIN;
-        }
-      }];
-    }) as Promise<[Socket, Address]>;
+    return this.#start(Kind.Accept, sock, options, 0, undefined, undefined) as Promise<[Socket, Address]>;
   }
 
   /** `sock_connect`: one IORING_OP_CONNECT; resolves once connected, rejects with the OS error. */
   connect(sock: Socket, address: Address, options?: SockOptions): Promise<void> {
-    return this.#start(() => {
-      const s = validateSocket(sock);
-      toNative(s.family, address); // a bad address rejects now
-      return [s, 'write', options, (ring, tag) => ring.prepConnect(s, address, tag), (res) => (res < 0 ? failed(res, 'connect') : undefined)];
-    }) as Promise<void>;
+    return this.#start(Kind.Connect, sock, options, 0, undefined, address) as Promise<void>;
   }
 
   /** Whether an operation is queued or in flight on `fd`. */
   has(fd: number): boolean {
-    return this.#queues.has(fd);
+    const queues = this.#queues.get(fd);
+    return queues !== undefined && (queues.read.length > 0 || queues.write.length > 0);
   }
 
   /**
@@ -184,13 +210,12 @@ export class ProactorOps {
     if (queues === undefined) return;
     this.#queues.delete(fd);
     for (const queue of [queues.read, queues.write]) {
-      const ops = queue.splice(0);
-      for (const op of ops) {
+      for (const op of queue.splice(0)) {
         const err = closedError('socket');
         if (op.tag !== undefined) {
           op.closed = err;
           this.#driver.cancel(op.tag);
-        } else this.#settle(op, err, true);
+        } else this.#fail(op, err);
       }
     }
   }
@@ -200,74 +225,64 @@ export class ProactorOps {
     const all = [...this.#queues.values()];
     this.#queues.clear();
     for (const queues of all) {
-      for (const op of [...queues.read.splice(0), ...queues.write.splice(0)]) this.#settle(op, err, true);
+      for (const op of [...queues.read.splice(0), ...queues.write.splice(0)]) this.#fail(op, err);
     }
   }
 
-  // A poll said ready, but another reader may have taken it: EAGAIN means poll again.
-  #retrying(syscall: () => unknown): unknown {
+  /** An operation's completion was harvested (for Op.complete). @internal */
+  completed(op: Op, res: number): void {
+    op.tag = undefined;
+    if (op.closed !== undefined) return this.#fail(op, op.closed); // already out of its queue
+    if (op.aborting && (res === ECANCELED || res === EINTR)) return this.#finish(op, abortError(op.signal?.reason), true);
+    let value: unknown;
     try {
-      return syscall();
+      value = op.result(res);
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === 'EAGAIN' || code === 'EWOULDBLOCK' || code === 'EINTR') return AGAIN;
-      throw err;
+      return this.#finish(op, err, true);
     }
+    if (value !== AGAIN) return this.#finish(op, value, false);
+    // A sendall cut short by an abort stops here: what was sent stays sent (as in asyncio).
+    if (op.aborting) return this.#finish(op, abortError(op.signal?.reason), true);
+    this.#issue(op);
   }
 
-  #start(setup: () => Setup): Promise<unknown> {
+  #start(kind: Kind, sock: unknown, options: unknown, n: number, data: unknown, address: Address | undefined): Promise<unknown> {
     return new Promise((resolve, reject) => {
       this.#checkOpen();
-      const [sock, direction, options, prep, result] = setup();
+      const s = validateSocket(sock);
+      let bytes: ArrayBufferView | undefined;
+      let size = 0;
+      if (kind === Kind.Recv || kind === Kind.Recvfrom) {
+        size = validateInt(n, 'n', 0, INT32_MAX);
+        if (kind === Kind.Recv) bytes = Buffer.allocUnsafe(size);
+      } else if (kind === Kind.RecvInto || kind === Kind.Sendall || kind === Kind.Sendto) {
+        const view = validateBytes(data, kind === Kind.RecvInto ? 'buf' : 'data');
+        bytes = kind === Kind.Sendall ? new Uint8Array(view.buffer, view.byteOffset, view.byteLength) : view;
+      }
+      if (kind === Kind.Sendto || kind === Kind.Connect) toNative(s.family, address); // a bad address rejects now
       const signal = validateOptions(options);
-      const fd = sock.fileno();
+      const fd = s.fileno();
       let queues = this.#queues.get(fd);
       if (queues === undefined) this.#queues.set(fd, (queues = { read: [], write: [] }));
-      const op: Op = {
-        sock, queues, direction, prep, result, resolve, reject, signal,
-        onAbort: () => this.#abort(op),
-        tag: undefined, aborting: false, closed: undefined,
-      };
-      const queue = queues[direction];
+      const queue = READS[kind] ? queues.read : queues.write;
+      const op = new Op(this, kind, s, queue, signal, bytes, size, address);
+      op.resolve = resolve;
+      op.reject = reject;
       queue.push(op);
-      signal?.addEventListener('abort', op.onAbort, { once: true });
+      if (signal !== undefined) {
+        op.onAbort = () => this.#abort(op);
+        signal.addEventListener('abort', op.onAbort, { once: true });
+      }
       if (queue.length === 1) this.#issue(op);
     });
   }
 
   #issue(op: Op): void {
     try {
-      op.tag = this.#driver.start(op.prep, (res) => this.#completed(op, res));
+      op.tag = this.#driver.start(op);
     } catch (err) {
-      this.#settle(op, err, true);
-      this.#next(op);
+      this.#finish(op, err, true);
     }
-  }
-
-  #completed(op: Op, res: number): void {
-    op.tag = undefined;
-    if (op.closed !== undefined) return this.#settle(op, op.closed, true); // already out of its queue
-    if (op.aborting && (res === ECANCELED || res === EINTR)) {
-      this.#settle(op, abortError(op.signal?.reason), true);
-      return this.#next(op);
-    }
-    let value: unknown;
-    try {
-      value = op.result(res);
-    } catch (err) {
-      this.#settle(op, err, true);
-      return this.#next(op);
-    }
-    if (value === AGAIN) {
-      // A sendall cut short by an abort stops here: what was sent stays sent (as in asyncio).
-      if (op.aborting) {
-        this.#settle(op, abortError(op.signal?.reason), true);
-        return this.#next(op);
-      }
-      return this.#issue(op);
-    }
-    this.#settle(op, value, false);
-    this.#next(op);
   }
 
   #abort(op: Op): void {
@@ -275,31 +290,23 @@ export class ProactorOps {
     op.aborting = true;
     if (op.tag !== undefined) return this.#driver.cancel(op.tag);
     // Not yet submitted: still queued behind another operation.
-    const queue = op.queues[op.direction];
-    const i = queue.indexOf(op);
-    if (i >= 0) queue.splice(i, 1);
-    this.#settle(op, abortError(op.signal?.reason), true);
-    this.#dropIfIdle(op);
+    const i = op.queue.indexOf(op);
+    if (i >= 0) op.queue.splice(i, 1);
+    this.#fail(op, abortError(op.signal?.reason));
   }
 
-  #settle(op: Op, value: unknown, failed: boolean): void {
-    op.signal?.removeEventListener('abort', op.onAbort);
+  #fail(op: Op, err: unknown): void {
+    if (op.onAbort !== undefined) op.signal!.removeEventListener('abort', op.onAbort);
+    op.reject(err);
+  }
+
+  // The head operation is done: settle it, then start the next one in its direction.
+  #finish(op: Op, value: unknown, failed: boolean): void {
+    if (op.onAbort !== undefined) op.signal!.removeEventListener('abort', op.onAbort);
     if (failed) op.reject(value);
     else op.resolve(value);
-  }
-
-  // The head operation finished: start the next one in its direction.
-  #next(op: Op): void {
-    const queue = op.queues[op.direction];
+    const queue = op.queue;
     if (queue[0] === op) queue.shift();
-    if (queue.length > 0) this.#issue(queue[0]);
-    else this.#dropIfIdle(op);
-  }
-
-  #dropIfIdle(op: Op): void {
-    const { queues } = op;
-    if (queues.read.length > 0 || queues.write.length > 0) return;
-    const fd = op.sock.fileno();
-    if (this.#queues.get(fd) === queues) this.#queues.delete(fd);
+    if (queue.length > 0 && queue[0].tag === undefined) this.#issue(queue[0]);
   }
 }

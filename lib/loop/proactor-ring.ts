@@ -6,8 +6,10 @@
 import { KernelWatch } from '../selectors/async';
 import { Ring } from '../uring/ring';
 
-/** What runs when an operation completes: its result (a count, an fd, 0 or -errno) and CQE flags. */
-export type OnComplete = (res: number, flags: number) => void;
+/** What an operation's completion is handed to: its result (a count, an fd, 0 or -errno) and CQE flags. */
+export interface Completer {
+  complete(res: number, flags: number): void;
+}
 
 // Sizes: the submission queue is flushed on the way when it fills, so it only bounds a batch;
 // the completion queue is larger so that many connections' completions fit without the kernel's
@@ -19,15 +21,18 @@ const HARVEST = 256;
 // A wait with nothing in flight and no timeout (nothing could end it) waits this long, then the
 // loop asks again: Ring.wait refuses an endless wait that nothing can complete.
 const IDLE_WAIT_SECONDS = 24 * 3600;
-const ignore: OnComplete = () => {};
+const ignore: Completer = { complete() {} };
 
 /** One loop's ring, its operations in flight and the watch of its fd. */
 export class RingDriver {
   #ring: Ring | undefined;
   #watch: KernelWatch | undefined;
   readonly #out = new Int32Array(3 * HARVEST);
-  readonly #handlers = new Map<number, OnComplete>();
-  #nextTag = 0;
+  // The operations in flight by tag. Tags are small integers reused from a free list (an array
+  // indexes faster than a Map); a tag is free again once its completion was harvested.
+  readonly #slots: Array<Completer | undefined> = [];
+  readonly #free: number[] = [];
+  #inFlight = 0;
   #flush: NodeJS.Immediate | undefined;
   #keepAlive = true;
 
@@ -38,29 +43,27 @@ export class RingDriver {
 
   /** Operations queued or in flight (cancellations included). */
   get inFlight(): number {
-    return this.#handlers.size;
+    return this.#inFlight;
   }
 
   /**
-   * Queues one operation: `prep(ring, tag)` writes its submission entry (no syscall), and
-   * `onComplete` runs when its completion is harvested. Returns its tag.
+   * Queues one operation: `op.prep(ring, tag)` writes its submission entry (no syscall), and
+   * `op.complete` runs when its completion is harvested. Returns its tag.
    */
-  start(prep: (ring: Ring, tag: number) => void, onComplete: OnComplete): number {
+  start(op: Completer & { prep(ring: Ring, tag: number): void }): number {
     const ring = this.ring;
-    const tag = this.#tag();
-    prep(ring, tag);
-    this.#handlers.set(tag, onComplete);
+    const tag = this.#free.length > 0 ? this.#free.pop()! : this.#slots.length;
+    op.prep(ring, tag); // throws before the tag is taken
+    this.#slots[tag] = op;
+    this.#inFlight++;
     this.#scheduleFlush();
     return tag;
   }
 
   /** Queues a cancellation of the operation `tag` (if still in flight); it then completes with -ECANCELED or its own result. */
   cancel(tag: number): void {
-    if (!this.#handlers.has(tag) || this.#ring === undefined) return;
-    const cancelTag = this.#tag();
-    this.#ring.prepCancel(tag, cancelTag);
-    this.#handlers.set(cancelTag, ignore);
-    this.#scheduleFlush();
+    if (this.#slots[tag] === undefined || this.#ring === undefined) return;
+    this.start({ prep: (ring, cancelTag) => ring.prepCancel(tag, cancelTag), complete: ignore.complete });
   }
 
   /** Hands what is queued to the kernel now (one io_uring_enter, none if nothing is queued). */
@@ -87,10 +90,12 @@ export class RingDriver {
       const n = ring.waitInto(out, min, timeout);
       for (let i = 0; i < 3 * n; i += 3) {
         const tag = out[i] >>> 0;
-        const onComplete = this.#handlers.get(tag);
-        if (onComplete === undefined) continue;
-        this.#handlers.delete(tag);
-        onComplete(out[i + 1], out[i + 2] >>> 0);
+        const op = this.#slots[tag];
+        if (op === undefined) continue;
+        this.#slots[tag] = undefined;
+        this.#free.push(tag);
+        this.#inFlight--;
+        op.complete(out[i + 1], out[i + 2] >>> 0);
       }
       total += n;
       if (3 * n < out.length) return total;
@@ -121,14 +126,9 @@ export class RingDriver {
     this.#watch?.close();
     this.#watch = undefined;
     this.#ring?.close();
-    this.#handlers.clear();
-  }
-
-  #tag(): number {
-    let tag = this.#nextTag;
-    while (this.#handlers.has(tag)) tag = (tag + 1) >>> 0;
-    this.#nextTag = (tag + 1) >>> 0;
-    return tag;
+    this.#slots.length = 0;
+    this.#free.length = 0;
+    this.#inFlight = 0;
   }
 
   // One flush per turn of Node's loop for operations queued outside a loop iteration (promise
