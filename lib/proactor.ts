@@ -35,6 +35,17 @@ interface Watcher {
   dead: boolean;
 }
 
+// Open loops, for the Socket.close hook. Weakly: a loop forgotten unclosed can still be
+// collected (and its ring closed by the ring's finalizer).
+const openLoops = new Set<WeakRef<ProactorEventLoop>>();
+function onSocketClose(fd: number): void {
+  for (const ref of openLoops) {
+    const loop = ref.deref();
+    if (loop === undefined) openLoops.delete(ref);
+    else loop._socketClosing(fd);
+  }
+}
+
 /**
  * The completion-based event loop on Linux io_uring (Python's asyncio `ProactorEventLoop`,
  * without coroutines): the same API as {@link EventLoop} — timers, callSoon, readers and
@@ -58,7 +69,7 @@ export class ProactorEventLoop extends BaseEventLoop {
   // Readers and writers that fired: polled again at the start of the next iteration, after
   // their callbacks ran (so a callback that drains the fd is not called twice).
   #rearm: Watcher[] = [];
-  readonly #onSocketClose = (fd: number): void => this.#socketClosing(fd);
+  readonly #self = new WeakRef(this);
 
   /**
    * A new loop; its ring is created at first use.
@@ -74,7 +85,8 @@ export class ProactorEventLoop extends BaseEventLoop {
       unwatch: (fd) => this.#detach(fd, EVENT_READ),
       enqueue: (handle) => this.enqueue(handle),
     });
-    beforeClose.add(this.#onSocketClose);
+    if (openLoops.size === 0) beforeClose.add(onSocketClose);
+    openLoops.add(this.#self);
   }
 
   /** Calls `cb(fileobj, mask)` whenever `fileobj` is readable (a poll on the ring, re-armed); replaces an earlier reader. */
@@ -179,7 +191,8 @@ export class ProactorEventLoop extends BaseEventLoop {
   }
 
   protected closeIO(): void {
-    beforeClose.delete(this.#onSocketClose);
+    openLoops.delete(this.#self);
+    if (openLoops.size === 0) beforeClose.delete(onSocketClose);
     this.#signals.close();
     // The ring cancels every operation and waits for the kernel to let go of each; then the
     // promises settle (an accepted connection never harvested is closed by the ring).
@@ -253,9 +266,12 @@ export class ProactorEventLoop extends BaseEventLoop {
     }
   }
 
-  // A Socket is about to close `fd`: its operations and polls are cancelled, and what is queued
-  // is submitted first, so that no entry naming the number reaches a new file that takes it.
-  #socketClosing(fd: number): void {
+  /**
+   * A Socket is about to close `fd`: its operations and polls are cancelled, and what is queued
+   * is submitted first, so that no entry naming the number reaches a new file that takes it.
+   * @internal
+   */
+  _socketClosing(fd: number): void {
     const reader = this.#readers.get(fd);
     const writer = this.#writers.get(fd);
     if (!this.#ops.has(fd) && reader === undefined && writer === undefined) return;

@@ -6,7 +6,8 @@ import { socketpair, type Socket } from '../../lib/socket';
 import { Ring } from '../../lib/uring';
 import { BAD_FDS, NOT_FILEOBJS, codeOf } from '../helpers/bad-input';
 import { NODE_TS, runSync as runChild } from '../helpers/child';
-import { closedFd, expectNoFdLeaks } from '../helpers/fds';
+import { closedFd, expectNoFdLeaks, openFds } from '../helpers/fds';
+import { collectUntil } from '../helpers/gc';
 import { writeLater } from '../helpers/io';
 import { when } from '../helpers/platform';
 
@@ -178,5 +179,19 @@ gate.describe('ProactorEventLoop readers and writers (io_uring polls)', () => {
     expect(codeOf(() => loop.removeWriter(a))).toBe('ERR_CLOSED');
     expect(codeOf(() => loop.callSoon(() => {}))).toBe('ERR_CLOSED');
     expect(codeOf(() => loop.runSync())).toBe('ERR_CLOSED');
+  });
+
+  test('a loop forgotten without close() (its ring made, an operation pending) is collected: its ring fd is closed', async () => {
+    const [a] = pair();
+    const before = openFds();
+    const made = (): void => {
+      const loop = new ProactorEventLoop();
+      loop.sockRecv(a, 10).catch(() => {});
+    };
+    made();
+    await new Promise((r) => setImmediate(r)); // the recv is submitted
+    expect(openFds().filter((fd) => !before.includes(fd)).length).toBeGreaterThan(0);
+    await collectUntil(() => openFds().filter((fd) => !before.includes(fd)).length === 0);
+    expect(openFds().filter((fd) => !before.includes(fd))).toEqual([]);
   });
 });
