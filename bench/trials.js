@@ -21,6 +21,8 @@ const contenders = {
   'iomux-uring-async': { lang: 'iomux', backend: 'uring', mode: 'async' },
   // ProactorEventLoop (completions on io_uring): servers only (echo, http).
   'iomux-uring-proactor': { lang: 'iomux', backend: 'uring', mode: 'proactor' },
+  // The same sock* server program on the epoll EventLoop (full tier): the two models, one API.
+  'iomux-epoll-sock': { lang: 'iomux', backend: 'epoll', mode: 'sock' },
   'python-epoll': { lang: 'python', backend: 'epoll' },
   'python-poll': { lang: 'python', backend: 'poll' },
   'python-select': { lang: 'python', backend: 'select' },
@@ -43,7 +45,7 @@ const DEFAULT_CHAIN = ['c-epoll', 'c-poll', 'c-select', 'iomux-epoll-sync', 'iom
 const TCP_CHAIN = ['c-epoll', 'iomux-epoll-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'python-epoll', 'node-net', 'iomux-poll-sync', 'c-poll'];
 const SERVERS = ['c-epoll', 'iomux-epoll-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'python-epoll'];
 // Contenders that are servers only (no chain, no TCP chain rows).
-const SERVER_ONLY = ['iomux-uring-proactor'];
+const SERVER_ONLY = ['iomux-uring-proactor', 'iomux-epoll-sock'];
 
 /** select(2): N read ends + the process's own fds must stay below FD_SETSIZE (1024). */
 const selectFits = (n) => n <= 1000;
@@ -97,7 +99,7 @@ function serverRows(workload, anchor, conns, quickConns, fullConns = []) {
       const { lang } = contenders[contender];
       if (lang === 'node' && contender !== anchor) continue;
       let tier = SERVERS.includes(contender) || contender === anchor ? 'default' : 'full';
-      if (workload === 'echo' && SERVER_ONLY.includes(contender)) tier = 'default'; // the proactor beside the epoll EventLoop
+      if (workload === 'echo' && contender === 'iomux-uring-proactor') tier = 'default'; // beside the epoll EventLoop
       if (fullConns.includes(c)) tier = 'full';
       else if (quickConns.includes(c) && QUICK.includes(contender)) tier = 'quick';
       rows.push({ workload, contender, params: { conns: c }, tier });

@@ -1,6 +1,8 @@
 // The iomux contender: backend=epoll|poll|select|kqueue|uring, mode=sync (a `select()` loop) or async
-// (`EventLoop.run()`), or mode=proactor (ProactorEventLoop's sock* operations; echo and http). Hot path: tryRecvInto/trySend on reused buffers, no allocation per event.
-// Usage: node iomux.js workload=chain|tcpchain|echo|http backend=… mode=sync|async [n= active= writes= mintime=]
+// (`EventLoop.run()`). Hot path: tryRecvInto/trySend on reused buffers, no allocation per event.
+// Servers only (echo, http): mode=proactor (ProactorEventLoop's sock* operations) and mode=sock
+// (the same sock* program on EventLoop).
+// Usage: node iomux.js workload=chain|tcpchain|echo|http backend=… mode=sync|async|proactor|sock [n= active= writes= mintime=]
 'use strict';
 const { Buffer } = require('node:buffer');
 const { performance } = require('node:perf_hooks');
@@ -177,14 +179,17 @@ function serve(http) {
 // sockSendall of what came. The send is not awaited before the next receive is queued: its bytes
 // are copied when it is queued, and the loop keeps one socket's sends in order, so both go to
 // the kernel in the same submission.
+// mode=sock runs the same program on EventLoop over the backend's selector: the two models
+// behind one API.
 function serveProactor(http) {
   const { ProactorEventLoop } = iomux;
-  if (typeof ProactorEventLoop !== 'function') {
+  if (args.mode === 'proactor' && typeof ProactorEventLoop !== 'function') {
     process.stderr.write('ProactorEventLoop is not in this version of iomux\n');
     process.exit(2);
   }
-  const loop = new ProactorEventLoop();
+  const loop = args.mode === 'proactor' ? new ProactorEventLoop() : new EventLoop(new Selector());
   const listener = socket.createServer(['127.0.0.1', 0], { backlog: 4096 });
+  listener.setBlocking(false); // EventLoop's sock* need it; the proactor does not mind
   const ignore = () => {};
   const connection = async (s) => {
     const buf = Buffer.alloc(16384);
@@ -207,6 +212,7 @@ function serveProactor(http) {
   const acceptLoop = async () => {
     for (;;) {
       const [s] = await loop.sockAccept(listener);
+      s.setBlocking(false);
       s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
       connection(s);
     }
@@ -217,7 +223,7 @@ function serveProactor(http) {
 }
 
 const w = args.workload;
-if (args.mode === 'proactor' && (w === 'echo' || w === 'http')) serveProactor(w === 'http');
+if ((args.mode === 'proactor' || args.mode === 'sock') && (w === 'echo' || w === 'http')) serveProactor(w === 'http');
 else if (w === 'chain' || w === 'tcpchain') chain(w === 'tcpchain');
 else if (w === 'echo' || w === 'http') serve(w === 'http');
 else throw new Error(`unknown workload ${w}`);
