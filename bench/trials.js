@@ -19,6 +19,10 @@ const contenders = {
   'iomux-select-async': { lang: 'iomux', backend: 'select', mode: 'async' },
   'iomux-uring-sync': { lang: 'iomux', backend: 'uring', mode: 'sync' },
   'iomux-uring-async': { lang: 'iomux', backend: 'uring', mode: 'async' },
+  // ProactorEventLoop (completions on io_uring): servers only (echo, http).
+  'iomux-uring-proactor': { lang: 'iomux', backend: 'uring', mode: 'proactor', serverOnly: true },
+  // The same sock* server program on the epoll EventLoop (full tier): the two models, one API.
+  'iomux-epoll-sock': { lang: 'iomux', backend: 'epoll', mode: 'sock', serverOnly: true },
   'python-epoll': { lang: 'python', backend: 'epoll' },
   'python-poll': { lang: 'python', backend: 'poll' },
   'python-select': { lang: 'python', backend: 'select' },
@@ -64,7 +68,7 @@ function chainRows(sizes, quickSizes) {
     for (const n of sizes) {
       for (const contender of Object.keys(contenders)) {
         if (contender === 'node-http') continue;
-        if (contenders[contender].serverOnly) continue; // echo and HTTP only
+        if (contenders[contender].serverOnly) continue; // servers only: echo and HTTP
         const row = { workload: 'chain', contender, params: { n, active: shape.active, writes: shape.writes }, tier: chainTier(contender, n, shape, quickSizes) };
         if (contenders[contender].backend === 'select' && !selectFits(n)) row.na = 'FD_SETSIZE';
         rows.push(row);
@@ -94,9 +98,10 @@ function serverRows(workload, anchor, conns, quickConns, fullConns = []) {
       const { lang } = contenders[contender];
       if (lang === 'node' && contender !== anchor) continue;
       let tier = SERVERS.includes(contender) || contender === anchor ? 'default' : 'full';
+      if (workload === 'echo' && contender === 'iomux-uring-proactor') tier = 'default'; // beside the epoll EventLoop
       if (fullConns.includes(c)) tier = 'full';
       // The protocol contender (transports over EventLoop): one default row per workload.
-      else if (contenders[contender].serverOnly) tier = c === QUICK_CONNS ? 'default' : 'full';
+      else if (contender === 'iomux-protocol-epoll') tier = c === QUICK_CONNS ? 'default' : 'full';
       else if (quickConns.includes(c) && QUICK.includes(contender)) tier = 'quick';
       rows.push({ workload, contender, params: { conns: c }, tier });
     }

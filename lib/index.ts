@@ -9,6 +9,7 @@ export * as socket from './socket';
 export * as os from './os';
 export * as uring from './uring';
 export { EventLoop } from './loop';
+export { ProactorEventLoop } from './proactor';
 export type { IOCallback } from './loop';
 export type { TimerHandle } from './timer-queue';
 export { BaseEventLoop } from './loop/base-loop';

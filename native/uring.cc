@@ -31,6 +31,8 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "uring_ring.h"
 #endif
@@ -48,6 +50,7 @@ struct Op {
   Kind kind;
   napi_ref target = nullptr;            // receive/read: the caller's buffer, filled at harvest
   std::unique_ptr<uint8_t[]> bounce;    // what the kernel reads or writes
+  size_t bounceLen = 0;                 // its size, to reuse it for a later op (RingObj::spare)
   sockaddr_storage addr;                // connect: read by the kernel at submit
   struct {
     int64_t tv_sec;
@@ -80,6 +83,29 @@ struct RingObj {
   unsigned internal = 0;  // close-time cancels in flight
   bool closed = false;
   bool hooked = false;
+  // Bounce buffers of harvested receives and sends, reused by the next ones: an event loop's
+  // recv after recv on a connection would otherwise malloc and free the same size each time.
+  std::vector<std::pair<size_t, std::unique_ptr<uint8_t[]>>> spare;
+  static constexpr size_t kSpareMax = 64;
+
+  // A bounce buffer of at least len bytes (at most twice that, so big ones are not wasted).
+  std::unique_ptr<uint8_t[]> TakeBounce(size_t* len) {
+    for (size_t i = spare.size(); i-- > 0;) {
+      if (spare[i].first >= *len && spare[i].first <= 2 * *len) {
+        *len = spare[i].first;
+        std::unique_ptr<uint8_t[]> buf = std::move(spare[i].second);
+        spare[i] = std::move(spare.back());
+        spare.pop_back();
+        return buf;
+      }
+    }
+    return std::unique_ptr<uint8_t[]>(new uint8_t[*len]);
+  }
+
+  void Recycle(Op& op) {
+    if (!op.bounce || op.bounceLen == 0 || spare.size() >= kSpareMax) return;
+    spare.emplace_back(op.bounceLen, std::move(op.bounce));
+  }
 
   explicit RingObj(napi_env e) : env(e) {}
 
@@ -108,6 +134,7 @@ struct RingObj {
     }
     if (op.kind == kAccept && res >= 0 && !teardown) State(Napi::Env(env)).owned.insert(res);
     if (op.target && !teardown) napi_delete_reference(env, op.target);
+    if (!teardown) Recycle(op);
     ops.erase(it);
     return res;
   }
@@ -258,7 +285,8 @@ Napi::Value PrepBuffer(const Napi::CallbackInfo& info) {
   if (kind < kRecv || kind > kWrite || len > UINT32_MAX) return Num(env, -EINVAL);
   auto op = std::make_unique<Op>();
   op->kind = static_cast<Kind>(kind);
-  op->bounce.reset(new uint8_t[len ? len : 1]);
+  op->bounceLen = len ? len : 1;
+  op->bounce = r->TakeBounce(&op->bounceLen);
   bool in = kind == kRecv || kind == kRead;
   if (in) napi_create_reference(env, info[3], 1, &op->target);
   else std::memcpy(op->bounce.get(), data, len);

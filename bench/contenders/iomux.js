@@ -1,6 +1,8 @@
 // The iomux contender: backend=epoll|poll|select|kqueue|uring, mode=sync (a `select()` loop) or async
 // (`EventLoop.run()`). Hot path: tryRecvInto/trySend on reused buffers, no allocation per event.
-// Usage: node iomux.js workload=chain|tcpchain|echo|http backend=… mode=sync|async [n= active= writes= mintime=]
+// Servers only (echo, http): mode=proactor (ProactorEventLoop's sock* operations) and mode=sock
+// (the same sock* program on EventLoop).
+// Usage: node iomux.js workload=chain|tcpchain|echo|http backend=… mode=sync|async|proactor|sock [n= active= writes= mintime=]
 'use strict';
 const { Buffer } = require('node:buffer');
 const { performance } = require('node:perf_hooks');
@@ -172,7 +174,56 @@ function serve(http) {
   }
 }
 
+// mode=proactor: ProactorEventLoop (io_uring completions) with the sock* operations, as an
+// asyncio program would be written: per connection, sockRecvInto its own buffer, then
+// sockSendall of what came. The send is not awaited before the next receive is queued: its bytes
+// are copied when it is queued, and the loop keeps one socket's sends in order, so both go to
+// the kernel in the same submission.
+// mode=sock runs the same program on EventLoop over the backend's selector: the two models
+// behind one API.
+function serveProactor(http) {
+  const { ProactorEventLoop } = iomux;
+  if (args.mode === 'proactor' && typeof ProactorEventLoop !== 'function') {
+    process.stderr.write('ProactorEventLoop is not in this version of iomux\n');
+    process.exit(2);
+  }
+  const loop = args.mode === 'proactor' ? new ProactorEventLoop() : new EventLoop(new Selector());
+  const listener = socket.createServer(['127.0.0.1', 0], { backlog: 4096 });
+  listener.setBlocking(false); // EventLoop's sock* need it; the proactor does not mind
+  const ignore = () => {};
+  const connection = async (s) => {
+    const buf = Buffer.alloc(16384);
+    const conn = { state: 0 };
+    try {
+      for (;;) {
+        const got = await loop.sockRecvInto(s, buf);
+        if (got === 0) break;
+        if (!http) {
+          loop.sockSendall(s, buf.subarray(0, got)).catch(ignore);
+          continue;
+        }
+        for (let r = countRequests(buf, got, conn); r > 0; r--) loop.sockSendall(s, RESPONSE).catch(ignore);
+      }
+    } catch {
+      // reset by the client
+    }
+    s.close();
+  };
+  const acceptLoop = async () => {
+    for (;;) {
+      const [s] = await loop.sockAccept(listener);
+      s.setBlocking(false);
+      s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+      connection(s);
+    }
+  };
+  emit({ port: listener.getsockname()[1] });
+  acceptLoop();
+  loop.run();
+}
+
 const w = args.workload;
-if (w === 'chain' || w === 'tcpchain') chain(w === 'tcpchain');
+if ((args.mode === 'proactor' || args.mode === 'sock') && (w === 'echo' || w === 'http')) serveProactor(w === 'http');
+else if (w === 'chain' || w === 'tcpchain') chain(w === 'tcpchain');
 else if (w === 'echo' || w === 'http') serve(w === 'http');
 else throw new Error(`unknown workload ${w}`);

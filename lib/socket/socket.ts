@@ -30,6 +30,13 @@ function intoLength(buf: ArrayBufferView, nbytes: unknown): number {
 }
 
 /**
+ * Run with the fd just before a Socket closes it: a completion loop (ProactorEventLoop) submits
+ * and cancels what it queued for that fd, so that no entry naming the number reaches a new file
+ * that takes it. @internal
+ */
+export const beforeClose = new Set<(fd: number) => void>();
+
+/**
  * Python's `socket.socket`: an OS socket owned by this object, created close-on-exec; writing to
  * a closed peer gives `EPIPE`, never SIGPIPE. Every method throws `ERR_CLOSED` after
  * {@link Socket.close} or {@link Socket.detach} (except `close`, `detach`, `fileno` and `closed`).
@@ -418,6 +425,7 @@ export class Socket<A extends Address = Address> implements Disposable {
     if (fd < 0) return;
     this.#fd = -1;
     forget(this);
+    for (const hook of beforeClose) hook(fd);
     const r = native.close(fd);
     if (r < 0 && r !== ECONNRESET) throw systemError(r, 'close');
   }

@@ -1,0 +1,312 @@
+// asyncio's sock_* for a completion loop (proactor_events.py / windows_events.py's roles): each
+// operation is one submission entry on the loop's ring, completed by the kernel. Operations on
+// one socket run one at a time per direction, in the order asked (so a sendall's bytes and two
+// recvs stay in order); a recv and a send run together.
+// Abort: a queued operation is dropped at once; one in flight is cancelled on the ring, and
+// rejects with AbortError only if the cancel won. If the kernel finished it first (the bytes
+// were received, the connection accepted), the promise resolves with that result: no byte is lost.
+// The hot path allocates one Op and one promise per operation, no closures.
+import { constants as osConstants } from 'node:os';
+import { abortError, closedError, invalidArgType, systemError } from '../errors';
+import { C, native } from '../native';
+import { toNative, type Address } from '../socket/address';
+import { Socket } from '../socket/socket';
+import type { Ring } from '../uring/ring';
+import { validateBytes, validateInt } from '../validate';
+import type { RingDriver } from './proactor-ring';
+import type { SockOptions } from './sock-ops';
+
+const INT32_MAX = 2 ** 31 - 1;
+const AGAIN = Symbol('again');
+const ECANCELED = -osConstants.errno.ECANCELED;
+const EINTR = -osConstants.errno.EINTR;
+const EAGAIN = -osConstants.errno.EAGAIN;
+const ECONNABORTED = -osConstants.errno.ECONNABORTED;
+
+const enum Kind { Recv, RecvInto, Recvfrom, Sendall, Sendto, Accept, Connect }
+const READS = [true, true, true, false, false, true, false];
+
+/** One socket's operations, per direction; the head of each is the one in flight. */
+interface Queues {
+  read: Op[];
+  write: Op[];
+}
+
+function validateSocket(sock: unknown): Socket {
+  if (!(sock instanceof Socket)) throw invalidArgType('sock', 'an iomux Socket', sock);
+  if (sock.closed) throw closedError('socket');
+  return sock;
+}
+
+function validateOptions(options: unknown): AbortSignal | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== 'object' || options === null) throw invalidArgType('options', 'an object', options);
+  const signal = (options as SockOptions).signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidArgType('options.signal', 'an AbortSignal', signal);
+  if (signal?.aborted) throw abortError(signal.reason);
+  return signal;
+}
+
+// A poll said ready, but another reader may have taken it: EAGAIN means poll again.
+function retrying(syscall: () => unknown): unknown {
+  try {
+    return syscall();
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'EAGAIN' || code === 'EWOULDBLOCK' || code === 'EINTR') return AGAIN;
+    throw err;
+  }
+}
+
+/** One sock* operation: what to submit, what its completion means, and its promise. */
+class Op {
+  tag: number | undefined = undefined;
+  aborting = false;
+  /** Set when the socket was closed under the operation: it rejects with this. */
+  closed: Error | undefined = undefined;
+  onAbort: (() => void) | undefined = undefined;
+  resolve!: (value: unknown) => void;
+  reject!: (err: unknown) => void;
+  sent = 0;
+
+  constructor(
+    readonly owner: ProactorOps,
+    readonly kind: Kind,
+    readonly sock: Socket,
+    readonly queue: Op[],
+    readonly signal: AbortSignal | undefined,
+    readonly bytes: Uint8Array | ArrayBufferView | undefined,
+    readonly size: number,
+    readonly address: Address | undefined,
+  ) {}
+
+  /** Writes the entry for the next try. */
+  prep(ring: Ring, tag: number): void {
+    switch (this.kind) {
+      case Kind.Recv:
+      case Kind.RecvInto:
+        return ring.prepRecv(this.sock, this.bytes!, tag);
+      case Kind.Sendall: {
+        const bytes = this.bytes as Uint8Array;
+        return ring.prepSend(this.sock, this.sent === 0 ? bytes : bytes.subarray(this.sent), tag);
+      }
+      case Kind.Recvfrom:
+        return ring.prepPollAdd(this.sock, C.POLLIN, tag);
+      case Kind.Sendto:
+        return ring.prepPollAdd(this.sock, C.POLLOUT, tag);
+      case Kind.Accept:
+        return ring.prepAccept(this.sock, tag);
+      case Kind.Connect:
+        return ring.prepConnect(this.sock, this.address!, tag);
+    }
+  }
+
+  /** The completion's meaning: a result, AGAIN (submit again), or a throw. */
+  result(res: number): unknown {
+    switch (this.kind) {
+      case Kind.Recv: {
+        if (res < 0) throw systemError(res, 'recv');
+        const buf = this.bytes as Buffer;
+        return res === this.size ? buf : Buffer.from(buf.subarray(0, res));
+      }
+      case Kind.RecvInto:
+        if (res < 0) throw systemError(res, 'recv');
+        return res;
+      case Kind.Sendall:
+        if (res < 0) throw systemError(res, 'send');
+        this.sent += res;
+        return this.sent >= this.bytes!.byteLength ? undefined : AGAIN;
+      case Kind.Recvfrom:
+        if (res < 0) throw systemError(res, 'poll');
+        return retrying(() => this.sock.recvfrom(this.size));
+      case Kind.Sendto:
+        if (res < 0) throw systemError(res, 'poll');
+        return retrying(() => this.sock.sendto(this.bytes!, this.address!));
+      case Kind.Accept: {
+        if (res === EAGAIN || res === ECONNABORTED || res === EINTR) return AGAIN;
+        if (res < 0) throw systemError(res, 'accept');
+        const s = this.sock;
+        const conn = Socket._wrap(res, s.family, s.type, s.proto);
+        try {
+          native.setBlocking(res, 0);
+          return [conn, conn.getpeername()];
+        } catch {
+          conn.close(); // reset before its address could be read: as accept(2)'s ECONNABORTED
+          return AGAIN;
+        }
+      }
+      case Kind.Connect:
+        if (res < 0) throw systemError(res, 'connect');
+        return undefined;
+    }
+  }
+
+  complete(res: number): void {
+    this.owner.completed(this, res);
+  }
+}
+
+/** The sock* operations of one ProactorEventLoop, and the operations pending on it. */
+export class ProactorOps {
+  readonly #driver: RingDriver;
+  readonly #checkOpen: () => void;
+  // Per fd number: kept while the fd is open (dropped when a Socket closes it), so that a
+  // connection's recv after recv does not make a new entry each time.
+  readonly #queues = new Map<number, Queues>();
+
+  constructor(driver: RingDriver, checkOpen: () => void) {
+    this.#driver = driver;
+    this.#checkOpen = checkOpen;
+  }
+
+  /** `sock_recv`: one IORING_OP_RECV of at most `n` bytes; empty at end of stream. */
+  recv(sock: Socket, n: number, options?: SockOptions): Promise<Buffer> {
+    return this.#start(Kind.Recv, sock, options, n, undefined, undefined) as Promise<Buffer>;
+  }
+
+  /** `sock_recv_into`: one IORING_OP_RECV into `buf`; the count, 0 at end of stream. */
+  recvInto(sock: Socket, buf: ArrayBufferView, options?: SockOptions): Promise<number> {
+    return this.#start(Kind.RecvInto, sock, options, 0, buf, undefined) as Promise<number>;
+  }
+
+  /** `sock_recvfrom`: a poll on the ring, then recvfrom(2) (the ring prepares no recvmsg). */
+  recvfrom(sock: Socket, n: number, options?: SockOptions): Promise<[Buffer, Address | null]> {
+    return this.#start(Kind.Recvfrom, sock, options, n, undefined, undefined) as Promise<[Buffer, Address | null]>;
+  }
+
+  /** `sock_sendall`: IORING_OP_SEND of what is left until all of `data` is sent. */
+  sendall(sock: Socket, data: ArrayBufferView, options?: SockOptions): Promise<void> {
+    return this.#start(Kind.Sendall, sock, options, 0, data, undefined) as Promise<void>;
+  }
+
+  /** `sock_sendto`: a poll on the ring, then sendto(2). */
+  sendto(sock: Socket, data: ArrayBufferView, address: Address, options?: SockOptions): Promise<number> {
+    return this.#start(Kind.Sendto, sock, options, 0, data, address) as Promise<number>;
+  }
+
+  /** `sock_accept`: one IORING_OP_ACCEPT; `[conn, address]`, `conn` non-blocking. */
+  accept(sock: Socket, options?: SockOptions): Promise<[Socket, Address]> {
+    return this.#start(Kind.Accept, sock, options, 0, undefined, undefined) as Promise<[Socket, Address]>;
+  }
+
+  /** `sock_connect`: one IORING_OP_CONNECT; resolves once connected, rejects with the OS error. */
+  connect(sock: Socket, address: Address, options?: SockOptions): Promise<void> {
+    return this.#start(Kind.Connect, sock, options, 0, undefined, address) as Promise<void>;
+  }
+
+  /** Whether an operation is queued or in flight on `fd`. */
+  has(fd: number): boolean {
+    const queues = this.#queues.get(fd);
+    return queues !== undefined && (queues.read.length > 0 || queues.write.length > 0);
+  }
+
+  /**
+   * `fd` is about to be closed: its operations in flight are cancelled (and reject with
+   * `ERR_CLOSED`), its queued ones reject now. The caller flushes the ring before close(2), so
+   * no entry naming the fd number can reach a new file that takes it.
+   */
+  closing(fd: number): void {
+    const queues = this.#queues.get(fd);
+    if (queues === undefined) return;
+    this.#queues.delete(fd);
+    for (const queue of [queues.read, queues.write]) {
+      for (const op of queue.splice(0)) {
+        const err = closedError('socket');
+        if (op.tag !== undefined) {
+          op.closed = err;
+          this.#driver.cancel(op.tag);
+        } else this.#fail(op, err);
+      }
+    }
+  }
+
+  /** Rejects every pending operation with `err` (the loop's close(), after the ring let go of them). */
+  close(err: Error): void {
+    const all = [...this.#queues.values()];
+    this.#queues.clear();
+    for (const queues of all) {
+      for (const op of [...queues.read.splice(0), ...queues.write.splice(0)]) this.#fail(op, err);
+    }
+  }
+
+  /** An operation's completion was harvested (for Op.complete). @internal */
+  completed(op: Op, res: number): void {
+    op.tag = undefined;
+    if (op.closed !== undefined) return this.#fail(op, op.closed); // already out of its queue
+    if (op.aborting && (res === ECANCELED || res === EINTR)) return this.#finish(op, abortError(op.signal?.reason), true);
+    let value: unknown;
+    try {
+      value = op.result(res);
+    } catch (err) {
+      return this.#finish(op, err, true);
+    }
+    if (value !== AGAIN) return this.#finish(op, value, false);
+    // A sendall cut short by an abort stops here: what was sent stays sent (as in asyncio).
+    if (op.aborting) return this.#finish(op, abortError(op.signal?.reason), true);
+    this.#issue(op);
+  }
+
+  #start(kind: Kind, sock: unknown, options: unknown, n: number, data: unknown, address: Address | undefined): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.#checkOpen();
+      const s = validateSocket(sock);
+      let bytes: ArrayBufferView | undefined;
+      let size = 0;
+      if (kind === Kind.Recv || kind === Kind.Recvfrom) {
+        size = validateInt(n, 'n', 0, INT32_MAX);
+        if (kind === Kind.Recv) bytes = Buffer.allocUnsafe(size);
+      } else if (kind === Kind.RecvInto || kind === Kind.Sendall || kind === Kind.Sendto) {
+        const view = validateBytes(data, kind === Kind.RecvInto ? 'buf' : 'data');
+        bytes = kind === Kind.Sendall ? new Uint8Array(view.buffer, view.byteOffset, view.byteLength) : view;
+      }
+      if (kind === Kind.Sendto || kind === Kind.Connect) toNative(s.family, address); // a bad address rejects now
+      const signal = validateOptions(options);
+      const fd = s.fileno();
+      let queues = this.#queues.get(fd);
+      if (queues === undefined) this.#queues.set(fd, (queues = { read: [], write: [] }));
+      const queue = READS[kind] ? queues.read : queues.write;
+      const op = new Op(this, kind, s, queue, signal, bytes, size, address);
+      op.resolve = resolve;
+      op.reject = reject;
+      queue.push(op);
+      if (signal !== undefined) {
+        op.onAbort = () => this.#abort(op);
+        signal.addEventListener('abort', op.onAbort, { once: true });
+      }
+      if (queue.length === 1) this.#issue(op);
+    });
+  }
+
+  #issue(op: Op): void {
+    try {
+      op.tag = this.#driver.start(op);
+    } catch (err) {
+      this.#finish(op, err, true);
+    }
+  }
+
+  #abort(op: Op): void {
+    if (op.aborting) return;
+    op.aborting = true;
+    if (op.tag !== undefined) return this.#driver.cancel(op.tag);
+    // Not yet submitted: still queued behind another operation.
+    const i = op.queue.indexOf(op);
+    if (i >= 0) op.queue.splice(i, 1);
+    this.#fail(op, abortError(op.signal?.reason));
+  }
+
+  #fail(op: Op, err: unknown): void {
+    if (op.onAbort !== undefined) op.signal!.removeEventListener('abort', op.onAbort);
+    op.reject(err);
+  }
+
+  // The head operation is done: settle it, then start the next one in its direction.
+  #finish(op: Op, value: unknown, failed: boolean): void {
+    if (op.onAbort !== undefined) op.signal!.removeEventListener('abort', op.onAbort);
+    if (failed) op.reject(value);
+    else op.resolve(value);
+    const queue = op.queue;
+    if (queue[0] === op) queue.shift();
+    if (queue.length > 0 && queue[0].tag === undefined) this.#issue(queue[0]);
+  }
+}

@@ -1,0 +1,291 @@
+// ProactorEventLoop: asyncio's proactor event loop without coroutines — the completion model
+// (asynchronous I/O) on io_uring. Each sock* operation is a submission entry on the loop's ring;
+// the kernel does the I/O and posts a completion, which settles the operation's promise.
+// Readers and writers are one-shot IORING_OP_POLL_ADD polls re-armed while registered
+// (level-triggered, as EventLoop). The policy — callback order, timers, exception handler,
+// run/runSync — is BaseEventLoop's, shared with EventLoop.
+import { check, closedError, notSupported } from './errors';
+import { BaseEventLoop, validateCallback } from './loop/base-loop';
+import { Handle, IOHandle } from './loop/handle';
+import { ProactorOps } from './loop/proactor-ops';
+import { RingDriver } from './loop/proactor-ring';
+import { SignalHandlers, toSignal } from './loop/signals';
+import type { SockOptions } from './loop/sock-ops';
+import { C, native } from './native';
+import { EVENT_READ, EVENT_WRITE, type FileLike } from './selectors/base';
+import { beforeClose } from './socket/socket';
+import type { Address } from './socket/address';
+import type { Socket } from './socket/socket';
+import { MS, toWait } from './timeout';
+import { Ring } from './uring/ring';
+import { fileobjToFd } from './validate';
+import type { IOCallback } from './loop';
+
+// The longest wait of the ring fd's watch (setTimeout's limit), in ms.
+const MAX_WAIT_MS = 2 ** 31 - 1;
+
+// A reader or writer: its handle, and the poll in flight for it (undefined between polls).
+interface Watcher {
+  fd: number;
+  event: number;
+  handle: IOHandle;
+  tag: number | undefined;
+  // The fd was closed under the poll: it stays registered but is no longer watched (as an fd
+  // closed while in an epoll set).
+  dead: boolean;
+}
+
+// Open loops, for the Socket.close hook. Weakly: a loop forgotten unclosed can still be
+// collected (and its ring closed by the ring's finalizer).
+const openLoops = new Set<WeakRef<ProactorEventLoop>>();
+function onSocketClose(fd: number): void {
+  for (const ref of openLoops) {
+    const loop = ref.deref();
+    if (loop === undefined) openLoops.delete(ref);
+    else loop._socketClosing(fd);
+  }
+}
+
+/**
+ * The completion-based event loop on Linux io_uring (Python's asyncio `ProactorEventLoop`,
+ * without coroutines): the same API as {@link EventLoop} — timers, callSoon, readers and
+ * writers, signal handlers, the sock* operations — but each sock* operation is queued on the
+ * loop's ring and done by the kernel, its result harvested when it completes. Submissions are
+ * flushed once per turn of Node's loop; completions are harvested in one crossing per wakeup.
+ * `run()` watches the ring fd on Node's loop and never blocks the thread; `runSync()` blocks in
+ * the ring's wait. One ring per loop, created at first use.
+ */
+export class ProactorEventLoop extends BaseEventLoop {
+  /** Whether io_uring is usable in this process (probed once; `IOMUX_URING=0` turns it off). */
+  static readonly available: boolean = Ring.available;
+  /** Why io_uring is unusable here (`null` when it is usable). */
+  static readonly unavailableReason: string | null = Ring.unavailableReason;
+
+  readonly #driver = new RingDriver();
+  readonly #ops: ProactorOps;
+  readonly #signals: SignalHandlers;
+  readonly #readers = new Map<number, Watcher>();
+  readonly #writers = new Map<number, Watcher>();
+  // Readers and writers that fired: polled again at the start of the next iteration, after
+  // their callbacks ran (so a callback that drains the fd is not called twice).
+  #rearm: Watcher[] = [];
+  readonly #self = new WeakRef(this);
+
+  /**
+   * A new loop; its ring is created at first use.
+   * @throws `ERR_NOT_SUPPORTED` where io_uring cannot be used (the reason in the message:
+   *   not Linux, kernel.io_uring_disabled, a seccomp profile, an old kernel, `IOMUX_URING=0`)
+   */
+  constructor() {
+    super();
+    if (!Ring.available) throw notSupported(`ProactorEventLoop: io_uring is unavailable (${Ring.unavailableReason})`);
+    this.#ops = new ProactorOps(this.#driver, () => this.checkOpen());
+    this.#signals = new SignalHandlers({
+      watch: (fd, onReadable) => this.#add(fd, onReadable, EVENT_READ),
+      unwatch: (fd) => this.#detach(fd, EVENT_READ),
+      enqueue: (handle) => this.enqueue(handle),
+    });
+    if (openLoops.size === 0) beforeClose.add(onSocketClose);
+    openLoops.add(this.#self);
+  }
+
+  /** Calls `cb(fileobj, mask)` whenever `fileobj` is readable (a poll on the ring, re-armed); replaces an earlier reader. */
+  addReader(fileobj: FileLike, cb: IOCallback): void {
+    validateCallback(cb);
+    this.#add(fileobj, cb, EVENT_READ);
+  }
+
+  /** Stops watching `fileobj` for reading (its poll is cancelled). @returns whether a reader was registered */
+  removeReader(fileobj: FileLike): boolean {
+    return this.#remove(fileobj, EVENT_READ);
+  }
+
+  /** Calls `cb(fileobj, mask)` whenever `fileobj` is writable; replaces an earlier writer. */
+  addWriter(fileobj: FileLike, cb: IOCallback): void {
+    validateCallback(cb);
+    this.#add(fileobj, cb, EVENT_WRITE);
+  }
+
+  /** Stops watching `fileobj` for writing. @returns whether a writer was registered */
+  removeWriter(fileobj: FileLike): boolean {
+    return this.#remove(fileobj, EVENT_WRITE);
+  }
+
+  /**
+   * Runs `cb(...args)` on the loop each time `sig` arrives (Python's `add_signal_handler`), as
+   * {@link EventLoop.addSignalHandler}; it also wakes a `runSync()` blocked in the ring's wait.
+   * @throws as {@link EventLoop.addSignalHandler}
+   */
+  addSignalHandler<A extends unknown[]>(sig: NodeJS.Signals | number, cb: (...args: A) => unknown, ...args: A): void {
+    this.checkOpen();
+    const [signum, signame] = toSignal(sig);
+    validateCallback(cb);
+    this.#signals.add(signum, signame, new Handle(cb as (...args: never[]) => unknown, args, this));
+  }
+
+  /** Removes the handler of `sig` (Python's `remove_signal_handler`). @returns whether one was set */
+  removeSignalHandler(sig: NodeJS.Signals | number): boolean {
+    this.checkOpen();
+    const [signum, signame] = toSignal(sig);
+    return this.#signals.remove(signum, signame);
+  }
+
+  /**
+   * Receives at most `n` bytes (Python's `sock_recv`): one IORING_OP_RECV; an empty Buffer at end
+   * of stream. The socket may be blocking or not.
+   * @param options - `signal`: cancels the operation; it rejects with an `AbortError` only if the
+   *   cancel won — bytes that had already arrived resolve it instead (none is lost)
+   * @throws (rejects with) `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` for bad arguments,
+   *   `ERR_CLOSED` (closed socket, socket closed while pending, or the loop closed), the OS error
+   */
+  sockRecv(sock: Socket, n: number, options?: SockOptions): Promise<Buffer> {
+    return this.#ops.recv(sock, n, options);
+  }
+
+  /** Receives into `buf` (Python's `sock_recv_into`): the count, 0 at end of stream. As {@link ProactorEventLoop.sockRecv}. */
+  sockRecvInto(sock: Socket, buf: ArrayBufferView, options?: SockOptions): Promise<number> {
+    return this.#ops.recvInto(sock, buf, options);
+  }
+
+  /** Receives a datagram of at most `n` bytes (Python's `sock_recvfrom`): a poll on the ring, then recvfrom(2). As {@link ProactorEventLoop.sockRecv}. */
+  sockRecvfrom(sock: Socket, n: number, options?: SockOptions): Promise<[Buffer, Address | null]> {
+    return this.#ops.recvfrom(sock, n, options);
+  }
+
+  /**
+   * Sends all of `data` (Python's `sock_sendall`): IORING_OP_SEND of what is left until all is
+   * sent (the bytes are copied when queued). Aborted midway, what was sent stays sent.
+   * Rejections as {@link ProactorEventLoop.sockRecv}, plus `EPIPE`, `ECONNRESET`, ….
+   */
+  sockSendall(sock: Socket, data: ArrayBufferView, options?: SockOptions): Promise<void> {
+    return this.#ops.sendall(sock, data, options);
+  }
+
+  /** Sends one datagram to `address` (Python's `sock_sendto`): a poll on the ring, then sendto(2); the count sent. */
+  sockSendto(sock: Socket, data: ArrayBufferView, address: Address, options?: SockOptions): Promise<number> {
+    return this.#ops.sendto(sock, data, address, options);
+  }
+
+  /** Accepts a connection (Python's `sock_accept`): one IORING_OP_ACCEPT; `[conn, address]`, `conn` non-blocking. */
+  sockAccept(sock: Socket, options?: SockOptions): Promise<[Socket, Address]> {
+    return this.#ops.accept(sock, options);
+  }
+
+  /** Connects (Python's `sock_connect`): one IORING_OP_CONNECT to a numeric address; rejects with the OS error (`ECONNREFUSED`, …). */
+  sockConnect(sock: Socket, address: Address, options?: SockOptions): Promise<void> {
+    return this.#ops.connect(sock, address, options);
+  }
+
+  protected pollIO(timeoutSeconds: number | null): number {
+    this.#rearmFired();
+    return this.#driver.harvest(timeoutSeconds);
+  }
+
+  protected armIO(timeoutSeconds: number | null, onWake: (err?: Error) => void): () => void {
+    this.#rearmFired();
+    return this.#driver.arm(toWait(timeoutSeconds, MS, MAX_WAIT_MS, 'zero'), onWake);
+  }
+
+  protected keepAliveIO(on: boolean): void {
+    this.#driver.keepAlive(on);
+  }
+
+  protected closeIO(): void {
+    openLoops.delete(this.#self);
+    if (openLoops.size === 0) beforeClose.delete(onSocketClose);
+    this.#signals.close();
+    // The ring cancels every operation and waits for the kernel to let go of each; then the
+    // promises settle (an accepted connection never harvested is closed by the ring).
+    this.#driver.close();
+    this.#ops.close(closedError('ProactorEventLoop'));
+    for (const w of this.#readers.values()) w.handle.cancel();
+    for (const w of this.#writers.values()) w.handle.cancel();
+    this.#readers.clear();
+    this.#writers.clear();
+    this.#rearm = [];
+  }
+
+  #add(fileobj: FileLike, cb: (...args: never[]) => unknown, event: number): void {
+    this.checkOpen();
+    const fd = fileobjToFd(fileobj);
+    const watchers = event === EVENT_READ ? this.#readers : this.#writers;
+    const handle = new IOHandle(cb, fileobj, this);
+    const old = watchers.get(fd);
+    if (old !== undefined && !old.dead) {
+      old.handle.cancel(); // asyncio: a replaced handle already queued does not run
+      old.handle = handle;
+      return;
+    }
+    check(native.getBlocking(fd), 'fcntl'); // a closed fd is refused now, as epoll_ctl would
+    const w: Watcher = { fd, event, handle, tag: undefined, dead: false };
+    if (old !== undefined) this.#detach(fd, event);
+    watchers.set(fd, w);
+    this.#poll(w);
+  }
+
+  #remove(fileobj: FileLike, event: number): boolean {
+    this.checkOpen();
+    return this.#detach(fileobjToFd(fileobj), event);
+  }
+
+  #detach(fd: number, event: number): boolean {
+    const watchers = event === EVENT_READ ? this.#readers : this.#writers;
+    const w = watchers.get(fd);
+    if (w === undefined) return false;
+    watchers.delete(fd);
+    w.handle.cancel();
+    if (w.tag !== undefined) this.#driver.cancel(w.tag);
+    return true;
+  }
+
+  #poll(w: Watcher): void {
+    const mask = w.event === EVENT_READ ? C.POLLIN : C.POLLOUT;
+    w.tag = this.#driver.start({ prep: (ring, tag) => ring.prepPollAdd(w.fd, mask, tag), complete: (res) => this.#polled(w, res) });
+  }
+
+  #polled(w: Watcher, res: number): void {
+    w.tag = undefined;
+    const watchers = w.event === EVENT_READ ? this.#readers : this.#writers;
+    if (watchers.get(w.fd) !== w) return; // removed or replaced meanwhile
+    if (res < 0 || (res & C.POLLNVAL) !== 0) {
+      w.dead = true;
+      return;
+    }
+    w.handle.setMask(w.event);
+    this.enqueue(w.handle);
+    this.#rearm.push(w);
+  }
+
+  #rearmFired(): void {
+    if (this.#rearm.length === 0) return;
+    const fired = this.#rearm;
+    this.#rearm = [];
+    for (const w of fired) {
+      const watchers = w.event === EVENT_READ ? this.#readers : this.#writers;
+      if (watchers.get(w.fd) === w && w.tag === undefined && !w.dead) this.#poll(w);
+    }
+  }
+
+  /**
+   * A Socket is about to close `fd`: its operations and polls are cancelled, and what is queued
+   * is submitted first, so that no entry naming the number reaches a new file that takes it.
+   * @internal
+   */
+  _socketClosing(fd: number): void {
+    const reader = this.#readers.get(fd);
+    const writer = this.#writers.get(fd);
+    if (!this.#ops.has(fd) && reader === undefined && writer === undefined) return;
+    this.#ops.closing(fd);
+    for (const w of [reader, writer]) {
+      if (w === undefined) continue;
+      w.dead = true;
+      if (w.tag !== undefined) this.#driver.cancel(w.tag);
+    }
+    try {
+      this.#driver.flush();
+    } catch {
+      // Nothing more can be done before close(2); the ring's close cancels what is left.
+    }
+  }
+}
+
