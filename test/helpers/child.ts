@@ -124,6 +124,11 @@ export function start(cmd: string, args: string[], opts: RunOptions = {}): Child
   return { process: child, lines, stderr: () => stderr, waitLine, exited };
 }
 
+/** The port of a server child, from the first stdout line `listening on <port>` (examples and fixtures print it). */
+export async function listeningPort(child: Child): Promise<number> {
+  return Number(/listening on (\d+)/.exec(await child.waitLine(/listening on \d+/))![1]);
+}
+
 /** Runs a command to its end without blocking this process's event loop. */
 export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<ChildResult> {
   return start(cmd, args, opts).exited;
