@@ -4,12 +4,11 @@
 // every step's result must match, on every backend both have. fast-check shrinks a failure to
 // the shortest sequence that still differs, and prints it with the seed. npm test runs a few
 // seconds' worth; `npm run fuzz -- --runs N` runs N cases per backend.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import fc from 'fast-check';
 import { EpollSelector, PollSelector, SelectSelector, type BaseSelector } from '../../lib/selectors';
 import { socketpair, type Socket } from '../../lib/socket';
+import { start } from '../helpers/child';
 
 type Step = [string, ...unknown[]];
 type Result = { ok: unknown } | { err: string };
@@ -21,26 +20,17 @@ const PREAMBLE: Step[] = [['socketpair', 'a0', 'b0'], ['socketpair', 'a1', 'b1']
 
 // One python3 process answers every case: a job per line, a result per line.
 class Oracle {
-  readonly #child: ChildProcessWithoutNullStreams;
-  readonly #waiting: Array<(line: string) => void> = [];
-  #stderr = '';
+  readonly #child = start('python3', [path.join(__dirname, 'oracle_server.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  #asked = 0;
 
-  constructor() {
-    this.#child = spawn('python3', [path.join(__dirname, 'oracle_server.py')]);
-    this.#child.stderr.setEncoding('utf8').on('data', (d: string) => (this.#stderr += d));
-    createInterface({ input: this.#child.stdout }).on('line', (line) => this.#waiting.shift()?.(line));
-  }
-
-  run(backend: string, steps: Step[]): Promise<Result[]> {
-    return new Promise((resolve, reject) => {
-      this.#waiting.push((line) => resolve(JSON.parse(line) as Result[]));
-      this.#child.once('exit', () => reject(new Error(`oracle_server.py exited: ${this.#stderr}`)));
-      this.#child.stdin.write(`${JSON.stringify({ backend, steps })}\n`);
-    });
+  async run(backend: string, steps: Step[]): Promise<Result[]> {
+    const answer = this.#child.lineAt(this.#asked++);
+    this.#child.process.stdin!.write(`${JSON.stringify({ backend, steps })}\n`);
+    return JSON.parse(await answer) as Result[];
   }
 
   close(): void {
-    this.#child.stdin.end();
+    this.#child.process.stdin!.end();
   }
 }
 

@@ -8,8 +8,8 @@ import * as os from '../../lib/os';
 import { EpollSelector, EVENT_READ as R, EVENT_WRITE as W, KqueueSelector, PollSelector, SelectSelector, type BaseSelector } from '../../lib/selectors';
 import { socketpair, type Socket } from '../../lib/socket';
 import { runSync } from '../helpers/child';
+import { whenUring } from '../helpers/platform';
 import { IoUringSelector } from '../../lib/selectors';
-import { Ring } from '../../lib/uring';
 
 type Step = [string, ...unknown[]];
 type Result = { ok: unknown } | { err: string };
@@ -233,18 +233,14 @@ describe.each(BACKENDS.map(([cls, python]) => [cls.name, python, cls] as const))
 });
 
 // IoUringSelector promises EpollSelector's behaviour, so CPython's EpollSelector is its oracle.
-if (IoUringSelector.available) {
-  describe('IoUringSelector against CPython (EpollSelector)', () => {
-    const mine = SCENARIOS.filter(([, , only]) => !only || only.includes('EpollSelector'));
-    let oracle: Result[][];
-    beforeAll(() => {
-      oracle = runPython('EpollSelector', mine.map(([, steps]) => steps));
-    });
-
-    test.each(mine.map(([title, steps], i) => [title, steps, i] as const))('%s', (_title, steps, i) => {
-      expect(runIomux(IoUringSelector, steps)).toEqual(oracle[i]);
-    });
+whenUring.describe('IoUringSelector against CPython (EpollSelector)', () => {
+  const mine = SCENARIOS.filter(([, , only]) => !only || only.includes('EpollSelector'));
+  let oracle: Result[][];
+  beforeAll(() => {
+    oracle = runPython('EpollSelector', mine.map(([, steps]) => steps));
   });
-} else {
-  test.skip(`IoUringSelector against CPython: skipped, io_uring unavailable (${Ring.unavailableReason})`, () => {});
-}
+
+  test.each(mine.map(([title, steps], i) => [title, steps, i] as const))('%s', (_title, steps, i) => {
+    expect(runIomux(IoUringSelector, steps)).toEqual(oracle[i]);
+  });
+});
