@@ -37,8 +37,8 @@ function trial(n) {
   const pairs = [];
   for (let i = 0; i < n; i++) {
     const [r, w] = socketpair();
-    r.setBlocking(false);
-    w.setBlocking(false);
+    r.setblocking(false);
+    w.setblocking(false);
     sel.register(r, EVENT_READ, i);
     pairs.push([r, w]);
   }

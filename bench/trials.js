@@ -22,6 +22,7 @@ const contenders = {
   'python-epoll': { lang: 'python', backend: 'epoll' },
   'python-poll': { lang: 'python', backend: 'poll' },
   'python-select': { lang: 'python', backend: 'select' },
+  'iomux-protocol-epoll': { lang: 'iomux-protocol', backend: 'epoll', serverOnly: true },
   'node-net': { lang: 'node' },
   'node-http': { lang: 'node' },
 };
@@ -63,6 +64,7 @@ function chainRows(sizes, quickSizes) {
     for (const n of sizes) {
       for (const contender of Object.keys(contenders)) {
         if (contender === 'node-http') continue;
+        if (contenders[contender].serverOnly) continue; // echo and HTTP only
         const row = { workload: 'chain', contender, params: { n, active: shape.active, writes: shape.writes }, tier: chainTier(contender, n, shape, quickSizes) };
         if (contenders[contender].backend === 'select' && !selectFits(n)) row.na = 'FD_SETSIZE';
         rows.push(row);
@@ -93,6 +95,8 @@ function serverRows(workload, anchor, conns, quickConns, fullConns = []) {
       if (lang === 'node' && contender !== anchor) continue;
       let tier = SERVERS.includes(contender) || contender === anchor ? 'default' : 'full';
       if (fullConns.includes(c)) tier = 'full';
+      // The protocol contender (transports over EventLoop): one default row per workload.
+      else if (contenders[contender].serverOnly) tier = c === QUICK_CONNS ? 'default' : 'full';
       else if (quickConns.includes(c) && QUICK.includes(contender)) tier = 'quick';
       rows.push({ workload, contender, params: { conns: c }, tier });
     }

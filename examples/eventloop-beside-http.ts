@@ -15,7 +15,7 @@ const loop = new EventLoop();
 const open = new Set<socket.Socket>(); // connected clients, closed on the way out
 
 const server = socket.createServer(['localhost', port]);
-server.setBlocking(false);
+server.setblocking(false);
 // Readiness is a hint, not a promise (select(2), BUGS): a ready socket can still say EAGAIN, so
 // every call below is ready for it, as asyncio's loop is.
 function codeOf(err: unknown): string | undefined {
@@ -42,7 +42,7 @@ function onAcceptable(): void {
     if (['EAGAIN', 'EINTR', 'ECONNABORTED'].includes(codeOf(err)!)) return;
     throw err;
   }
-  conn.setBlocking(false);
+  conn.setblocking(false);
   open.add(conn);
   stats.connected++;
   console.log('connected', addr);

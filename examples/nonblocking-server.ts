@@ -1,4 +1,4 @@
-// The second I/O model: non-blocking I/O. With setBlocking(false), accept(), recv() and send()
+// The second I/O model: non-blocking I/O. With setblocking(false), accept(), recv() and send()
 // never sleep: when nothing is ready they fail at once with EAGAIN (Python's BlockingIOError),
 // and the program asks again later. One thread serves every client, but it has to poll each
 // socket in turn, round after round, whether anything happened or not.
@@ -33,7 +33,7 @@ const server = socket.socket();
 server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
 server.bind(['localhost', port]);
 server.listen(5);
-server.setBlocking(false);
+server.setblocking(false);
 
 let clients: Client[] = [];
 let served = 0;
@@ -46,7 +46,7 @@ function round(): void {
   for (;;) {
     try {
       const [sock, addr] = server.accept();
-      sock.setBlocking(false);
+      sock.setblocking(false);
       clients.push({ sock, unsent: Buffer.alloc(0), eof: false });
       console.log('connected', addr);
     } catch (err) {

@@ -14,7 +14,7 @@ const server = socket.socket();
 server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
 server.bind(['localhost', port]);
 server.listen(5);
-server.setBlocking(false);
+server.setblocking(false);
 console.log('listening on', server.getsockname()[1]);
 
 const inputs: socket.Socket[] = [server]; // sockets we want to read from
@@ -68,7 +68,7 @@ while (served < maxClients) {
         if (wouldBlock(err) || (err as NodeJS.ErrnoException).code === 'ECONNABORTED') continue;
         throw err;
       }
-      conn.setBlocking(false);
+      conn.setblocking(false);
       inputs.push(conn);
       queues.set(conn, []);
       console.log('connected', addr);

@@ -19,12 +19,12 @@ import { serverArgs } from './args';
 const { port, maxClients } = serverArgs();
 let served = 0;
 
-const sel = new DefaultSelector<(sock: socket.Socket, mask: number) => void>();
+const sel = new DefaultSelector<(sock: socket.Socket, mask: number) => void, socket.Socket>();
 
 function accept(sock: socket.Socket, _mask: number) {
   const [conn, addr] = sock.accept(); // Should be ready
   console.log('accepted', conn.fileno(), 'from', addr);
-  conn.setBlocking(false);
+  conn.setblocking(false);
   sel.register(conn, EVENT_READ, read);
 }
 
@@ -76,7 +76,7 @@ function recover(sock: socket.Socket, callback: unknown, err: unknown) {
 const sock = socket.socket();
 sock.bind(['localhost', port]);
 sock.listen(100);
-sock.setBlocking(false);
+sock.setblocking(false);
 sel.register(sock, EVENT_READ, accept);
 console.log('listening on', sock.getsockname()[1]);
 
@@ -85,9 +85,9 @@ for (;;) {
   for (const [key, mask] of events) {
     const callback = key.data;
     try {
-      callback(key.fileobj as socket.Socket, mask);
+      callback(key.fileobj, mask);
     } catch (err) {
-      recover(key.fileobj as socket.Socket, callback, err);
+      recover(key.fileobj, callback, err);
     }
   }
   if (served >= maxClients) break;

@@ -34,7 +34,7 @@ const MAX_UNSENT = 1 << 20;
 
 // Ask for SIGIO on `sock`: it must not block, and this process is the one to be signalled.
 function signalMe(sock: socket.Socket): void {
-  sock.setBlocking(false);
+  sock.setblocking(false);
   os.setOwner(sock.fileno(), process.pid);
   os.setAsync(sock.fileno(), true);
 }

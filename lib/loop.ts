@@ -12,6 +12,11 @@ import { DefaultSelector } from './selectors/default';
 import type { Address } from './socket/address';
 import type { Socket } from './socket/socket';
 import { MS, toWait } from './timeout';
+import { connectAcceptedSocket, createConnection, createServer, type CreateConnectionOptions, type CreateServerOptions, type TransportLoop } from './transports/create';
+import type { ProtocolFactory, ProtocolLike } from './transports/protocols';
+import { selectorTransportLoop } from './transports/selector-serving';
+import type { Server } from './transports/server';
+import type { Transport } from './transports/transport';
 import { fileobjToFd } from './validate';
 
 // The longest wait armWait takes (setTimeout's and poll(2)'s limit), in ms; the base loop never
@@ -41,6 +46,7 @@ export class EventLoop extends BaseEventLoop {
   readonly #ownsSelector: boolean;
   readonly #signals: SignalHandlers;
   readonly #sockOps: SockOps;
+  #transports: TransportLoop | undefined;
 
   /** @param selector - the selector to use (default: a new `DefaultSelector`, closed by `close()`) */
   constructor(selector?: BaseSelector) {
@@ -163,6 +169,43 @@ export class EventLoop extends BaseEventLoop {
    */
   sockConnect(sock: Socket, address: Address, options?: SockOptions): Promise<void> {
     return this.#sockOps.connect(sock, address, options);
+  }
+
+  /**
+   * Serves TCP connections (Python's `create_server`): binds `host`/`port` (a numeric address,
+   * `'localhost'`, `''` or null for every interface, or an array of them; port 0 picks one),
+   * listens, and for each accepted connection calls `protocolFactory()` and makes a transport.
+   * @param options - `backlog` (100), `reuseAddress` (true), `reusePort`, `sock` (serve this
+   *   socket instead of binding), `startServing` (true)
+   * @throws (rejects with) `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` / `ERR_OUT_OF_RANGE`
+   *   for bad arguments, `ERR_CLOSED` when the loop is closed, the OS error (`EADDRINUSE`, …)
+   */
+  createServer(protocolFactory: ProtocolFactory, host?: string | string[] | null, port?: number | null, options?: CreateServerOptions): Promise<Server> {
+    return createServer(this.#transportLoop(), protocolFactory, host, port, options);
+  }
+
+  /**
+   * Connects to `host`/`port` (Python's `create_connection`; `'localhost'` tries 127.0.0.1, then
+   * ::1; no name resolution) and resolves to `[transport, protocol]` once `connectionMade` ran.
+   * @param options - `sock`: use this connected socket instead (leave host and port out)
+   * @throws (rejects with) bad arguments as `createServer`, the OS error (`ECONNREFUSED`, …)
+   */
+  createConnection<P extends ProtocolLike>(protocolFactory: ProtocolFactory<P>, host?: string | null, port?: number | null, options?: CreateConnectionOptions): Promise<[Transport, P]> {
+    return createConnection(this.#transportLoop(), protocolFactory, host, port, options);
+  }
+
+  /**
+   * Makes a transport over a stream socket connected by other means (Python's
+   * `connect_accepted_socket`); resolves to `[transport, protocol]` once `connectionMade` ran.
+   * @throws (rejects with) `ERR_INVALID_ARG_TYPE` (not an iomux Socket), `ERR_INVALID_ARG_VALUE`
+   *   (closed, not a stream socket), `ERR_CLOSED` when the loop is closed
+   */
+  connectAcceptedSocket<P extends ProtocolLike>(protocolFactory: ProtocolFactory<P>, sock: Socket): Promise<[Transport, P]> {
+    return connectAcceptedSocket(this.#transportLoop(), protocolFactory, sock);
+  }
+
+  #transportLoop(): TransportLoop {
+    return (this.#transports ??= selectorTransportLoop(this, this as unknown as BaseEventLoop));
   }
 
   protected pollIO(timeoutSeconds: number | null): number {

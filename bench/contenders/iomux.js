@@ -18,7 +18,7 @@ if (typeof Selector !== 'function') {
 const LINGER0 = new Int32Array([1, 0]); // struct linger { on, 0 s }: close with RST, no TIME_WAIT
 
 function dupSocket(s) {
-  return socket.Socket.fromFd(os.dup(s.fileno()));
+  return socket.Socket.fromfd(os.dup(s.fileno()));
 }
 
 function makePairs(n, tcp) {
@@ -36,8 +36,8 @@ function makePairs(n, tcp) {
     } else {
       [r, w] = socket.socketpair();
     }
-    r.setBlocking(false);
-    w.setBlocking(false);
+    r.setblocking(false);
+    w.setblocking(false);
     R.push(r);
     W.push(w);
   }
@@ -115,7 +115,7 @@ async function chain(tcp) {
 
 function serve(http) {
   const listener = socket.createServer(['127.0.0.1', 0], { backlog: 4096 });
-  listener.setBlocking(false);
+  listener.setblocking(false);
   const buf = Buffer.alloc(16384);
   const views = [];
   const sel = new Selector();
@@ -147,7 +147,7 @@ function serve(http) {
         if (err.code === 'EAGAIN' || err.code === 'EWOULDBLOCK') return;
         throw err;
       }
-      s.setBlocking(false);
+      s.setblocking(false);
       s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
       const conn = { sock: s, state: 0 };
       if (loop) loop.addReader(s, () => onData(conn));

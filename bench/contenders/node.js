@@ -44,7 +44,7 @@ function unixPairs(n) {
     R.push(r);
     W.push(w);
   }
-  const dup = (s) => socket.Socket.fromFd(os.dup(s.fileno()));
+  const dup = (s) => socket.Socket.fromfd(os.dup(s.fileno()));
   compact(R, W, dup, (s) => s.fileno(), (s) => s.close());
   const wrap = (s) => new net.Socket({ fd: s.detach(), readable: true, writable: true });
   return { R: R.map(wrap), W: W.map(wrap) };

@@ -18,7 +18,7 @@ const prebuildDir = path.join('prebuilds', `${process.platform}-${process.arch}`
 async function pack(dir: string, out: string): Promise<{ tarball: string; files: string[] }> {
   fs.mkdirSync(out);
   const args = [findNpm(), 'pack', '--json', '--pack-destination', out, '--loglevel=error'];
-  const stdout = succeeded(await runAsync(process.execPath, args, { cwd: dir, timeoutMs: 280_000 }), `npm pack in ${dir}`);
+  const stdout = succeeded(await runAsync(process.execPath, args, { cwd: dir, timeoutMs: 540_000 }), `npm pack in ${dir}`);
   // Lifecycle scripts print to stdout too: the JSON report is the last thing written.
   const [report] = JSON.parse(stdout.slice(stdout.lastIndexOf('\n[') + 1)) as { filename: string; files: { path: string }[] }[];
   return { tarball: path.join(out, report.filename), files: report.files.map((f) => f.path).sort() };
@@ -128,7 +128,7 @@ server.listen(Number(process.env.PORT), '127.0.0.1');`;
 
 // Variants of the suite (a forced backend, another build of the addon) do not change the package;
 // it is tested in the plain run, once under each Node version.
-const variant = process.env.IOMUX_ADDON ? 'IOMUX_ADDON' : process.env.IOMUX_SELECTOR ? 'IOMUX_SELECTOR' : '';
+const variant = ['IOMUX_ADDON', 'IOMUX_SELECTOR', 'IOMUX_URING'].find((name) => process.env[name]) ?? '';
 when(!variant, `${variant} selects a variant of the addon, not the package`).describe('the packed tarball, installed without a compiler', () => {
   let tmp = '';
   let consumer = '';
@@ -160,7 +160,7 @@ when(!variant, `${variant} selects a variant of the addon, not the package`).des
     fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
     run(path.join(bin, 'node'), [path.join(bin, 'npm'), 'install', '--ignore-scripts', '--no-audit', '--no-fund',
       '--prefer-offline', '--loglevel=error', tarball], { cwd: consumer, env });
-  }, 300_000);
+  }, 600_000); // two npm packs, each compiling the addon from scratch: minutes on a busy 2-core machine
 
   afterAll(() => {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });

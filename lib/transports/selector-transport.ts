@@ -1,0 +1,363 @@
+// asyncio's _SelectorSocketTransport: the bytes of a stream transport moved by readiness. A read
+// is one recv per readable event; a write is sent at once when nothing is buffered (the fast
+// path: one send, no readiness wait), and only what the kernel did not take is copied and
+// flushed on writability.
+import { constants as osConstants } from 'node:os';
+import { closedError, invalidArgType, systemError } from '../errors';
+import { native } from '../native';
+import type { FileLike } from '../selectors/base';
+import { IPPROTO_TCP, SHUT_WR, SOCK_STREAM, TCP_NODELAY, AF_INET, AF_INET6 } from '../socket/constants';
+import type { Socket } from '../socket/socket';
+import { validateBytes } from '../validate';
+import type { ProtocolLike } from './protocols';
+import { protocolMethod, Transport, type LoopCalls, type TransportOwner } from './transport';
+
+// asyncio's max_size: the most one recv asks for (bytes).
+const MAX_READ = 256 * 1024;
+const EAGAIN = -osConstants.errno.EAGAIN;
+const EWOULDBLOCK = -osConstants.errno.EWOULDBLOCK;
+const EINTR = -osConstants.errno.EINTR;
+
+// The hot path calls recv(2)/send(2) on the fd directly: the arguments are the transport's own,
+// checked once (DESIGN.md: no validation on the hot path). Bytes, null for would-block, or throws.
+function recvInto(fd: number, buf: ArrayBufferView, len: number): number | null {
+  const r = native.recv(fd, buf, 0, len, 0);
+  if (r >= 0) return r;
+  if (r === EAGAIN || r === EWOULDBLOCK || r === EINTR) return null;
+  throw systemError(r, 'recv');
+}
+
+function send(fd: number, buf: ArrayBufferView, off: number, len: number): number | null {
+  const r = native.send(fd, buf, off, len, 0);
+  if (r >= 0) return r;
+  if (r === EAGAIN || r === EWOULDBLOCK || r === EINTR) return null;
+  throw systemError(r, 'send');
+}
+
+// One scratch read buffer per thread: a read is copied out of it at its exact size before the
+// protocol sees it, so a small read does not pin a large buffer.
+let scratch: Buffer | undefined;
+
+/** What a readiness loop gives its transports: readers and writers on a socket. @internal */
+export interface ReadinessLoop extends LoopCalls {
+  addReader(fileobj: FileLike, cb: () => void): void;
+  removeReader(fileobj: FileLike): boolean;
+  addWriter(fileobj: FileLike, cb: () => void): void;
+  removeWriter(fileobj: FileLike): boolean;
+}
+
+function copyOf(view: ArrayBufferView, offset = 0): Buffer {
+  const src = Buffer.from(view.buffer, view.byteOffset + offset, view.byteLength - offset);
+  return Buffer.from(src);
+}
+
+/** Reads the address the socket has, or null when the OS gives none (asyncio leaves the key unset). */
+function addressOr(read: () => unknown): unknown {
+  try {
+    return read();
+  } catch {
+    return null;
+  }
+}
+
+// The protocol's connectionMade as a callback named like asyncio's (`P.connectionMade`), so that
+// an error it throws is reported as "Exception in callback P.connectionMade(<transport>)".
+function connectionMadeOf(protocol: ProtocolLike): (transport: Transport) => void {
+  const made = (transport: Transport): void => {
+    protocolMethod(protocol, 'connectionMade')?.call(protocol, transport);
+  };
+  const owner = (protocol as { constructor?: { name?: string } }).constructor?.name ?? 'Object';
+  Object.defineProperty(made, 'name', { value: `${owner}.connectionMade` });
+  return made;
+}
+
+/** The addresses and socket a transport reports through `getExtraInfo`. @internal */
+export function socketExtra(sock: Socket, peername?: unknown): Record<string, unknown> {
+  return {
+    socket: sock,
+    sockname: addressOr(() => sock.getsockname()),
+    peername: peername ?? addressOr(() => sock.getpeername()),
+  };
+}
+
+/**
+ * A stream transport on a readiness loop (asyncio's `_SelectorSocketTransport`). Made by the
+ * loop's `createServer` / `createConnection` / `connectAcceptedSocket`.
+ */
+export class SelectorSocketTransport extends Transport {
+  readonly #loop: ReadinessLoop;
+  readonly #sockRef: Socket;
+  // The socket's fd, valid until callConnectionLost closes the socket (reads and writes stop first).
+  readonly #fd: number;
+  // Unsent bytes: copies, oldest first; the first is sent from #headOffset on.
+  #buffer: Buffer[] = [];
+  #headOffset = 0;
+  #bufferSize = 0;
+  #eof = false;
+  #paused = false;
+  #readerOn = false;
+  readonly #buffered: boolean;
+
+  /** @internal */
+  constructor(loop: ReadinessLoop, sock: Socket, protocol: ProtocolLike, extra: Record<string, unknown>, owner?: TransportOwner, onMade?: () => void) {
+    super(loop, sock, protocol, extra, owner);
+    this.#loop = loop;
+    this.#sockRef = sock;
+    this.#fd = sock.fileno();
+    this.#buffered = typeof protocol.getBuffer === 'function';
+    // asyncio turns Nagle off on TCP: small writes go out without waiting for the peer's ACK.
+    if ((sock.family === AF_INET || sock.family === AF_INET6) && sock.type === SOCK_STREAM) {
+      try {
+        sock.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
+      } catch {
+        // not fatal: the connection still works
+      }
+    }
+    // asyncio's order: connection_made, then the reader, then the creator's waiter — each on
+    // the loop's next iteration.
+    loop.callSoon(connectionMadeOf(protocol), this);
+    loop.callSoon(this.#startReading);
+    if (onMade) loop.callSoon(onMade);
+  }
+
+  #startReading = (): void => {
+    if (!this.isReading() || this.#readerOn) return;
+    this.#readerOn = true;
+    this.#loop.addReader(this.#sockRef, this.#readReady);
+  };
+
+  #stopReading(): void {
+    if (!this.#readerOn) return;
+    this.#readerOn = false;
+    if (!this.#loop.isClosed()) this.#loop.removeReader(this.#sockRef);
+  }
+
+  #stopWriting(): void {
+    if (!this.#loop.isClosed() && this.sock !== null) this.#loop.removeWriter(this.#sockRef);
+  }
+
+  #readReady = (): void => {
+    if (this.connLost) return;
+    if (this.#buffered) this.#readIntoProtocolBuffer();
+    else this.#readData();
+  };
+
+  #readData(): void {
+    const buf = (scratch ??= Buffer.allocUnsafe(MAX_READ));
+    let got: number | null;
+    try {
+      got = recvInto(this.#fd, buf, MAX_READ);
+    } catch (err) {
+      return this.fatalError(err, 'Fatal read error on socket transport');
+    }
+    if (got === null) return;
+    if (got === 0) return this.#onEof();
+    const data = Buffer.allocUnsafe(got);
+    buf.copy(data, 0, 0, got);
+    try {
+      protocolMethod(this.protocol, 'dataReceived')?.call(this.protocol, data);
+    } catch (err) {
+      this.fatalError(err, 'Fatal error: protocol.dataReceived() call failed.');
+    }
+  }
+
+  #readIntoProtocolBuffer(): void {
+    let buf: ArrayBufferView;
+    try {
+      buf = (this.protocol.getBuffer as (sizeHint: number) => ArrayBufferView).call(this.protocol, -1);
+      if (!ArrayBuffer.isView(buf)) throw invalidArgType('getBuffer()', 'a Buffer, TypedArray or DataView', buf);
+      if (buf.byteLength === 0) throw new RangeError('getBuffer() returned an empty buffer');
+    } catch (err) {
+      return this.fatalError(err, 'Fatal error: protocol.getBuffer() call failed.');
+    }
+    let got: number | null;
+    try {
+      got = recvInto(this.#fd, buf, buf.byteLength);
+    } catch (err) {
+      return this.fatalError(err, 'Fatal read error on socket transport');
+    }
+    if (got === null) return;
+    if (got === 0) return this.#onEof();
+    try {
+      protocolMethod(this.protocol, 'bufferUpdated')?.call(this.protocol, got);
+    } catch (err) {
+      this.fatalError(err, 'Fatal error: protocol.bufferUpdated() call failed.');
+    }
+  }
+
+  // asyncio's _read_ready__on_eof: eofReceived() returning true keeps the write side open.
+  #onEof(): void {
+    let keepOpen: unknown;
+    try {
+      keepOpen = protocolMethod(this.protocol, 'eofReceived')?.call(this.protocol);
+    } catch (err) {
+      return this.fatalError(err, 'Fatal error: protocol.eofReceived() call failed.');
+    }
+    if (keepOpen === true) this.#stopReading();
+    else this.close();
+  }
+
+  /**
+   * Writes `data`: sent at once when nothing is waiting, else (and for what the kernel did not
+   * take) copied into the write buffer and flushed when the socket is writable. After the
+   * connection was lost, writes are dropped (as asyncio).
+   * @throws `ERR_INVALID_ARG_TYPE` (not a Buffer/TypedArray/DataView), `ERR_CLOSED` after `writeEof()`
+   */
+  write(data: ArrayBufferView): void {
+    validateBytes(data, 'data');
+    if (this.#eof) throw closedError('write side of the transport (writeEof() was called)');
+    if (data.byteLength === 0 || this.connLost) {
+      if (this.connLost) this.connLost++;
+      return;
+    }
+    let offset = 0;
+    if (this.#bufferSize === 0) {
+      let sent: number | null;
+      try {
+        sent = send(this.#fd, data, 0, data.byteLength);
+      } catch (err) {
+        return this.fatalError(err, 'Fatal write error on socket transport');
+      }
+      if (sent === data.byteLength) return;
+      offset = sent ?? 0;
+      this.#loop.addWriter(this.#sockRef, this.#writeReady);
+    }
+    const rest = copyOf(data, offset);
+    this.#buffer.push(rest);
+    this.#bufferSize += rest.length;
+    this.maybePauseProtocol();
+  }
+
+  /**
+   * Writes each buffer of `list` as one write (Python's `writelines`, which joins them).
+   * @throws as {@link SelectorSocketTransport.write}; `ERR_INVALID_ARG_TYPE` when `list` is not iterable
+   */
+  writelines(list: Iterable<ArrayBufferView>): void {
+    if (typeof list !== 'object' || list === null || typeof (list as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+      throw invalidArgType('list', 'an iterable of Buffers', list);
+    }
+    const parts: ArrayBufferView[] = [];
+    for (const part of list) parts.push(validateBytes(part, 'list[]'));
+    if (parts.length === 1) return this.write(parts[0]);
+    this.write(Buffer.concat(parts.map((p) => (Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength)))));
+  }
+
+  // asyncio's _write_ready: flush on writability (ours sends chunk after chunk until the kernel
+  // takes no more, where asyncio's one bytearray takes one send).
+  #writeReady = (): void => {
+    if (this.connLost) return;
+    try {
+      while (this.#buffer.length > 0) {
+        const head = this.#buffer[0];
+        const left = head.length - this.#headOffset;
+        const sent = send(this.#fd, head, this.#headOffset, left);
+        if (sent === null) break;
+        this.#bufferSize -= sent;
+        if (sent < left) {
+          this.#headOffset += sent;
+          break;
+        }
+        this.#buffer.shift();
+        this.#headOffset = 0;
+      }
+    } catch (err) {
+      this.#stopWriting();
+      this.#clearBuffer();
+      return this.fatalError(err, 'Fatal write error on socket transport');
+    }
+    this.maybeResumeProtocol(); // may write more
+    if (this.#bufferSize > 0) return;
+    this.#stopWriting();
+    if (this.closing) {
+      this.connLost++; // the fd is closed next: later writes must not reach it (its number may be reused)
+      this.callConnectionLost(null);
+    }
+    else if (this.#eof) this.#shutdownWrite();
+  };
+
+  #clearBuffer(): void {
+    this.#buffer = [];
+    this.#headOffset = 0;
+    this.#bufferSize = 0;
+  }
+
+  #shutdownWrite(): void {
+    try {
+      this.#sockRef.shutdown(SHUT_WR);
+    } catch (err) {
+      this.fatalError(err, 'Fatal error on shutdown(SHUT_WR)');
+    }
+  }
+
+  /** Closes the write side once the buffer is flushed (`shutdown(SHUT_WR)`); no effect when closing or done already. */
+  writeEof(): void {
+    if (this.closing || this.#eof) return;
+    this.#eof = true;
+    if (this.#bufferSize === 0) this.#shutdownWrite();
+  }
+
+  /** Always true for a stream socket. */
+  canWriteEof(): boolean {
+    return true;
+  }
+
+  /** Bytes waiting to be sent. */
+  getWriteBufferSize(): number {
+    return this.#bufferSize;
+  }
+
+  /** Stops reading; once the write buffer is flushed the socket is closed and `connectionLost(null)` called. Idempotent. */
+  close(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.#stopReading();
+    if (this.#bufferSize === 0) {
+      this.connLost++;
+      this.#stopWriting();
+      this.loop.callSoon(this.#lost, null);
+    }
+  }
+
+  /** Closes at once, dropping unsent data; `connectionLost(null)` follows. */
+  abort(): void {
+    this.forceClose(null);
+  }
+
+  /** Stops reading until `resumeReading` (no effect when paused or closing). */
+  pauseReading(): void {
+    if (!this.isReading()) return;
+    this.#paused = true;
+    this.#stopReading();
+  }
+
+  /** Reads again after `pauseReading`. */
+  resumeReading(): void {
+    if (this.closing || !this.#paused) return;
+    this.#paused = false;
+    this.#startReading();
+  }
+
+  /** Whether reading (not paused, not closing). */
+  isReading(): boolean {
+    return !this.#paused && !this.closing;
+  }
+
+  /** @internal */
+  protected forceClose(err: Error | null): void {
+    if (this.connLost) return;
+    if (this.#bufferSize > 0) {
+      this.#clearBuffer();
+      this.#stopWriting();
+    }
+    if (!this.closing) {
+      this.closing = true;
+      this.#stopReading();
+    }
+    this.connLost++;
+    this.loop.callSoon(this.#lost, err);
+  }
+
+  #lost = (err: Error | null): void => {
+    this.callConnectionLost(err);
+  };
+}

@@ -1,0 +1,195 @@
+// asyncio's transport policy, whatever moves the bytes (a readiness loop's send/recv, or a
+// completion loop's submitted operations): extra info, write-buffer flow control
+// (FlowControlMixin), and the way protocol callbacks fail (_fatal_error, _force_close,
+// _call_connection_lost). A loop's transport class extends this and says how bytes move.
+import { invalidArgType, invalidArgValue, outOfRange } from '../errors';
+import type { BaseEventLoop } from '../loop/base-loop';
+import type { Socket } from '../socket/socket';
+import type { ProtocolLike } from './protocols';
+
+// asyncio's default high-water mark of a write buffer (bytes); the low mark is a quarter of it.
+const DEFAULT_HIGH_WATER = 64 * 1024;
+
+/** What a transport tells the server it belongs to (so `waitClosed` knows when every connection ended). */
+export interface TransportOwner {
+  /** A transport of this server was made. @internal */
+  attach(transport: Transport): void;
+  /** A transport of this server is gone (its socket closed). @internal */
+  detach(transport: Transport): void;
+}
+
+/** What a transport and a server use of their loop (any iomux loop has it). @internal */
+export type LoopCalls = Pick<BaseEventLoop, 'callSoon' | 'callLater' | 'callExceptionHandler' | 'isClosed'>;
+
+function isOSError(err: unknown): boolean {
+  return err instanceof Error && typeof (err as { errno?: unknown }).errno === 'number' && typeof (err as { syscall?: unknown }).syscall === 'string';
+}
+
+/** A protocol method, or undefined when the protocol leaves it out. */
+export function protocolMethod<K extends keyof ProtocolLike>(protocol: ProtocolLike, name: K): ProtocolLike[K] {
+  const fn = protocol[name];
+  return typeof fn === 'function' ? fn : undefined;
+}
+
+/**
+ * Python's `asyncio.Transport` for a stream socket: writes are buffered and flushed by the loop,
+ * reads are handed to the protocol. Made by `loop.createServer`, `loop.createConnection` and
+ * `loop.connectAcceptedSocket`; not constructed directly.
+ */
+export abstract class Transport {
+  /** The loop the transport runs on. @internal */
+  protected readonly loop: LoopCalls;
+  /** The connected socket; null once closed. @internal */
+  protected sock: Socket | null;
+  /** The protocol being called. @internal */
+  protected protocol: ProtocolLike;
+  /** close() or a fatal error started; no more reading. @internal */
+  protected closing = false;
+  /** How many times the connection was found lost (asyncio's `_conn_lost`); nonzero: the end is scheduled. @internal */
+  protected connLost = 0;
+  readonly #extra: Record<string, unknown>;
+  #owner: TransportOwner | undefined;
+  #protocolPaused = false;
+  #high = DEFAULT_HIGH_WATER;
+  #low = DEFAULT_HIGH_WATER / 4;
+
+  /** @internal */
+  constructor(loop: LoopCalls, sock: Socket, protocol: ProtocolLike, extra: Record<string, unknown>, owner?: TransportOwner) {
+    this.loop = loop;
+    this.sock = sock;
+    this.protocol = protocol;
+    this.#extra = extra;
+    this.#owner = owner;
+    owner?.attach(this);
+  }
+
+  /**
+   * Information about the connection (Python's `get_extra_info`): `'peername'` and `'sockname'`
+   * (addresses, read when the transport was made), `'socket'` (the iomux `Socket`; do not read
+   * from or write to it). Anything else: `defaultValue`.
+   */
+  getExtraInfo(name: string, defaultValue?: unknown): unknown {
+    if (typeof name !== 'string') throw invalidArgType('name', 'of type string', name);
+    return Object.prototype.hasOwnProperty.call(this.#extra, name) ? this.#extra[name] : defaultValue;
+  }
+
+  /** Whether the transport is closing or closed (Python's `is_closing`). */
+  isClosing(): boolean {
+    return this.closing;
+  }
+
+  /** The protocol (Python's `get_protocol`). */
+  getProtocol(): ProtocolLike {
+    return this.protocol;
+  }
+
+  /** Switches the protocol the transport calls from now on (Python's `set_protocol`). */
+  setProtocol(protocol: ProtocolLike): void {
+    if (typeof protocol !== 'object' || protocol === null) throw invalidArgType('protocol', 'an object', protocol);
+    this.protocol = protocol;
+  }
+
+  /** The write-buffer marks as `[low, high]` in bytes (Python's `get_write_buffer_limits`, same order). */
+  getWriteBufferLimits(): [number, number] {
+    return [this.#low, this.#high];
+  }
+
+  /**
+   * Sets the write-buffer marks in bytes (Python's `set_write_buffer_limits`): above `high` the
+   * protocol's `pauseWriting` is called, and at or below `low` afterwards its `resumeWriting`.
+   * Defaults: high 64 KiB (4 × low when only low is given), low high / 4.
+   * @throws `ERR_INVALID_ARG_TYPE` (not a number), `ERR_OUT_OF_RANGE` (negative, not an integer),
+   *   `ERR_INVALID_ARG_VALUE` (high below low)
+   */
+  setWriteBufferLimits(high?: number | null, low?: number | null): void {
+    const h = high === undefined || high === null ? undefined : validateMark(high, 'high');
+    const l = low === undefined || low === null ? undefined : validateMark(low, 'low');
+    const newHigh = h ?? (l === undefined ? DEFAULT_HIGH_WATER : 4 * l);
+    const newLow = l ?? Math.floor(newHigh / 4);
+    if (newHigh < newLow) throw invalidArgValue('high', newHigh, `must be >= low (${newLow})`);
+    this.#high = newHigh;
+    this.#low = newLow;
+    this.maybePauseProtocol();
+  }
+
+  /** Bytes waiting in the write buffer (Python's `get_write_buffer_size`). */
+  abstract getWriteBufferSize(): number;
+  /** Writes `data` (a copy is kept of what cannot be sent now); never blocks (Python's `write`). */
+  abstract write(data: ArrayBufferView): void;
+  /** Writes each buffer in turn (Python's `writelines`). */
+  abstract writelines(list: Iterable<ArrayBufferView>): void;
+  /** Closes the write side once the buffer is flushed (Python's `write_eof`). */
+  abstract writeEof(): void;
+  /** Whether `writeEof` is possible (Python's `can_write_eof`). */
+  abstract canWriteEof(): boolean;
+  /** Stops reading, flushes the write buffer, then closes; `connectionLost(null)` follows (Python's `close`). */
+  abstract close(): void;
+  /** Closes at once, dropping the write buffer; `connectionLost(null)` follows (Python's `abort`). */
+  abstract abort(): void;
+  /** Stops calling the protocol with data until `resumeReading` (Python's `pause_reading`). */
+  abstract pauseReading(): void;
+  /** Reads again after `pauseReading` (Python's `resume_reading`). */
+  abstract resumeReading(): void;
+  /** Whether the transport is reading: not paused and not closing (Python's `is_reading`). */
+  abstract isReading(): boolean;
+
+  /** Ends the connection at once (asyncio's `_force_close`): drop buffered writes, schedule connectionLost(err). @internal */
+  protected abstract forceClose(err: Error | null): void;
+
+  /** asyncio's `_maybe_pause_protocol`: tell the protocol once when the buffer goes above the high mark. @internal */
+  protected maybePauseProtocol(): void {
+    if (this.getWriteBufferSize() <= this.#high || this.#protocolPaused) return;
+    this.#protocolPaused = true;
+    this.#callFlowControl('pauseWriting');
+  }
+
+  /** asyncio's `_maybe_resume_protocol`: tell the protocol once the buffer drained to the low mark. @internal */
+  protected maybeResumeProtocol(): void {
+    if (!this.#protocolPaused || this.getWriteBufferSize() > this.#low) return;
+    this.#protocolPaused = false;
+    this.#callFlowControl('resumeWriting');
+  }
+
+  #callFlowControl(name: 'pauseWriting' | 'resumeWriting'): void {
+    try {
+      protocolMethod(this.protocol, name)?.call(this.protocol);
+    } catch (exception) {
+      this.loop.callExceptionHandler({ message: `protocol.${name}() failed`, exception, transport: this, protocol: this.protocol });
+    }
+  }
+
+  /**
+   * asyncio's `_fatal_error`: an OS error (a reset, a broken pipe) is the connection's end and is
+   * only passed to `connectionLost`; anything else (a protocol callback threw) also goes to the
+   * loop's exception handler. Either way the transport is aborted. @internal
+   */
+  protected fatalError(err: unknown, message: string): void {
+    if (!isOSError(err)) {
+      this.loop.callExceptionHandler({ message, exception: err, transport: this, protocol: this.protocol });
+    }
+    this.forceClose(err instanceof Error ? err : new Error(String(err)));
+  }
+
+  /**
+   * asyncio's `_call_connection_lost` (run from callSoon): tell the protocol, then close the
+   * socket and tell the server, even when the protocol throws (that error goes to the exception
+   * handler as any callback's). @internal
+   */
+  protected callConnectionLost(err: Error | null): void {
+    try {
+      protocolMethod(this.protocol, 'connectionLost')?.call(this.protocol, err);
+    } finally {
+      this.sock?.close();
+      this.sock = null;
+      const owner = this.#owner;
+      this.#owner = undefined;
+      owner?.detach(this);
+    }
+  }
+}
+
+function validateMark(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (!Number.isSafeInteger(value) || value < 0) throw outOfRange(name, 'a non-negative integer', value);
+  return value;
+}

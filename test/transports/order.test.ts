@@ -1,0 +1,141 @@
+// Transports against the oracle: each scenario runs through CPython's asyncio transports (a
+// python3 child running order-oracle.py) and through EventLoop's, on a socketpair, and the
+// protocol callbacks must come in the same order with the same arguments.
+import path from 'node:path';
+import { EventLoop, Protocol, type Transport } from '../../lib';
+import { socketpair } from '../../lib/socket';
+import { runSync } from '../helpers/child';
+import { when } from '../helpers/platform';
+
+const ORACLE = path.join(__dirname, 'order-oracle.py');
+const hasPython = runSync('python3', ['-c', 'import asyncio']).status === 0;
+const withPython = when(hasPython, 'python3 with asyncio is missing');
+const MIB = 1 << 20;
+
+function oracle(scenario: string): string[] {
+  const r = runSync('python3', [ORACLE, scenario], { timeoutMs: 30000 });
+  if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
+  return JSON.parse(r.lines.at(-1)!) as string[];
+}
+
+async function ours(scenario: string): Promise<string[]> {
+  const log: string[] = [];
+  const loop = new EventLoop();
+  const protos: P[] = [];
+  let allLost: () => void = () => {};
+  const done = new Promise<void>((resolve) => (allLost = resolve));
+  const act = (p: P, event: string, data?: Buffer): boolean | undefined => {
+    const { t, name } = p;
+    if (scenario === 'echo-eof') {
+      if (name === 'A' && event === 'made') {
+        t.write(Buffer.from('ping'));
+        t.writeEof();
+      }
+      if (name === 'B' && event === 'data') t.write(Buffer.from(data!.toString().toUpperCase()));
+      if (name === 'B' && event === 'eof') {
+        t.write(Buffer.from('bye'));
+        t.close();
+        return true;
+      }
+    } else if (scenario === 'made-throws' && name === 'B' && event === 'made') {
+      throw new RangeError('boom');
+    } else if (scenario === 'data-throws' && name === 'B' && event === 'data') {
+      throw new RangeError('boom');
+    } else if ((scenario === 'close-buffered' || scenario === 'abort-buffered') && name === 'A' && event === 'made') {
+      t.write(Buffer.alloc(MIB, 'x'));
+      log.push(`A buffered ${t.getWriteBufferSize() > 0 ? 'True' : 'False'}`);
+      if (scenario === 'close-buffered') t.close();
+      else t.abort();
+      log.push(`A closing ${t.isClosing() ? 'True' : 'False'}`);
+    } else if (scenario === 'flow' && name === 'A' && event === 'made') {
+      t.setWriteBufferLimits(1000);
+      log.push(`A limits (${t.getWriteBufferLimits().join(', ')})`);
+      t.write(Buffer.alloc(MIB, 'x'));
+      t.close();
+    } else if (scenario === 'flow' && name === 'B' && event === 'made') {
+      t.pauseReading();
+      log.push(`B reading ${t.isReading() ? 'True' : 'False'}`);
+      loop.callLater(0.05, () => {
+        log.push('B resumes');
+        t.resumeReading();
+      });
+    } else if (scenario === 'pause-reading' && name === 'B' && event === 'made') {
+      t.pauseReading();
+      loop.callLater(0.05, () => {
+        log.push('B resumes');
+        t.resumeReading();
+      });
+    } else if (scenario === 'pause-reading' && name === 'A' && event === 'made') {
+      t.write(Buffer.from('one'));
+      t.close();
+    }
+    if (event === 'lost') {
+      p.lost = true;
+      if (protos.every((q) => q.lost)) allLost();
+    }
+    return undefined;
+  };
+  const py = (b: boolean): string => (b ? 'True' : 'False');
+  class P extends Protocol {
+    t!: Transport;
+    got = 0;
+    lost = false;
+    constructor(readonly name: string) {
+      super();
+    }
+    override connectionMade(t: Transport): void {
+      this.t = t;
+      log.push(`${this.name} made`);
+      act(this, 'made');
+    }
+    override dataReceived(d: Buffer): void {
+      this.got += d.length;
+      if (['echo-eof', 'made-throws', 'data-throws', 'pause-reading'].includes(scenario)) log.push(`${this.name} data ${d.toString()}`);
+      act(this, 'data', d);
+    }
+    override eofReceived(): boolean | undefined {
+      const got = scenario !== 'abort-buffered' ? String(this.got) : this.got < MIB ? 'partial' : 'all';
+      log.push(`${this.name} eof ${got}`);
+      return act(this, 'eof');
+    }
+    override connectionLost(e: Error | null): void {
+      log.push(`${this.name} lost ${e ? 'ValueError' : 'None'}`);
+      act(this, 'lost');
+    }
+    override pauseWriting(): void {
+      log.push(`${this.name} pause ${py(this.t.getWriteBufferSize() > 1000)}`);
+    }
+    override resumeWriting(): void {
+      log.push(`${this.name} resume ${py(this.t.getWriteBufferSize() <= 250)}`);
+    }
+  }
+  // asyncio's messages, with Python's method names.
+  const pyNames = (m: string): string => m.replace('dataReceived', 'data_received').replace('connectionMade', 'connection_made');
+  loop.setExceptionHandler((_l, c) => log.push(`handler ${pyNames(String(c.message).split('(')[0])} ValueError`));
+  const make = (name: string) => () => {
+    const p = new P(name);
+    protos.push(p);
+    return p;
+  };
+  const [a, b] = socketpair();
+  const running = loop.run();
+  await Promise.all([loop.connectAcceptedSocket(make('A'), a), loop.connectAcceptedSocket(make('B'), b)]);
+  if (scenario === 'made-throws') {
+    protos[0].t.write(Buffer.from('hi'));
+    protos[0].t.close();
+  }
+  if (scenario === 'data-throws') protos[0].t.write(Buffer.from('hi'));
+  await done;
+  loop.stop();
+  await running;
+  loop.close();
+  return log;
+}
+
+withPython.describe('transport callbacks in the order CPython asyncio calls them', () => {
+  for (const scenario of ['echo-eof', 'made-throws', 'data-throws', 'close-buffered', 'abort-buffered', 'flow', 'pause-reading']) {
+    test(scenario, async () => {
+      expect(await ours(scenario)).toEqual(oracle(scenario));
+    });
+  }
+});
