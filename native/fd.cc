@@ -3,7 +3,7 @@
 // - pipe2(2) is missing on macOS: see CloexecPipe in util.h.
 // - close(2) is never retried on EINTR: Linux frees the fd even then, and a retry could close an
 //   fd another thread just got. https://man7.org/linux/man-pages/man2/close.2.html ("Dealing with
-//   error returns from close()"); https://lwn.net/Articles/576478/
+//   error returns from close()").
 // - read/write are retried on EINTR (PEP 475). https://peps.python.org/pep-0475/
 // - dup via fcntl(F_DUPFD_CLOEXEC): Python's os.dup makes a non-inheritable copy (PEP 446), and
 //   dup(2) + FD_CLOEXEC would race with fork. https://man7.org/linux/man-pages/man2/fcntl.2.html

@@ -58,24 +58,6 @@ struct Op {
   } ts;                                 // timeout: read by the kernel at submit
 };
 
-// The bytes of a Buffer, TypedArray or DataView value; false if it is none (or detached: length 0).
-bool BytesOf(napi_env env, napi_value v, uint8_t** data, size_t* len) {
-  napi_typedarray_type type;
-  size_t length;
-  void* p = nullptr;
-  if (napi_get_typedarray_info(env, v, &type, &length, &p, nullptr, nullptr) == napi_ok) {
-    *data = static_cast<uint8_t*>(p);
-    *len = length * ElementSize(type);
-    return true;
-  }
-  if (napi_get_dataview_info(env, v, &length, &p, nullptr, nullptr) == napi_ok) {
-    *data = static_cast<uint8_t*>(p);
-    *len = length;
-    return true;
-  }
-  return false;
-}
-
 struct RingObj {
   napi_env env;
   uring::Ring ring;

@@ -76,12 +76,8 @@ inline size_t ElementSize(napi_typedarray_type type) {
   }
 }
 
-// Bytes of a Buffer, TypedArray or DataView.
-inline bool ArgBytes(const Napi::CallbackInfo& info, size_t i, uint8_t** data, size_t* len) {
-  *data = nullptr;
-  *len = 0;
-  napi_env env = info.Env();
-  napi_value v = info[i];
+// The bytes of a Buffer, TypedArray or DataView value; false, throwing nothing, if it is none.
+inline bool BytesOf(napi_env env, napi_value v, uint8_t** data, size_t* len) {
   napi_typedarray_type type;
   size_t length;
   void* p = nullptr;
@@ -95,6 +91,14 @@ inline bool ArgBytes(const Napi::CallbackInfo& info, size_t i, uint8_t** data, s
     *len = length;
     return true;
   }
+  return false;
+}
+
+// Bytes of a Buffer, TypedArray or DataView argument; throws a TypeError if it is none.
+inline bool ArgBytes(const Napi::CallbackInfo& info, size_t i, uint8_t** data, size_t* len) {
+  *data = nullptr;
+  *len = 0;
+  if (BytesOf(info.Env(), info[i], data, len)) return true;
   BadType(info, i, "a Buffer, TypedArray or DataView");
   return false;
 }

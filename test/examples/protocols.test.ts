@@ -1,18 +1,18 @@
 // examples/protocols.ts: the echo and HTTP keep-alive protocols, served to python3 clients
 // (test/examples/protocols-client.py), every byte checked.
 import path from 'node:path';
-import { runSync, start } from '../helpers/child';
-import { when } from '../helpers/platform';
+import { run as runChild, succeeded } from '../helpers/child';
+import { whenCommand } from '../helpers/platform';
 import { killAll, run, START_TIMEOUT_MS } from './harness';
 
 afterEach(killAll);
 
 const CLIENT = path.join(__dirname, 'protocols-client.py');
-const withPython = when(runSync('python3', ['-c', 'import selectors']).status === 0, 'python3 is missing');
+const withPython = whenCommand('python3');
 
 async function client(args: string[]): Promise<Record<string, unknown>> {
-  const r = await start('python3', [CLIENT, ...args.map(String)]).exited;
-  if (r.status !== 0) throw new Error(`client failed: ${r.stderr}`);
+  const r = await runChild('python3', [CLIENT, ...args.map(String)]);
+  succeeded(r, 'protocols-client.py');
   return r.json[0];
 }
 

@@ -1,20 +1,15 @@
 // examples/uring-file.ts: a file written and read back through iomux/uring, run as a child.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Ring } from '../../lib/uring';
-import { ROOT } from '../helpers/child';
+import { NODE_TS, ROOT, runSync } from '../helpers/child';
+import { whenUring } from '../helpers/platform';
 import { START_TIMEOUT_MS } from './harness';
 
 const run = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
-  spawnSync(process.execPath, ['-r', path.join(ROOT, 'scripts/register-ts.js'), path.join(ROOT, 'examples/uring-file.ts'), ...args], {
-    encoding: 'utf8',
-    env,
-    timeout: START_TIMEOUT_MS + 20000,
-  });
+  runSync(process.execPath, [...NODE_TS, path.join(ROOT, 'examples/uring-file.ts'), ...args], { env, timeoutMs: START_TIMEOUT_MS + 20000 });
 
-(Ring.available ? test : test.skip)(`uring-file writes 64 KiB in one batch and reads it back intact${Ring.available ? '' : ` [skipped: ${Ring.unavailableReason}]`}`, () => {
+whenUring.test('uring-file writes 64 KiB in one batch and reads it back intact', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'iomux-example-'));
   try {
     const file = path.join(dir, 'data');

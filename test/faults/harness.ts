@@ -1,15 +1,16 @@
 // Runs node children under the fault-injection preload (build.ts) and python3 clients beside
 // them (never preloaded). Every child gets its own fault log, read back to show that faults were
 // really injected; every failure message carries the rate and seed that reproduce it.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { NODE_TS, run, start, succeeded, type Child } from '../helpers/child';
+import { when } from '../helpers/platform';
 import { buildPreload } from './build';
 
-export const ROOT = path.resolve(__dirname, '../..');
+export { killAll } from '../helpers/child';
+
 export const FIXTURES = path.join(__dirname, 'fixtures');
-const REGISTER_TS = path.join(ROOT, 'scripts/register-ts.js');
 
 /** What the preload library is told: see preload.c. */
 export interface Faults {
@@ -34,10 +35,8 @@ export function describeFaults(f: Faults): string {
 // A library preloaded already (the sanitizer run's ASan runtime) intercepts these libc calls
 // before ours, so our faults would never reach the addon: the fault tests skip there.
 const OTHER_PRELOAD = Boolean(process.env.LD_PRELOAD);
-/** `test`, or `test.skip` with the reason in the name where faults cannot be injected. */
-export const faultTest = OTHER_PRELOAD ? test.skip : test;
-/** Appended to the names of fault tests: why they are skipped, when they are. */
-export const SKIP_REASON = OTHER_PRELOAD ? ' (skipped: another LD_PRELOAD, the sanitizer runtime, intercepts these calls first)' : '';
+/** Where faults can be injected: fault tests skip, saying why, under another LD_PRELOAD. */
+export const whenFaults = when(!OTHER_PRELOAD, 'another LD_PRELOAD, the sanitizer runtime, intercepts these calls first');
 
 let logs = 0;
 
@@ -73,75 +72,16 @@ export function injected(log: FaultLog | null, re: RegExp): number {
     .reduce((sum, [, n]) => sum + n, 0);
 }
 
-export interface Child {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  /** Resolves with the first stdout line matching `re`; rejects if the child exits first. */
-  waitLine: (re: RegExp) => Promise<RegExpExecArray>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const running = new Set<ChildProcess>();
-
-/** Kills every child still running (afterEach). */
-export async function killAll(): Promise<void> {
-  await Promise.all(
-    [...running].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          child.once('close', () => resolve());
-          child.kill('SIGKILL');
-        }),
-    ),
-  );
-}
-
-/** Spawns a command with its output collected. */
-export function start(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Child {
-  const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
-  let out = '';
-  let err = '';
-  const waiters: Array<{ re: RegExp; resolve: (m: RegExpExecArray) => void }> = [];
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-    out += d;
-    for (const w of [...waiters]) {
-      const m = w.re.exec(out);
-      if (m) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(m);
-      }
-    }
-  });
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
-      running.delete(child);
-      resolve({ code, signal });
-    });
-  });
-  const waitLine = (re: RegExp): Promise<RegExpExecArray> =>
-    new Promise((resolve, reject) => {
-      const m = re.exec(out);
-      if (m) return resolve(m);
-      waiters.push({ re, resolve });
-      void exited.then((e) => reject(new Error(`${cmd} ${args.join(' ')} exited (${e.code ?? e.signal}) before printing ${re}:\n${out}\n${err}`)));
-    });
-  return { child, stdout: () => out, stderr: () => err, waitLine, exited };
-}
-
 /** A TypeScript or JavaScript file of this repository run by node (TypeScript transpiled on load). */
 export function startNode(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): Child {
-  return start(process.execPath, ['-r', REGISTER_TS, file, ...args], env);
+  return start(process.execPath, [...NODE_TS, file, ...args], { env });
 }
 
 /** The python3 echo clients (fixtures/echo_clients.py): `n` connections of `size` bytes each. */
 export async function pythonClients(port: number, n: number, size: number, seed: number): Promise<{ ok: number; bad: unknown[] }> {
-  const c = start('python3', [path.join(FIXTURES, 'echo_clients.py'), String(port), String(n), String(size), String(seed)]);
-  const exit = await c.exited;
-  if (exit.code !== 0) throw new Error(`python clients exited ${exit.code ?? exit.signal}: ${c.stderr()}`);
-  return JSON.parse(c.stdout().trim().split('\n').pop()!) as { ok: number; bad: unknown[] };
+  const r = await run('python3', [path.join(FIXTURES, 'echo_clients.py'), String(port), String(n), String(size), String(seed)]);
+  succeeded(r, 'python clients');
+  return r.json.at(-1) as { ok: number; bad: unknown[] };
 }
 
 /** A child's CPU time so far (utime + stime from /proc/PID/stat), in seconds. */
@@ -155,8 +95,3 @@ export function cpuSeconds(pid: number): number {
 
 // sysconf(_SC_CLK_TCK) is 100 on every Linux that Node supports.
 const CLOCK_TICKS = 100;
-
-/** The number of open fds of a process. */
-export function fdCount(pid: number): number {
-  return fs.readdirSync(`/proc/${pid}/fd`).length;
-}

@@ -4,7 +4,8 @@
 // no promise rejection goes unhandled. Rates 5% and 20%, several seeds, each on one backend in
 // turn; IOMUX_FAULT_SEEDS=1,2,3,... runs other seeds. A failure names the seed to rerun with.
 import path from 'node:path';
-import { describeFaults, faultEnv, faultTest, FIXTURES, injected, killAll, pythonClients, readFaultLog, ROOT, SKIP_REASON, startNode, type Faults } from './harness';
+import { describeFaults, faultEnv, FIXTURES, injected, killAll, pythonClients, readFaultLog, startNode, whenFaults, type Faults } from './harness';
+import { listeningPort, ROOT } from '../helpers/child';
 
 afterEach(killAll);
 
@@ -36,15 +37,15 @@ describe.each(cases)('rate %p, seed %p, IOMUX_SELECTOR=%s', (rate, seed, backend
   const faults: Faults = { rate, seed };
   const why = (): string => `reproduce with ${describeFaults(faults)} IOMUX_SELECTOR=${backend}`;
 
-  faultTest.each(['loop', 'async'])(`an echo server on %s (EventLoop / selectAsync) echoes every byte exactly once to python3 clients${SKIP_REASON}`, async (mode) => {
+  for (const mode of ['loop', 'async']) whenFaults.test(`an echo server on ${mode} (EventLoop / selectAsync) echoes every byte exactly once to python3 clients`, async () => {
     const { env, logFile } = faultEnv(faults);
     const server = startNode(path.join(FIXTURES, 'echo-server.js'), [mode, String(CLIENTS)], { ...env, IOMUX_SELECTOR: backend });
-    const port = Number((await server.waitLine(/listening on (\d+)/))[1]);
+    const port = await listeningPort(server);
     const clients = await pythonClients(port, CLIENTS, SIZE, seed);
     const exit = await server.exited;
     const log = readFaultLog(logFile);
-    expect({ why: why(), clients, exit, stderr: server.stderr() }).toEqual({ why: why(), clients: { ok: CLIENTS, bad: [] }, exit: { code: 0, signal: null }, stderr: '' });
-    const report = JSON.parse(server.stdout().trim().split('\n').pop()!) as Report;
+    expect({ why: why(), clients, status: exit.status, signal: exit.signal, stderr: exit.stderr }).toEqual({ why: why(), clients: { ok: CLIENTS, bad: [] }, status: 0, signal: null, stderr: '' });
+    const report = exit.json.at(-1) as unknown as Report;
     expect({ why: why(), ...report }).toMatchObject({ why: why(), served: CLIENTS, bytes: CLIENTS * SIZE, connErrors: {}, fdsEnd: report.fdsStart });
     const waits = faultsSeen(log, rate, /(wait|poll|select):EINTR/);
     expect({ why: why(), waits, io: faultsSeen(log, rate, /(recv|send):/) }).toEqual({ why: why(), waits: true, io: true });
@@ -52,41 +53,41 @@ describe.each(cases)('rate %p, seed %p, IOMUX_SELECTOR=%s', (rate, seed, backend
 
   // The selectors example hopes, as Python's does, that conn.send() takes everything: so no short
   // or would-block sends for it; every other transient fault, it meets.
-  faultTest(`examples/selectors-echo.ts echoes every byte exactly once to python3 clients (no short sends: it hopes for none)${SKIP_REASON}`, async () => {
+  whenFaults.test(`examples/selectors-echo.ts echoes every byte exactly once to python3 clients (no short sends: it hopes for none)`, async () => {
     const calls = 'epoll_wait,poll,select,recv,accept4,send:EINTR';
     const { env, logFile } = faultEnv({ ...faults, calls });
     const ex = startNode(path.join(ROOT, 'examples/selectors-echo.ts'), ['0', '--max-clients', String(CLIENTS)], { ...env, IOMUX_SELECTOR: backend });
-    const port = Number((await ex.waitLine(/listening on (\d+)/))[1]);
+    const port = await listeningPort(ex);
     const clients = await pythonClients(port, CLIENTS, SIZE, seed);
     const exit = await ex.exited;
     const log = readFaultLog(logFile);
     const whyHere = `${why()} IOMUX_FAULT_CALLS=${calls}`;
-    expect({ whyHere, clients, exit, stderr: ex.stderr() }).toEqual({ whyHere, clients: { ok: CLIENTS, bad: [] }, exit: { code: 0, signal: null }, stderr: '' });
+    expect({ whyHere, clients, status: exit.status, signal: exit.signal, stderr: exit.stderr }).toEqual({ whyHere, clients: { ok: CLIENTS, bad: [] }, status: 0, signal: null, stderr: '' });
     expect({ why: why(), faulted: faultsSeen(log, rate, /recv:/) }).toEqual({ why: why(), faulted: true });
   }, 90_000);
 
   // The other servers that take would-blocks and short sends: blocking (EINTR and short sends on
   // its blocking calls), non-blocking (polls every 5 ms) and select.select(). Not the
   // signal-driven one: a would-block injected while bytes wait is followed by no new SIGIO.
-  faultTest.each(['blocking-server', 'nonblocking-server', 'select-server'])(`examples/%s.ts echoes every byte exactly once to python3 clients${SKIP_REASON}`, async (name) => {
+  for (const name of ['blocking-server', 'nonblocking-server', 'select-server']) whenFaults.test(`examples/${name}.ts echoes every byte exactly once to python3 clients`, async () => {
     const { env, logFile } = faultEnv(faults);
     const ex = startNode(path.join(ROOT, `examples/${name}.ts`), ['0', '--max-clients', String(CLIENTS)], env);
-    const port = Number((await ex.waitLine(/listening on (\d+)/))[1]);
+    const port = await listeningPort(ex);
     const clients = await pythonClients(port, CLIENTS, SIZE, seed);
     const exit = await ex.exited;
     const log = readFaultLog(logFile);
-    expect({ why: why(), clients, exit, stderr: ex.stderr() }).toEqual({ why: why(), clients: { ok: CLIENTS, bad: [] }, exit: { code: 0, signal: null }, stderr: '' });
+    expect({ why: why(), clients, status: exit.status, signal: exit.signal, stderr: exit.stderr }).toEqual({ why: why(), clients: { ok: CLIENTS, bad: [] }, status: 0, signal: null, stderr: '' });
     expect({ why: why(), faulted: faultsSeen(log, rate, /(recv|send|accept4):/) }).toEqual({ why: why(), faulted: true });
   }, 90_000);
 
-  faultTest(`examples/eventloop-beside-http.ts echoes every byte exactly once to python3 clients${SKIP_REASON}`, async () => {
+  whenFaults.test(`examples/eventloop-beside-http.ts echoes every byte exactly once to python3 clients`, async () => {
     const { env, logFile } = faultEnv(faults);
     const ex = startNode(path.join(ROOT, 'examples/eventloop-beside-http.ts'), ['0', '--max-clients', String(CLIENTS)], { ...env, IOMUX_SELECTOR: backend });
-    const port = Number((await ex.waitLine(/listening on (\d+)/))[1]);
+    const port = await listeningPort(ex);
     const clients = await pythonClients(port, CLIENTS, SIZE, seed);
     const exit = await ex.exited;
     const log = readFaultLog(logFile);
-    expect({ why: why(), clients, exit, stderr: ex.stderr() }).toEqual({ why: why(), clients: { ok: CLIENTS, bad: [] }, exit: { code: 0, signal: null }, stderr: '' });
+    expect({ why: why(), clients, status: exit.status, signal: exit.signal, stderr: exit.stderr }).toEqual({ why: why(), clients: { ok: CLIENTS, bad: [] }, status: 0, signal: null, stderr: '' });
     expect({ why: why(), faulted: faultsSeen(log, rate, /(recv|send):/) }).toEqual({ why: why(), faulted: true });
   }, 90_000);
 });

@@ -44,6 +44,8 @@ export interface Child {
   stderr(): string;
   /** Resolves with the first stdout line (seen or to come) that matches; rejects if the child exits first. */
   waitLine(re: RegExp): Promise<string>;
+  /** Resolves with stdout line `index` (from 0; seen or to come), for a child that answers a line per request; rejects if the child exits first. */
+  lineAt(index: number): Promise<string>;
   /** Settles when the child has exited and its output is closed; rejects only if it could not be started. */
   exited: Promise<ChildResult>;
 }
@@ -81,7 +83,7 @@ export function start(cmd: string, args: string[], opts: RunOptions = {}): Child
   running.add(child);
   const out: Buffer[] = [];
   const lines: string[] = [];
-  const waiters: Array<{ re: RegExp; resolve: (line: string) => void }> = [];
+  const waiters: Array<{ matches: (line: string, index: number) => boolean; resolve: (line: string) => void }> = [];
   const decoder = new StringDecoder('utf8');
   let partial = '';
   let stderr = '';
@@ -90,8 +92,8 @@ export function start(cmd: string, args: string[], opts: RunOptions = {}): Child
     const parts = (partial + decoder.write(chunk)).split('\n');
     partial = parts.pop()!;
     for (const line of parts) {
-      lines.push(line);
-      for (const w of waiters.filter((w) => w.re.test(line))) {
+      const index = lines.push(line) - 1;
+      for (const w of waiters.filter((w) => w.matches(line, index))) {
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve(line);
       }
@@ -112,16 +114,23 @@ export function start(cmd: string, args: string[], opts: RunOptions = {}): Child
       resolve(result(status, signal, Buffer.concat(out), stderr));
     });
   });
-  const waitLine = (re: RegExp): Promise<string> => {
-    const seen = lines.find((line) => re.test(line));
+  const waitFor = (matches: (line: string, index: number) => boolean, what: string): Promise<string> => {
+    const seen = lines.find(matches);
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      waiters.push({ re, resolve });
-      const gone = (why: string): void => reject(new Error(`${cmd} ${args.join(' ')} ${why} before printing ${re}:\n${lines.join('\n')}\n${stderr}`));
+      waiters.push({ matches, resolve });
+      const gone = (why: string): void => reject(new Error(`${cmd} ${args.join(' ')} ${why} before printing ${what}:\n${lines.join('\n')}\n${stderr}`));
       exited.then((r) => gone(`exited (${r.status ?? r.signal})`), (err: Error) => gone(`failed to start (${err.message})`));
     });
   };
-  return { process: child, lines, stderr: () => stderr, waitLine, exited };
+  const waitLine = (re: RegExp): Promise<string> => waitFor((line) => re.test(line), String(re));
+  const lineAt = (index: number): Promise<string> => waitFor((_, i) => i === index, `line ${index}`);
+  return { process: child, lines, stderr: () => stderr, waitLine, lineAt, exited };
+}
+
+/** The port of a server child, from the first stdout line `listening on <port>` (examples and fixtures print it). */
+export async function listeningPort(child: Child): Promise<number> {
+  return Number(/listening on (\d+)/.exec(await child.waitLine(/listening on \d+/))![1]);
 }
 
 /** Runs a command to its end without blocking this process's event loop. */

@@ -4,9 +4,14 @@ import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import * as os from '../../lib/os';
 import { socketpair, type Socket } from '../../lib/socket';
 
-/** The fds this process has open now, ascending (Linux: /proc/self/fd; shared by all threads). */
-export function openFds(): number[] {
-  return readdirSync('/proc/self/fd').map(Number).sort((a, b) => a - b);
+/** The fds this process (or process `pid`) has open now, ascending (Linux: /proc/PID/fd; shared by all threads). */
+export function openFds(pid: number | 'self' = 'self'): number[] {
+  return readdirSync(`/proc/${pid}/fd`).map(Number).sort((a, b) => a - b);
+}
+
+/** How many fds this process (or process `pid`) has open now (Linux). */
+export function fdCount(pid: number | 'self' = 'self'): number {
+  return openFds(pid).length;
 }
 
 /** Closes an fd unless already closed (a test may have closed it on purpose). */

@@ -2,6 +2,8 @@
 // the count stays the same everywhere; where it cannot run it is skipped with the reason in its
 // name: `linuxOnly.test('x', fn)` is 'x' on Linux and 'x (skipped: not Linux)' elsewhere.
 import { EpollSelector, KqueueSelector, type SelectorClass } from '../../lib/selectors';
+import { Ring } from '../../lib/uring';
+import { runSync } from './child';
 
 /** Declares tests that run only where a condition holds. */
 export interface Gate {
@@ -40,6 +42,20 @@ export const withoutEpoll = when(!EpollSelector.available, 'epoll exists here');
 export const whenKqueue = when(KqueueSelector.available, 'kqueue is not built: no system libkqueue');
 /** Where kqueue is not built (what such a build does). */
 export const withoutKqueue = when(!KqueueSelector.available, 'kqueue is built');
+
+/** Where io_uring is usable (not where IOMUX_URING=0, kernel.io_uring_disabled, a seccomp profile or the OS forbid it). */
+export const whenUring = when(Ring.available, `io_uring unavailable: ${Ring.unavailableReason}`);
+
+/** Where a command can be run (`cmd --version` succeeds): python3 for the CPython oracles and peers, cmake… */
+export function whenCommand(cmd: string): Gate {
+  let runs: boolean;
+  try {
+    runs = runSync(cmd, ['--version']).status === 0;
+  } catch {
+    runs = false; // not on PATH
+  }
+  return when(runs, `no ${cmd} on PATH`);
+}
 
 /** Where a selector backend exists on this OS and build. */
 export function whenAvailable(cls: SelectorClass): Gate {

@@ -2,10 +2,11 @@
 // socketpair run through CPython's asyncio (a python3 child, the oracle) and through EventLoop
 // (run() and runSync()); the orders must be equal, equal-deadline timers included (CPython's heap
 // is not stable, and iomux keeps the same heap).
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { EventLoop } from '../../lib/loop';
 import { socketpair, type Socket } from '../../lib/socket';
+import { runSync, succeeded } from '../helpers/child';
+import { whenCommand } from '../helpers/platform';
 
 type Action =
   | ['soon', string, Action[]]
@@ -18,12 +19,9 @@ type Action =
   | ['stop'];
 
 const ORACLE = path.join(__dirname, 'order-oracle.py');
-const hasPython = spawnSync('python3', ['-c', 'import asyncio'], { encoding: 'utf8' }).status === 0;
 
 function viaAsyncio(script: Action[]): string[] {
-  const r = spawnSync('python3', [ORACLE, JSON.stringify(script)], { encoding: 'utf8', timeout: 30000 });
-  if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as string[];
+  return JSON.parse(succeeded(runSync('python3', [ORACLE, JSON.stringify(script)], { timeoutMs: 30000 }), 'python3 asyncio oracle')) as string[];
 }
 
 async function viaIomux(script: Action[], mode: 'run' | 'runSync'): Promise<string[]> {
@@ -148,7 +146,7 @@ const SCRIPTS: Array<[string, Action[]]> = [
   ],
 ];
 
-(hasPython ? describe : describe.skip)('EventLoop callback order equals CPython asyncio (skipped when python3 is missing)', () => {
+whenCommand('python3').describe('EventLoop callback order equals CPython asyncio', () => {
   for (const [name, script] of SCRIPTS) {
     test(name, async () => {
       const expected = viaAsyncio(script);

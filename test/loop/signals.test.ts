@@ -1,58 +1,43 @@
 // EventLoop.addSignalHandler / removeSignalHandler: real signals, sent by process.kill during
 // run(), and by the parent or a shell child while a child process blocks in runSync(); Node's own
 // process.on listeners keep running; removal restores the default action; bad input.
-import { spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EventLoop } from '../../lib/loop';
-import { NODE_TS, ROOT } from '../helpers/child';
+import { killAll, NODE_TS, ROOT, start } from '../helpers/child';
+import { when } from '../helpers/platform';
 import { codeOf } from '../helpers/bad-input';
 
 const CHILD = path.join(__dirname, 'fixtures/signal-child.js');
 
-interface Child {
+afterEach(killAll);
+
+interface SignalChild {
+  /** The child's JSON lines but `{"ready":true}`, once it has exited. */
   lines: Array<Record<string, unknown>>;
   exited: Promise<[number | null, NodeJS.Signals | null]>;
-  ready: Promise<void>;
+  /** Resolves once the child prints `{"ready":true}`. */
+  ready(): Promise<string>;
   kill(sig: NodeJS.Signals): void;
   stderr(): string;
 }
 
-function startChild(mode: string, selector?: string): Child {
+function startChild(mode: string, selector?: string): SignalChild {
   const env = selector === undefined ? process.env : { ...process.env, IOMUX_SELECTOR: selector };
-  const child = spawn(process.execPath, [...NODE_TS, CHILD, mode], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = start(process.execPath, [...NODE_TS, CHILD, mode], { env, timeoutMs: 30000 });
   const lines: Array<Record<string, unknown>> = [];
-  let stderr = '';
-  let buffered = '';
-  let onReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => (onReady = resolve));
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    buffered += d;
-    for (let i = buffered.indexOf('\n'); i >= 0; i = buffered.indexOf('\n')) {
-      const line = JSON.parse(buffered.slice(0, i)) as Record<string, unknown>;
-      buffered = buffered.slice(i + 1);
-      if (line.ready) onReady();
-      else lines.push(line);
-    }
+  const exited = child.exited.then((r): [number | null, NodeJS.Signals | null] => {
+    lines.push(...r.json.filter((line) => !line.ready));
+    return [r.status, r.signal];
   });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const guard = setTimeout(() => child.kill('SIGKILL'), 30000);
-  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-    child.on('close', (status, signal) => {
-      clearTimeout(guard);
-      resolve([status, signal]);
-    }),
-  );
-  return { lines, exited, ready, kill: (sig) => child.kill(sig), stderr: () => stderr };
+  return { lines, exited, ready: () => child.waitLine(/"ready":true/), kill: (sig) => child.process.kill(sig), stderr: child.stderr };
 }
 
 // The backends a child can be forced onto on this platform (the self-pipe wakes each kind of wait).
 const SELECTORS = process.platform === 'linux' ? ['epoll', 'poll', 'select'] : ['poll', 'select'];
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const posix = process.platform === 'win32' ? describe.skip : describe;
-
-posix('EventLoop signal handlers', () => {
+when(process.platform !== 'win32', 'no POSIX signals on Windows').describe('EventLoop signal handlers', () => {
   test('during run() (in a child): process.kill(process.pid) runs the handler on the loop with its args, and a process.on listener too; after removal the listener alone', async () => {
     // A child, because jest's sandboxed `process` does not reach Node's signal wiring.
     const child = startChild('run');
@@ -81,7 +66,7 @@ posix('EventLoop signal handlers', () => {
 
   test.each(SELECTORS)('during runSync() in a child (IOMUX_SELECTOR=%s): the parent\'s SIGINT wakes the blocked wait, the handler stops the loop, the process.on listener runs after, the process lives', async (selector) => {
     const child = startChild('runSync', selector);
-    await child.ready;
+    await child.ready();
     await sleep(300); // let it block in the selector wait
     child.kill('SIGINT');
     const [status, signal] = await child.exited;
@@ -103,7 +88,7 @@ posix('EventLoop signal handlers', () => {
 
   test('removeSignalHandler restores the default action: SIGINT then kills the child', async () => {
     const child = startChild('removed');
-    await child.ready;
+    await child.ready();
     child.kill('SIGINT');
     const [status, signal] = await child.exited;
     expect([status, signal]).toEqual([null, 'SIGINT']);

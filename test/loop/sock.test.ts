@@ -1,13 +1,16 @@
 // EventLoop's sock* operations (asyncio's sock_recv, sock_sendall, …) on real sockets: tried at
 // once, else completed on readiness; a python3 peer over TCP; concurrency on one socket; abort
 // without losing a byte; close() rejecting what is pending; bad input for every argument.
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EventLoop } from '../../lib/loop';
 import { AF_INET, AF_UNIX, SOCK_DGRAM, createServer, socket, socketpair, type Socket } from '../../lib/socket';
 import { NOT_BUFFERS, NOT_NUMBERS } from '../helpers/bad-input';
+import { killAll, run } from '../helpers/child';
+import { whenCommand } from '../helpers/platform';
+
+afterEach(killAll);
 
 const open: Array<{ close(): void }> = [];
 afterEach(() => {
@@ -37,7 +40,6 @@ function running(): { loop: EventLoop; done: () => Promise<void> } {
     },
   };
 }
-const hasPython = spawnSync('python3', ['-c', 'pass']).status === 0;
 const pattern = (n: number): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => (i * 7 + 3) % 251));
 
 async function rejection(p: Promise<unknown>): Promise<{ name?: string; code?: string }> {
@@ -50,15 +52,12 @@ async function rejection(p: Promise<unknown>): Promise<{ name?: string; code?: s
 }
 
 describe('EventLoop sock* operations', () => {
-  (hasPython ? test : test.skip)('TCP with a python3 peer (skipped without python3): sockAccept, sockRecv until 1 MiB, sockSendall back', async () => {
+  whenCommand('python3').test('TCP with a python3 peer: sockAccept, sockRecv until 1 MiB, sockSendall back', async () => {
     const { loop, done } = running();
     const server = nonblocking(createServer(['127.0.0.1', 0]));
     const port = (server.getsockname() as [string, number])[1];
     const n = 1 << 20;
-    const peer = spawn('python3', [path.join(__dirname, 'sock-peer.py'), String(port), String(n)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    peer.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    const exited = new Promise((r) => peer.on('close', r));
+    const exited = run('python3', [path.join(__dirname, 'sock-peer.py'), String(port), String(n)]);
     const [conn, address] = await loop.sockAccept(server);
     track(conn);
     expect(conn.getBlocking()).toBe(false);
@@ -74,8 +73,8 @@ describe('EventLoop sock* operations', () => {
     const all = Buffer.concat(chunks);
     expect(all.equals(pattern(n))).toBe(true);
     await loop.sockSendall(conn, all);
-    await exited;
-    expect(out.trim()).toBe(`ok ${n}`);
+    const peer = await exited;
+    expect({ out: peer.stdout.trim(), stderr: peer.stderr }).toEqual({ out: `ok ${n}`, stderr: '' });
     await done();
   }, 60000);
 

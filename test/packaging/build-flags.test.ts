@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { hasCommand, ROOT, run } from './run';
+import { whenCommand } from '../helpers/platform';
+import { ROOT, run } from './run';
 
 const DEFINES = ['NAPI_VERSION=8', 'NAPI_DISABLE_CPP_EXCEPTIONS', 'NODE_ADDON_API_DISABLE_DEPRECATED'];
 const SOURCES = fs.readdirSync(path.join(ROOT, 'native')).filter((f) => f.endsWith('.cc')).sort();
@@ -92,8 +93,8 @@ describe('node-gyp (binding.gyp), as configured', () => {
   });
 });
 
-(hasCommand('cmake') ? describe : describe.skip)(
-  `cmake-js (CMakeLists.txt), as configured${hasCommand('cmake') ? '' : ' (skipped: no cmake on PATH)'}`,
+whenCommand('cmake').describe(
+  'cmake-js (CMakeLists.txt), as configured',
   () => {
     let cmake: Compile[];
     beforeAll(() => {

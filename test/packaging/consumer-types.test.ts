@@ -2,12 +2,12 @@
 // (emitted here from lib/ into a temporary package) checked with `strict` and `skipLibCheck:
 // false`, by a consumer that uses every public type and never casts. A type that forces a cast
 // (`key.fileobj as socket.Socket`, `getsockname()[1] as number`) fails this test.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ROOT, runSync } from '../helpers/child';
 
-const root = path.join(__dirname, '..', '..');
+const root = ROOT;
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 
 const consumer = `
@@ -113,7 +113,7 @@ test('a strict consumer compiles against dist/*.d.ts with skipLibCheck off and n
     const pkg = path.join(tmp, 'node_modules', 'iomux');
     fs.mkdirSync(pkg, { recursive: true });
     fs.copyFileSync(path.join(root, 'package.json'), path.join(pkg, 'package.json'));
-    const emit = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--emitDeclarationOnly', '--outDir', path.join(pkg, 'dist')], { encoding: 'utf8' });
+    const emit = runSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--emitDeclarationOnly', '--outDir', path.join(pkg, 'dist')]);
     expect(emit.stdout + emit.stderr).toBe('');
     fs.writeFileSync(path.join(tmp, 'use.ts'), consumer);
     fs.writeFileSync(path.join(tmp, 'tsconfig.json'), JSON.stringify({
@@ -124,7 +124,7 @@ test('a strict consumer compiles against dist/*.d.ts with skipLibCheck off and n
       },
       files: ['use.ts'],
     }));
-    const check = spawnSync(process.execPath, [tsc, '-p', tmp], { encoding: 'utf8', cwd: tmp });
+    const check = runSync(process.execPath, [tsc, '-p', tmp], { cwd: tmp });
     expect(check.stdout + check.stderr).toBe('');
     expect(check.status).toBe(0);
   } finally {

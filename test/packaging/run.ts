@@ -21,15 +21,6 @@ export function findNpm(): string {
   throw new Error('npm not found');
 }
 
-/** Whether a command can be run (`cmd --version` succeeds). */
-export function hasCommand(cmd: string): boolean {
-  try {
-    return runSync(cmd, ['--version']).status === 0;
-  } catch {
-    return false; // not on PATH
-  }
-}
-
 /** The files git tracks or would track (not ignored), as they are in the work tree. */
 export function sourceFiles(): string[] {
   return run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT })

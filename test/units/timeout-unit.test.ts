@@ -1,11 +1,10 @@
 // docs/API.md, "Units": timeouts are seconds (poll.poll's milliseconds). A seconds timeout of 1000
 // or more is probably milliseconds: one IOMUX_TIMEOUT_UNIT warning per process, the value still
 // used. Each case runs in a child process, since the warning is once per process.
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { NODE_TS, ROOT, runSync, succeeded } from '../helpers/child';
 
-const register = path.join(__dirname, '..', '..', 'scripts', 'register-ts.js');
-const lib = path.join(__dirname, '..', '..', 'lib', 'index.ts');
+const lib = path.join(ROOT, 'lib', 'index.ts');
 
 // Runs `body` (with `iomux` in scope) in a child and returns the warnings it emitted.
 function warningsOf(body: string): Array<{ code: string; message: string }> {
@@ -15,9 +14,7 @@ function warningsOf(body: string): Array<{ code: string; message: string }> {
     const iomux = require(${JSON.stringify(lib)});
     ${body}
     setImmediate(() => console.log(JSON.stringify(warnings)));`;
-  const child = spawnSync(process.execPath, ['-r', register, '-e', script], { encoding: 'utf8' });
-  if (child.status !== 0) throw new Error(child.stderr);
-  return JSON.parse(child.stdout);
+  return JSON.parse(succeeded(runSync(process.execPath, [...NODE_TS, '-e', script]), 'node -e')) as Array<{ code: string; message: string }>;
 }
 
 test('select(1500) on a selector warns once, naming seconds, and still waits (here: data is ready at once)', () => {

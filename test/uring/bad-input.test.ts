@@ -6,7 +6,7 @@ import { socketpair, type Socket } from '../../lib/socket';
 import { Ring } from '../../lib/uring';
 import { BAD_FDS, NOT_BUFFERS, NOT_FILEOBJS, NOT_NUMBERS, codeOf } from '../helpers/bad-input';
 import { openFds } from '../helpers/fds';
-import { ringTest } from './helpers';
+import { whenUring } from '../helpers/platform';
 
 type Case = [string, (ring: Ring) => unknown, string];
 
@@ -116,7 +116,7 @@ describe('Ring methods', () => {
   });
   afterAll(() => ring?.close());
 
-  ringTest(`${CASES.length} bad calls each throw their code and leave nothing queued`, () => {
+  whenUring.test(`${CASES.length} bad calls each throw their code and leave nothing queued`, () => {
     const wrong: string[] = [];
     for (const [label, call, code] of CASES) {
       const got = codeOf(() => call(ring));
@@ -126,7 +126,7 @@ describe('Ring methods', () => {
     expect(wrong).toEqual([]);
   });
 
-  ringTest('a duplicate pending tag: ERR_INVALID_ARG_VALUE, the first op untouched', () => {
+  whenUring.test('a duplicate pending tag: ERR_INVALID_ARG_VALUE, the first op untouched', () => {
     ring.prepTimeout(0, 42);
     expect(codeOf(() => ring.prepRecv(a, buf(), 42))).toBe('ERR_INVALID_ARG_VALUE');
     expect(ring.pending).toBe(1);
@@ -134,14 +134,14 @@ describe('Ring methods', () => {
   });
 });
 
-ringTest(`constructor: ${CTOR_CASES.length} bad arguments each throw their code, no fd opened`, () => {
+whenUring.test(`constructor: ${CTOR_CASES.length} bad arguments each throw their code, no fd opened`, () => {
   const before = openFds();
   const wrong = CTOR_CASES.map(([label, call, code]) => [label, codeOf(call), code]).filter(([, got, code]) => got !== code);
   expect(wrong).toEqual([]);
   expect(openFds()).toEqual(before);
 });
 
-ringTest('the native calls with wrong types throw ERR_INVALID_ARG_TYPE (never crash)', () => {
+whenUring.test('the native calls with wrong types throw ERR_INVALID_ARG_TYPE (never crash)', () => {
   const h = native.uringSetup!(4, 0, false);
   expect(typeof h).toBe('object');
   try {

@@ -2,13 +2,15 @@
 // or it ends with -ECANCELED and the bytes are still in the socket. A child process writes the
 // stream at its own pace on the other end, so data and cancellations really race; the stream read
 // both ways together must be exactly what the child wrote, in order.
-import { spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import * as os from '../../lib/os';
 import { C } from '../../lib/native';
 import { socketpair } from '../../lib/socket';
 import { Ring } from '../../lib/uring';
-import { ringTest } from './helpers';
+import { killAll, start } from '../helpers/child';
+import { whenUring } from '../helpers/platform';
+
+afterEach(killAll);
 
 const ECANCELED = -osConstants.errno.ECANCELED;
 const ROUNDS = 10000;
@@ -36,12 +38,12 @@ function expected(): Buffer {
   return all;
 }
 
-ringTest(`recv racing its cancel ${ROUNDS} times against a writer process: bytes returned or left in the socket, never lost`, async () => {
+whenUring.test(`recv racing its cancel ${ROUNDS} times against a writer process: bytes returned or left in the socket, never lost`, async () => {
   const ring = new Ring(8);
   const [a, b] = socketpair();
   os.setBlocking(a.fileno(), false);
-  const child = spawn(process.execPath, ['-e', WRITER], { stdio: ['ignore', 'ignore', 'inherit', b.fileno()] });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const child = start(process.execPath, ['-e', WRITER], { stdio: ['ignore', 'ignore', 'inherit', b.fileno()] });
+  const exited = child.exited;
   b.close(); // the child holds the only writer: EOF when it exits
   const outcomes = { received: 0, cancelled: 0 };
   const stream: Buffer[] = [];
@@ -87,7 +89,7 @@ ringTest(`recv racing its cancel ${ROUNDS} times against a writer process: bytes
     expect(outcomes.received).toBeGreaterThan(0);
     expect(outcomes.cancelled).toBeGreaterThan(0);
   } finally {
-    child.kill();
+    child.process.kill();
     ring.close();
     a.close();
   }

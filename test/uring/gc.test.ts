@@ -2,10 +2,11 @@
 // (fixtures/gc-buffers.js): the ring keeps every receive buffer alive until its completion is
 // harvested, and a buffer detached meanwhile gets -EFAULT instead of a write into freed memory.
 import { constants as osConstants } from 'node:os';
-import { ringTest, runFixture } from './helpers';
+import { whenUring } from '../helpers/platform';
+import { runFixture } from './helpers';
 
-ringTest('1,000 pending receives into dropped buffers survive gc() and heavy allocation, then get their bytes', () => {
-  const { status, signal, lines, stderr } = runFixture('gc-buffers.js', ['--expose-gc']);
+whenUring.test('1,000 pending receives into dropped buffers survive gc() and heavy allocation, then get their bytes', () => {
+  const { status, signal, json: lines, stderr } = runFixture('gc-buffers.js', ['--expose-gc']);
   expect(stderr).toBe('');
   expect([status, signal]).toEqual([0, null]);
   expect(lines).toEqual([

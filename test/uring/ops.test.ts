@@ -9,7 +9,7 @@ import { socket, socketpair, AF_INET, SOCK_STREAM, type Socket } from '../../lib
 import { Ring, type Completion } from '../../lib/uring';
 import { codeOf } from '../helpers/bad-input';
 import { openFds } from '../helpers/fds';
-import { ringTest } from './helpers';
+import { whenUring } from '../helpers/platform';
 
 const E = osConstants.errno;
 const byTag = (cs: Completion[]) => new Map(cs.map(([tag, res, flags]) => [tag, [res, flags]]));
@@ -36,7 +36,7 @@ const pair = (): [Socket, Socket] => {
   return p;
 };
 
-ringTest('send and recv through one submit: both complete, bytes land in the receive buffer', () => {
+whenUring.test('send and recv through one submit: both complete, bytes land in the receive buffer', () => {
   const ring = ringOf(8);
   const [a, b] = pair();
   const buf = Buffer.alloc(32);
@@ -51,7 +51,7 @@ ringTest('send and recv through one submit: both complete, bytes land in the rec
   expect(ring.pending).toBe(0);
 });
 
-ringTest('recv completes only when data comes; 0 at EOF', () => {
+whenUring.test('recv completes only when data comes; 0 at EOF', () => {
   const ring = ringOf();
   const [a, b] = pair();
   const buf = new Uint8Array(8);
@@ -66,7 +66,7 @@ ringTest('recv completes only when data comes; 0 at EOF', () => {
   expect(ring.wait(1, 5)).toEqual([[8, 0, 0]]);
 });
 
-ringTest('send to a closed peer: -EPIPE, no SIGPIPE', () => {
+whenUring.test('send to a closed peer: -EPIPE, no SIGPIPE', () => {
   const ring = ringOf();
   const [a, b] = pair();
   b.close();
@@ -74,7 +74,7 @@ ringTest('send to a closed peer: -EPIPE, no SIGPIPE', () => {
   expect(ring.wait(1, 5)).toEqual([[1, -E.EPIPE, 0]]);
 });
 
-ringTest('accept and connect on loopback: the accepted fd is close-on-exec and talks to the client', () => {
+whenUring.test('accept and connect on loopback: the accepted fd is close-on-exec and talks to the client', () => {
   const ring = ringOf();
   const server = socket(AF_INET, SOCK_STREAM);
   open.push(server);
@@ -99,7 +99,7 @@ ringTest('accept and connect on loopback: the accepted fd is close-on-exec and t
   expect(buf.toString()).toBe('ping');
 });
 
-ringTest('connect to a closed port: -ECONNREFUSED', () => {
+whenUring.test('connect to a closed port: -ECONNREFUSED', () => {
   const ring = ringOf();
   const probe = socket(AF_INET, SOCK_STREAM);
   probe.bind(['127.0.0.1', 0]);
@@ -111,7 +111,7 @@ ringTest('connect to a closed port: -ECONNREFUSED', () => {
   expect(ring.wait(1, 5)).toEqual([[9, -E.ECONNREFUSED, 0]]);
 });
 
-ringTest('write and read a file at offsets, and at the current position (-1)', () => {
+whenUring.test('write and read a file at offsets, and at the current position (-1)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'iomux-uring-'));
   const file = path.join(dir, 'f');
   writeFileSync(file, '');
@@ -139,7 +139,7 @@ ringTest('write and read a file at offsets, and at the current position (-1)', (
   }
 });
 
-ringTest('read and write on a pipe', () => {
+whenUring.test('read and write on a pipe', () => {
   const ring = ringOf();
   const [r, w] = os.pipe();
   open.push({ close: () => os.close(r) }, { close: () => os.close(w) });
@@ -152,7 +152,7 @@ ringTest('read and write on a pipe', () => {
   expect(buf.toString()).toBe('piped');
 });
 
-ringTest('poll add: the ready bits; a poll on an idle socket waits', () => {
+whenUring.test('poll add: the ready bits; a poll on an idle socket waits', () => {
   const ring = ringOf();
   const [a, b] = pair();
   ring.prepPollAdd(a, C.POLLOUT, 1);
@@ -163,7 +163,7 @@ ringTest('poll add: the ready bits; a poll on an idle socket waits', () => {
   expect(ring.wait(1, 5)).toEqual([[2, C.POLLIN, 0]]);
 });
 
-ringTest('cancel: the target ends with -ECANCELED and the cancel with 0; a second cancel finds nothing', () => {
+whenUring.test('cancel: the target ends with -ECANCELED and the cancel with 0; a second cancel finds nothing', () => {
   const ring = ringOf();
   const [a] = pair();
   ring.prepRecv(a, Buffer.alloc(4), 1);
@@ -176,7 +176,7 @@ ringTest('cancel: the target ends with -ECANCELED and the cancel with 0; a secon
   expect(ring.wait(1, 5)).toEqual([[3, -E.ENOENT, 0]]);
 });
 
-ringTest('timeout: -ETIME after about the time asked; cancelled: -ECANCELED', () => {
+whenUring.test('timeout: -ETIME after about the time asked; cancelled: -ECANCELED', () => {
   const ring = ringOf();
   const t0 = performance.now();
   ring.prepTimeout(0.05, 1);
@@ -189,7 +189,7 @@ ringTest('timeout: -ETIME after about the time asked; cancelled: -ECANCELED', ()
   expect(got.get(2)).toEqual([-E.ECANCELED, 0]);
 });
 
-ringTest('tags: 0 and 2^32-1 round-trip; a pending tag cannot be reused until harvested', () => {
+whenUring.test('tags: 0 and 2^32-1 round-trip; a pending tag cannot be reused until harvested', () => {
   const ring = ringOf();
   ring.prepTimeout(0, 0);
   ring.prepTimeout(0, 2 ** 32 - 1);
@@ -199,7 +199,7 @@ ringTest('tags: 0 and 2^32-1 round-trip; a pending tag cannot be reused until ha
   expect(ring.wait(1, 5)).toEqual([[0, -E.ETIME, 0]]);
 });
 
-ringTest('wait: minComplete 0 does not block; a timeout returns []; more than pending with no timeout is refused', () => {
+whenUring.test('wait: minComplete 0 does not block; a timeout returns []; more than pending with no timeout is refused', () => {
   const ring = ringOf(4);
   expect(ring.wait(0)).toEqual([]);
   const t0 = performance.now();
@@ -209,7 +209,7 @@ ringTest('wait: minComplete 0 does not block; a timeout returns []; more than pe
   expect(codeOf(() => ring.wait(9, 1))).toBe('ERR_OUT_OF_RANGE'); // above cqEntries (8)
 });
 
-ringTest('more prepared than the submission queue holds: the queue is flushed on the way, nothing lost', () => {
+whenUring.test('more prepared than the submission queue holds: the queue is flushed on the way, nothing lost', () => {
   const ring = ringOf(4, 64);
   for (let tag = 0; tag < 40; tag++) ring.prepTimeout(0, tag);
   const seen: number[] = [];
@@ -217,7 +217,7 @@ ringTest('more prepared than the submission queue holds: the queue is flushed on
   expect(seen.sort((x, y) => x - y)).toEqual([...Array(40).keys()]);
 });
 
-ringTest('waitInto: triples in a caller-owned Int32Array, the tag as uint32 bits', () => {
+whenUring.test('waitInto: triples in a caller-owned Int32Array, the tag as uint32 bits', () => {
   const ring = ringOf();
   const out = new Int32Array(3);
   ring.prepTimeout(0, 2 ** 31 + 5);
@@ -229,7 +229,7 @@ ringTest('waitInto: triples in a caller-owned Int32Array, the tag as uint32 bits
   expect(out[1]).toBe(-E.ETIME);
 });
 
-ringTest('fileno is a close-on-exec fd, closed by close(); close is idempotent and then ERR_CLOSED', () => {
+whenUring.test('fileno is a close-on-exec fd, closed by close(); close is idempotent and then ERR_CLOSED', () => {
   const ring = new Ring();
   const fd = ring.fileno();
   const flags = Number(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8').match(/flags:\s+(\d+)/)![1]);
@@ -247,7 +247,7 @@ ringTest('fileno is a close-on-exec fd, closed by close(); close is idempotent a
   expect(codeOf(() => ring.prepTimeout(1, 2))).toBe('ERR_CLOSED');
 });
 
-ringTest('using: the ring is closed at the end of the block', () => {
+whenUring.test('using: the ring is closed at the end of the block', () => {
   let fd: number;
   {
     using ring = new Ring(2);
@@ -256,12 +256,12 @@ ringTest('using: the ring is closed at the end of the block', () => {
   expect(codeOf(() => os.getBlocking(fd))).toBe('EBADF');
 });
 
-ringTest('Ring.available and unavailableReason agree', () => {
+whenUring.test('Ring.available and unavailableReason agree', () => {
   expect(Ring.available).toBe(true);
   expect(Ring.unavailableReason).toBeNull();
 });
 
-ringTest('close() with an accept completed but not harvested closes the accepted connection (no fd leaked)', () => {
+whenUring.test('close() with an accept completed but not harvested closes the accepted connection (no fd leaked)', () => {
   const server = socket(AF_INET, SOCK_STREAM);
   open.push(server);
   server.bind(['127.0.0.1', 0]);

@@ -4,7 +4,7 @@
 import { C } from '../../lib/native';
 import { socketpair, type Socket } from '../../lib/socket';
 import { Ring, type Completion } from '../../lib/uring';
-import { ringTest } from './helpers';
+import { whenUring } from '../helpers/platform';
 
 /** Preps with `prep(tag)` for every tag; when the kernel refuses a flush (EBUSY), harvests and retries. */
 function prepAll(ring: Ring, tags: number, prep: (tag: number) => void, seen: Completion[]): void {
@@ -21,7 +21,7 @@ function prepAll(ring: Ring, tags: number, prep: (tag: number) => void, seen: Co
   }
 }
 
-ringTest('2,000 polls that complete at once through a 4-entry CQ: each tag exactly once', () => {
+whenUring.test('2,000 polls that complete at once through a 4-entry CQ: each tag exactly once', () => {
   const ring = new Ring(2, { cqEntries: 4 });
   const [a, b] = socketpair();
   try {
@@ -38,7 +38,7 @@ ringTest('2,000 polls that complete at once through a 4-entry CQ: each tag exact
   }
 });
 
-ringTest('64 receives, then data on all 64 sockets at once through a 4-entry CQ: no byte lost', () => {
+whenUring.test('64 receives, then data on all 64 sockets at once through a 4-entry CQ: no byte lost', () => {
   const ring = new Ring(4, { cqEntries: 4 });
   const pairs: Array<[Socket, Socket]> = Array.from({ length: 64 }, () => socketpair());
   const bufs = pairs.map(() => Buffer.alloc(8));
@@ -60,7 +60,7 @@ ringTest('64 receives, then data on all 64 sockets at once through a 4-entry CQ:
   }
 });
 
-ringTest('after an overflow, a wait with nothing to deliver sleeps (no spin): little CPU for 300 ms', () => {
+whenUring.test('after an overflow, a wait with nothing to deliver sleeps (no spin): little CPU for 300 ms', () => {
   const ring = new Ring(2, { cqEntries: 4 });
   const [a, b] = socketpair();
   try {

@@ -1,12 +1,12 @@
 // IoUringSelector's own quirks (the shared contract is in test/selectors/conformance.test.ts and
 // oracle.test.ts): a pending poll holds its file, so unregister must cancel it at once; stale
 // completions after modify are dropped; waits interrupted by signals go on (PEP 475).
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import * as os from '../../lib/os';
 import { EVENT_READ, EVENT_WRITE, IoUringSelector } from '../../lib/selectors';
 import { socketpair } from '../../lib/socket';
-import { ringTest } from './helpers';
+import { run, succeeded } from '../helpers/child';
+import { whenUring } from '../helpers/platform';
 
 /** Whether `sock`'s peer was closed: a recv that does not block returns EOF within `ms`. */
 function seesEof(sock: ReturnType<typeof socketpair>[0], ms: number): boolean {
@@ -22,7 +22,7 @@ function seesEof(sock: ReturnType<typeof socketpair>[0], ms: number): boolean {
   return false;
 }
 
-ringTest('unregister then close: the peer sees EOF at once (the pending poll is cancelled)', () => {
+whenUring.test('unregister then close: the peer sees EOF at once (the pending poll is cancelled)', () => {
   const sel = new IoUringSelector();
   const [a, b] = socketpair();
   try {
@@ -37,7 +37,7 @@ ringTest('unregister then close: the peer sees EOF at once (the pending poll is 
   }
 });
 
-ringTest('close without unregister: the pending poll keeps the socket open until unregister (unlike epoll)', () => {
+whenUring.test('close without unregister: the pending poll keeps the socket open until unregister (unlike epoll)', () => {
   const sel = new IoUringSelector();
   const [a, b] = socketpair();
   try {
@@ -53,7 +53,7 @@ ringTest('close without unregister: the pending poll keeps the socket open until
   }
 });
 
-ringTest('selector close() releases every pending poll: the peers see EOF', () => {
+whenUring.test('selector close() releases every pending poll: the peers see EOF', () => {
   const sel = new IoUringSelector();
   const pairs = Array.from({ length: 4 }, () => socketpair());
   for (const [a] of pairs) sel.register(a, EVENT_READ);
@@ -64,7 +64,7 @@ ringTest('selector close() releases every pending poll: the peers see EOF', () =
   for (const [, b] of pairs) b.close();
 });
 
-ringTest('100 modifies between two selects: one result per fd, from the last events only', () => {
+whenUring.test('100 modifies between two selects: one result per fd, from the last events only', () => {
   const sel = new IoUringSelector();
   const [a, b] = socketpair();
   try {
@@ -97,14 +97,8 @@ while child.poll() is None:
 print(json.dumps({'code': child.wait(), 'out': child.stdout.read()}))
 `;
 
-ringTest('select(1) and wait(1, 1) under a storm of signals: each waits its full second and returns nothing', async () => {
-  const out = await new Promise<string>((resolve, reject) => {
-    const py = spawn('python3', ['-c', STORM, process.execPath, path.join(__dirname, 'fixtures', 'eintr.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let text = '';
-    py.stdout.on('data', (c: Buffer) => (text += c.toString()));
-    py.on('error', reject);
-    py.on('close', () => resolve(text));
-  });
+whenUring.test('select(1) and wait(1, 1) under a storm of signals: each waits its full second and returns nothing', async () => {
+  const out = succeeded(await run('python3', ['-c', STORM, process.execPath, path.join(__dirname, 'fixtures', 'eintr.js')]), 'python3 signal storm');
   const { code, out: childOut } = JSON.parse(out) as { code: number; out: string };
   expect(code).toBe(0);
   const report = JSON.parse(childOut.trim()) as Record<string, number>;
@@ -115,7 +109,7 @@ ringTest('select(1) and wait(1, 1) under a storm of signals: each waits its full
   expect(report.signals).toBeGreaterThan(10); // the waits really were interrupted
 }, 60000);
 
-ringTest('EVENT_WRITE on a full socket: reported only once the peer drains it', () => {
+whenUring.test('EVENT_WRITE on a full socket: reported only once the peer drains it', () => {
   const sel = new IoUringSelector();
   const [a, b] = socketpair();
   try {

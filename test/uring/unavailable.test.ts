@@ -1,11 +1,12 @@
 // IOMUX_URING=0 simulates a kernel or container without io_uring (kernel.io_uring_disabled, a
 // seccomp profile): each case runs in a child process, whatever this machine offers.
+import { linuxOnly } from '../helpers/platform';
 import { runFixture } from './helpers';
 
 const linux = process.platform === 'linux';
 
 test('IOMUX_URING=0: Ring and IoUringSelector are unavailable with the reason; DefaultSelector is unaffected', () => {
-  const { status, lines, stderr } = runFixture('unavailable.js', [], { ...process.env, IOMUX_URING: '0', IOMUX_SELECTOR: '' });
+  const { status, json: lines, stderr } = runFixture('unavailable.js', [], { ...process.env, IOMUX_URING: '0', IOMUX_SELECTOR: '' });
   expect(stderr).toBe('');
   expect(status).toBe(0);
   const [r] = lines as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -20,14 +21,14 @@ test('IOMUX_URING=0: Ring and IoUringSelector are unavailable with the reason; D
 });
 
 test('IOMUX_URING=0 with IOMUX_SELECTOR=uring: DefaultSelector fails with ERR_NOT_SUPPORTED (never a silent fallback)', () => {
-  const { status, lines, stderr } = runFixture('unavailable.js', [], { ...process.env, IOMUX_URING: '0', IOMUX_SELECTOR: 'uring' });
+  const { status, json: lines, stderr } = runFixture('unavailable.js', [], { ...process.env, IOMUX_URING: '0', IOMUX_SELECTOR: 'uring' });
   expect(stderr).toBe('');
   expect(status).toBe(0);
   expect(lines[0].defaultSelector).toMatchObject({ code: 'ERR_NOT_SUPPORTED' });
 });
 
-(linux ? test : test.skip)('without IOMUX_URING, availability is whatever the kernel allows, with a reason when not (Linux)', () => {
-  const { status, lines } = runFixture('unavailable.js', [], { ...process.env, IOMUX_URING: '', IOMUX_SELECTOR: '' });
+linuxOnly.test('without IOMUX_URING, availability is whatever the kernel allows, with a reason when not', () => {
+  const { status, json: lines } = runFixture('unavailable.js', [], { ...process.env, IOMUX_URING: '', IOMUX_SELECTOR: '' });
   expect(status).toBe(0);
   const [r] = lines as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
   if (r.available) {
