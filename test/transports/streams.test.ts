@@ -3,7 +3,7 @@
 // mid-transfer, and half-close.
 import path from 'node:path';
 import { EventLoop, Protocol, type Server, type Transport } from '../../lib';
-import { run } from '../helpers/child';
+import { killAll, run } from '../helpers/child';
 import { openFds } from '../helpers/fds';
 import { linuxOnly, whenCommand } from '../helpers/platform';
 
@@ -34,6 +34,7 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
+  await killAll(); // a peer a failed test left running
   loop.stop();
   await running;
   loop.close();
