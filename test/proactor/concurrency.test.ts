@@ -1,15 +1,14 @@
 // 500 connections at once through one ProactorEventLoop: an echo server of sockAccept /
 // sockRecv / sockSendall, clients on Node's own net module, every byte checked; then a python3
 // client against the same server.
-import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { ProactorEventLoop } from '../../lib/proactor';
 import { createServer, type Socket } from '../../lib/socket';
+import { killAll, run, succeeded } from '../helpers/child';
 import { expectNoFdLeaks } from '../helpers/fds';
-import { when } from '../helpers/platform';
+import { whenCommand, whenUring } from '../helpers/platform';
 
-const gate = when(ProactorEventLoop.available, `io_uring unavailable: ${ProactorEventLoop.unavailableReason}`);
-const hasPython = spawnSync('python3', ['-c', 'pass']).status === 0;
+afterEach(killAll);
 
 function payload(id: number, n: number): Buffer {
   return Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + id * 7) % 256));
@@ -61,10 +60,12 @@ function client(port: number, id: number, n: number): Promise<boolean> {
 }
 
 // libuv opens its SIGCHLD pipe at the first spawn and keeps it: open it before the fd checks.
-beforeAll(() => new Promise((r) => spawn('true').on('close', r)));
+beforeAll(async () => {
+  await run('true', []);
+});
 expectNoFdLeaks();
 
-gate.describe('ProactorEventLoop concurrency', () => {
+whenUring.describe('ProactorEventLoop concurrency', () => {
   test('500 concurrent connections echo 20 KB each through one loop, every byte checked', async () => {
     const loop = new ProactorEventLoop();
     const running = loop.run();
@@ -83,7 +84,7 @@ gate.describe('ProactorEventLoop concurrency', () => {
     server.close();
   }, 120000);
 
-  (hasPython ? test : test.skip)('a python3 client (skipped without python3): 1 MiB echoed and checked by the peer', async () => {
+  whenCommand('python3').test('a python3 client: 1 MiB echoed and checked by the peer', async () => {
     const loop = new ProactorEventLoop();
     const running = loop.run();
     const server = createServer(['127.0.0.1', 0]);
@@ -104,10 +105,7 @@ with socket.create_connection(('127.0.0.1', ${port})) as s:
         if not chunk: break
         got += chunk
 print('ok' if bytes(got) == data else 'mismatch', len(got))`;
-    const child = spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    await new Promise((r) => child.on('close', r));
+    const out = succeeded(await run('python3', ['-c', script]), 'python3 client');
     expect(out.trim()).toBe(`ok ${1 << 20}`);
     loop.close();
     await running;

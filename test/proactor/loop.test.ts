@@ -9,9 +9,8 @@ import { NODE_TS, runSync as runChild } from '../helpers/child';
 import { closedFd, expectNoFdLeaks, openFds } from '../helpers/fds';
 import { collectUntil } from '../helpers/gc';
 import { writeLater } from '../helpers/io';
-import { when } from '../helpers/platform';
+import { whenUring } from '../helpers/platform';
 
-const gate = when(ProactorEventLoop.available, `io_uring unavailable: ${ProactorEventLoop.unavailableReason}`);
 const open: Array<{ close(): void }> = [];
 afterEach(() => {
   for (const thing of open.splice(0).reverse()) thing.close();
@@ -49,7 +48,7 @@ test('IOMUX_URING=0 (in a child): available is false, the reason names it, the c
   expect(out.message).toMatch(/ProactorEventLoop.*IOMUX_URING=0/);
 }, 60000);
 
-gate.describe('ProactorEventLoop readers and writers (io_uring polls)', () => {
+whenUring.describe('ProactorEventLoop readers and writers (io_uring polls)', () => {
   test('a reader left unread is called on every iteration (level-triggered); once drained, no more; removeReader ends it', async () => {
     const loop = track(new ProactorEventLoop());
     const [a, b] = pair();

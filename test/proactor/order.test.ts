@@ -2,10 +2,10 @@
 // callLater, callAt, cancelled handles, a reader on a socketpair) run through CPython's asyncio
 // (a python3 child, the oracle) and through the proactor (run() and runSync()); the orders must
 // be equal: the policy is BaseEventLoop's, and a reader is a poll completion on the ring.
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { ProactorEventLoop } from '../../lib/proactor';
-import { when } from '../helpers/platform';
+import { runSync, succeeded } from '../helpers/child';
+import { whenCommand, whenUring } from '../helpers/platform';
 import { socketpair, type Socket } from '../../lib/socket';
 
 type Action =
@@ -19,12 +19,11 @@ type Action =
   | ['stop'];
 
 const ORACLE = path.join(__dirname, '../loop/order-oracle.py');
-const hasPython = spawnSync('python3', ['-c', 'import asyncio'], { encoding: 'utf8' }).status === 0;
+// Both needed: the gate that skips says which one is missing.
+const gate = whenUring.runs ? whenCommand('python3') : whenUring;
 
 function viaAsyncio(script: Action[]): string[] {
-  const r = spawnSync('python3', [ORACLE, JSON.stringify(script)], { encoding: 'utf8', timeout: 30000 });
-  if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as string[];
+  return JSON.parse(succeeded(runSync('python3', [ORACLE, JSON.stringify(script)], { timeoutMs: 30000 }), 'python3 asyncio oracle')) as string[];
 }
 
 async function viaIomux(script: Action[], mode: 'run' | 'runSync'): Promise<string[]> {
@@ -149,7 +148,7 @@ const SCRIPTS: Array<[string, Action[]]> = [
   ],
 ];
 
-when(hasPython && ProactorEventLoop.available, ProactorEventLoop.unavailableReason ?? 'python3 is missing').describe('ProactorEventLoop callback order equals CPython asyncio', () => {
+gate.describe('ProactorEventLoop callback order equals CPython asyncio', () => {
   for (const [name, script] of SCRIPTS) {
     test(name, async () => {
       const expected = viaAsyncio(script);

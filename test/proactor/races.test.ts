@@ -5,9 +5,8 @@
 import { ProactorEventLoop } from '../../lib/proactor';
 import { createServer, socket, socketpair, AF_INET, type Socket } from '../../lib/socket';
 import { expectNoFdLeaks } from '../helpers/fds';
-import { when } from '../helpers/platform';
+import { whenUring } from '../helpers/platform';
 
-const gate = when(ProactorEventLoop.available, `io_uring unavailable: ${ProactorEventLoop.unavailableReason}`);
 const open: Array<{ close(): void }> = [];
 afterEach(() => {
   for (const thing of open.splice(0).reverse()) thing.close();
@@ -34,7 +33,7 @@ async function outcome<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok:
 
 expectNoFdLeaks();
 
-gate.describe('ProactorEventLoop races', () => {
+whenUring.describe('ProactorEventLoop races', () => {
   test('abort racing data, 600 times at varying moments: a recv either rejects AbortError (cancel won) or resolves with the bytes; every byte arrives once, in order', async () => {
     const loop = track(new ProactorEventLoop());
     const running = loop.run();

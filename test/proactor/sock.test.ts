@@ -1,18 +1,19 @@
 // ProactorEventLoop's sock* operations on real sockets, each one an io_uring operation: the
 // cases of test/loop/sock.test.ts (a python3 peer over TCP, concurrency on one socket, abort,
 // close() rejecting what is pending, bad input for every argument) on the completion loop.
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ProactorEventLoop } from '../../lib/proactor';
-import { when } from '../helpers/platform';
+import { killAll, run, succeeded } from '../helpers/child';
+import { whenCommand, whenUring } from '../helpers/platform';
 import { AF_INET, AF_UNIX, SOCK_DGRAM, createServer, socket, socketpair, type Socket } from '../../lib/socket';
 import { NOT_BUFFERS, NOT_NUMBERS } from '../helpers/bad-input';
 
 const open: Array<{ close(): void }> = [];
-afterEach(() => {
+afterEach(async () => {
   for (const thing of open.splice(0).reverse()) thing.close();
+  await killAll();
 });
 function track<T extends { close(): void }>(thing: T): T {
   open.push(thing);
@@ -38,7 +39,6 @@ function running(): { loop: ProactorEventLoop; done: () => Promise<void> } {
     },
   };
 }
-const hasPython = spawnSync('python3', ['-c', 'pass']).status === 0;
 const pattern = (n: number): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => (i * 7 + 3) % 251));
 
 async function rejection(p: Promise<unknown>): Promise<{ name?: string; code?: string }> {
@@ -50,17 +50,13 @@ async function rejection(p: Promise<unknown>): Promise<{ name?: string; code?: s
   throw new Error('expected a rejection');
 }
 
-const gate = when(ProactorEventLoop.available, ProactorEventLoop.unavailableReason ?? '');
-gate.describe('ProactorEventLoop sock* operations', () => {
-  (hasPython ? test : test.skip)('TCP with a python3 peer (skipped without python3): sockAccept, sockRecv until 1 MiB, sockSendall back', async () => {
+whenUring.describe('ProactorEventLoop sock* operations', () => {
+  whenCommand('python3').test('TCP with a python3 peer: sockAccept, sockRecv until 1 MiB, sockSendall back', async () => {
     const { loop, done } = running();
     const server = nonblocking(createServer(['127.0.0.1', 0]));
     const port = (server.getsockname() as [string, number])[1];
     const n = 1 << 20;
-    const peer = spawn('python3', [path.join(__dirname, '../loop/sock-peer.py'), String(port), String(n)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    peer.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    const exited = new Promise((r) => peer.on('close', r));
+    const exited = run('python3', [path.join(__dirname, '../loop/sock-peer.py'), String(port), String(n)]);
     const [conn, address] = await loop.sockAccept(server);
     track(conn);
     expect(conn.getBlocking()).toBe(false);
@@ -76,8 +72,7 @@ gate.describe('ProactorEventLoop sock* operations', () => {
     const all = Buffer.concat(chunks);
     expect(all.equals(pattern(n))).toBe(true);
     await loop.sockSendall(conn, all);
-    await exited;
-    expect(out.trim()).toBe(`ok ${n}`);
+    expect(succeeded(await exited, 'python3 peer').trim()).toBe(`ok ${n}`);
     await done();
   }, 60000);
 
@@ -222,7 +217,7 @@ gate.describe('ProactorEventLoop sock* operations', () => {
   });
 });
 
-gate.describe('ProactorEventLoop sock* bad input', () => {
+whenUring.describe('ProactorEventLoop sock* bad input', () => {
   const calls: Array<[string, (loop: ProactorEventLoop, sock: Socket) => Promise<unknown>]> = [
     ['sockRecv', (l, s) => l.sockRecv(s, 1)],
     ['sockRecvInto', (l, s) => l.sockRecvInto(s, Buffer.alloc(1))],

@@ -4,17 +4,16 @@
 import path from 'node:path';
 import { EventLoop, Protocol, type Transport } from '../../lib';
 import { socketpair } from '../../lib/socket';
-import { runSync } from '../helpers/child';
-import { when } from '../helpers/platform';
+import { runSync, succeeded } from '../helpers/child';
+import { whenCommand } from '../helpers/platform';
 
 const ORACLE = path.join(__dirname, 'order-oracle.py');
-const hasPython = runSync('python3', ['-c', 'import asyncio']).status === 0;
-const withPython = when(hasPython, 'python3 with asyncio is missing');
+const withPython = whenCommand('python3');
 const MIB = 1 << 20;
 
 function oracle(scenario: string): string[] {
   const r = runSync('python3', [ORACLE, scenario], { timeoutMs: 30000 });
-  if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
+  succeeded(r, 'python3 asyncio oracle');
   return JSON.parse(r.lines.at(-1)!) as string[];
 }
 

@@ -3,12 +3,12 @@
 // mid-transfer, and half-close.
 import path from 'node:path';
 import { EventLoop, Protocol, type Server, type Transport } from '../../lib';
-import { runSync, start } from '../helpers/child';
+import { killAll, run } from '../helpers/child';
 import { openFds } from '../helpers/fds';
-import { linuxOnly, when } from '../helpers/platform';
+import { linuxOnly, whenCommand } from '../helpers/platform';
 
 const PEER = path.join(__dirname, 'peer.py');
-const withPython = when(runSync('python3', ['-c', 'import selectors']).status === 0, 'python3 is missing');
+const withPython = whenCommand('python3');
 
 function pattern(n: number, startAt: number): Buffer {
   const b = Buffer.allocUnsafe(n);
@@ -17,7 +17,7 @@ function pattern(n: number, startAt: number): Buffer {
 }
 
 async function peer(args: Array<string | number>): Promise<Record<string, unknown>> {
-  const r = await start('python3', [PEER, ...args.map(String)], { timeoutMs: 120000 }).exited;
+  const r = await run('python3', [PEER, ...args.map(String)], { timeoutMs: 120000 });
   if (r.status !== 0) throw new Error(`peer failed (${r.status}): ${r.stderr}`);
   return r.json[0];
 }
@@ -34,6 +34,7 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
+  await killAll(); // a peer a failed test left running
   loop.stop();
   await running;
   loop.close();
