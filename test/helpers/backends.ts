@@ -20,3 +20,11 @@ export const AVAILABLE_AND_DEFAULT: ReadonlyArray<[string, SelectorClass]> = [
 export function scalable(cls: SelectorClass): boolean {
   return cls !== SelectSelector;
 }
+
+/**
+ * DefaultSelector's order of preference (docs/API.md): on Linux a kqueue is libkqueue, an
+ * emulation over epoll, so epoll comes first there.
+ */
+export const PREFERRED: readonly SelectorClass[] = process.platform === 'linux'
+  ? [EpollSelector, KqueueSelector, PollSelector, SelectSelector]
+  : [KqueueSelector, EpollSelector, PollSelector, SelectSelector];

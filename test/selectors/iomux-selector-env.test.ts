@@ -3,6 +3,7 @@
 // naming the value and the backends that are available. Each case is a child process with the env set.
 import path from 'node:path';
 import { EpollSelector, IoUringSelector, KqueueSelector, PollSelector, SelectSelector } from '../../lib/selectors';
+import { PREFERRED } from '../helpers/backends';
 import { NODE_TS, runSync } from '../helpers/child';
 import { when } from '../helpers/platform';
 
@@ -74,7 +75,7 @@ when(missing.length > 0, 'every backend is built here').test(
 );
 
 test('an empty IOMUX_SELECTOR is no choice: the best available backend', () => {
-  const best = [KqueueSelector, EpollSelector, PollSelector, SelectSelector].find((c) => c.available)!;
+  const best = PREFERRED.find((c) => c.available)!;
   expect(defaultWith('').made).toBe(best.name);
   expect(defaultWith(undefined).made).toBe(best.name);
 });
