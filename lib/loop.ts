@@ -7,7 +7,7 @@ import { BaseEventLoop, validateCallback } from './loop/base-loop';
 import { Handle, IOHandle } from './loop/handle';
 import { SignalHandlers, toSignal } from './loop/signals';
 import { SockOps, type SockOptions } from './loop/sock-ops';
-import { armWait, EVENT_READ, EVENT_WRITE, keepAlive, type BaseSelector, type FileLike } from './selectors/base';
+import { armWait, EVENT_READ, EVENT_WRITE, isStale, keepAlive, type BaseSelector, type FileLike } from './selectors/base';
 import { DefaultSelector } from './selectors/default';
 import type { Address } from './socket/address';
 import type { Socket } from './socket/socket';
@@ -64,7 +64,12 @@ export class EventLoop extends BaseEventLoop {
     });
   }
 
-  /** Calls `cb(fileobj, mask)` whenever `fileobj` is readable; replaces an earlier reader. */
+  /**
+   * Calls `cb(fileobj, mask)` whenever `fileobj` is readable; replaces an earlier reader of the
+   * same fd. If the fd's registration belongs to an object that provably no longer owns it (closed
+   * without `removeReader`/`removeWriter`: its `fileno()` is -1 or another number), that stale
+   * registration and its reader and writer are dropped and `fileobj` is registered afresh.
+   */
   addReader(fileobj: FileLike, cb: IOCallback): void {
     validateCallback(cb);
     this.#add(fileobj, cb, EVENT_READ);
@@ -75,7 +80,7 @@ export class EventLoop extends BaseEventLoop {
     return this.#remove(fileobj, EVENT_READ);
   }
 
-  /** Calls `cb(fileobj, mask)` whenever `fileobj` is writable; replaces an earlier writer. */
+  /** Calls `cb(fileobj, mask)` whenever `fileobj` is writable; replaces an earlier writer. Stale registrations: as {@link EventLoop.addReader}. */
   addWriter(fileobj: FileLike, cb: IOCallback): void {
     validateCallback(cb);
     this.#add(fileobj, cb, EVENT_WRITE);
@@ -200,7 +205,14 @@ export class EventLoop extends BaseEventLoop {
     this.checkOpen();
     const handle = new IOHandle(cb, fileobj, this);
     const slot = event === EVENT_READ ? 'reader' : 'writer';
-    const key = this.#selector.getMap().get(fileobj);
+    let key = this.#selector.getMap().get(fileobj);
+    if (key !== undefined && key.fileobj !== fileobj && isStale(key)) {
+      // Its file was closed without removeReader/removeWriter and the fd number reused: the old
+      // handles go with it, and register() drops its kernel registration.
+      key.data.reader?.cancel();
+      key.data.writer?.cancel();
+      key = undefined;
+    }
     if (key === undefined) {
       const handlers: Handlers = { reader: undefined, writer: undefined };
       handlers[slot] = handle;
