@@ -7,7 +7,7 @@ import { BaseEventLoop, validateCallback } from './loop/base-loop';
 import { Handle, IOHandle } from './loop/handle';
 import { SignalHandlers, toSignal } from './loop/signals';
 import { SockOps, type SockOptions } from './loop/sock-ops';
-import { armWait, EVENT_READ, EVENT_WRITE, isStale, keepAlive, type BaseSelector, type FileLike } from './selectors/base';
+import { armWait, EVENT_READ, EVENT_WRITE, isStale, keepAlive, type BaseSelector, type FileLike, type SelectorKey } from './selectors/base';
 import { DefaultSelector } from './selectors/default';
 import type { Address } from './socket/address';
 import type { Socket } from './socket/socket';
@@ -206,12 +206,16 @@ export class EventLoop extends BaseEventLoop {
     const handle = new IOHandle(cb, fileobj, this);
     const slot = event === EVENT_READ ? 'reader' : 'writer';
     let key = this.#selector.getMap().get(fileobj);
-    if (key !== undefined && key.fileobj !== fileobj && isStale(key)) {
-      // Its file was closed without removeReader/removeWriter and the fd number reused: the old
-      // handles go with it, and register() drops its kernel registration.
-      key.data.reader?.cancel();
-      key.data.writer?.cancel();
-      key = undefined;
+    if (key !== undefined && key.fileobj !== fileobj) {
+      if (isStale(key)) {
+        // Its file was closed without removeReader/removeWriter and the fd number reused: the
+        // old handles go with it, and register() drops its kernel registration.
+        key.data.reader?.cancel();
+        key.data.writer?.cancel();
+        key = undefined;
+      } else {
+        key = this.#registerAgain(key, fileobj);
+      }
     }
     if (key === undefined) {
       const handlers: Handlers = { reader: undefined, writer: undefined };
@@ -222,6 +226,20 @@ export class EventLoop extends BaseEventLoop {
     key.data[slot]?.cancel(); // asyncio: a replaced handle that is already queued does not run
     key.data[slot] = handle;
     if ((key.events & event) === 0) this.#selector.modify(fileobj, key.events | event, key.data);
+  }
+
+  // Another object, or a bare fd number, for a registered fd: whether that fd was closed and
+  // reused since cannot be known, so the kernel registration is made again, on the file the fd
+  // names now (epoll and io_uring would otherwise keep watching the old file). The handles stay.
+  #registerAgain(key: SelectorKey<Handlers>, fileobj: FileLike): SelectorKey<Handlers> {
+    this.#selector.unregister(key.fd);
+    try {
+      return this.#selector.register(fileobj, key.events, key.data);
+    } catch (err) {
+      key.data.reader?.cancel();
+      key.data.writer?.cancel();
+      throw err;
+    }
   }
 
   #remove(fileobj: FileLike, event: number): boolean {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The soak: `npm run soak -- --minutes N` (default 1) runs a mixed load in this process for N
-// minutes (scripts/soak/load.js: EventLoop and selectAsync echo servers, connection churn, timers,
+// minutes (`--terminate-during-start`: also terminate workers while they load the addon, which
+// can still abort the process) (scripts/soak/load.js: EventLoop and selectAsync echo servers, connection churn, timers,
 // worker threads) driven by a node client process (scripts/soak/client.js), and samples fds
 // (/proc/self/fd), heap used and RSS every few seconds. It fails (exit 1, samples printed) if, from
 // the end of the warm-up (20% of the run, at least 15 s) to the end, fds grew at all, heap (after a
@@ -84,7 +85,7 @@ async function main() {
   const warmupMs = Math.max(15_000, totalMs * 0.2);
   const everyMs = Math.min(10_000, Math.max(2_000, totalMs / 60));
   const t0 = performance.now();
-  const load = new Load();
+  const load = new Load({ terminateDuringStart: process.argv.includes('--terminate-during-start') });
   load.start();
   const client = spawn(process.execPath, [path.join(__dirname, 'soak/client.js'), ...load.ports().map(String)], {
     stdio: ['pipe', 'pipe', 'inherit'],

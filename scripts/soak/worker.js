@@ -22,6 +22,7 @@ loop.addReader(a, () => {
   loop.callLater(0.001, () => a.send(Buffer.from('ping')));
   loop.callLater(10, () => {}).cancel();
 });
+parentPort.postMessage({ ready: true }); // iomux is loaded: from now on a terminate lands mid-run
 a.send(Buffer.from('ping'));
 loop.run().then(() => {
   loop.close();
