@@ -27,7 +27,7 @@
       # C++ exceptions off, as in node-addon-api's noexcept.gypi: the flag is only ever added. gyp
       # applies a "cflags_cc!" list after merging every other list, so naming -fno-exceptions in one
       # would strip it whatever else adds it (test/packaging/build-flags.test.ts reads the result).
-      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags_cc!": ["-std=gnu++17"],
       "cflags_cc": ["-std=c++17", "-fno-exceptions", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "xcode_settings": {

@@ -95,9 +95,15 @@ export function outOfRange(name: string, range: string, value: unknown) {
   return coded(new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${String(value)}`), 'ERR_OUT_OF_RANGE');
 }
 
-/** `ERR_ALREADY_REGISTERED`. */
-export function alreadyRegistered(fd: number) {
-  return coded(new Error(`fd ${fd} is already registered`), 'ERR_ALREADY_REGISTERED');
+/**
+ * `ERR_ALREADY_REGISTERED`. `byNumber`: the registered key holds a bare fd number, so whether that
+ * fd was closed and its number reused cannot be known; the message says what to do then.
+ */
+export function alreadyRegistered(fd: number, byNumber = false) {
+  const hint = byNumber
+    ? ` (it was registered by fd number: if that fd was closed and the number reused without unregister, call unregister(${fd}) first, then register again)`
+    : '';
+  return coded(new Error(`fd ${fd} is already registered${hint}`), 'ERR_ALREADY_REGISTERED');
 }
 
 /** `ERR_NOT_REGISTERED`, naming the fd (and the object, when one was given). */

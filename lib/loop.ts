@@ -7,7 +7,7 @@ import { BaseEventLoop, validateCallback } from './loop/base-loop';
 import { Handle, IOHandle } from './loop/handle';
 import { SignalHandlers, toSignal } from './loop/signals';
 import { SockOps, type SockOptions } from './loop/sock-ops';
-import { armWait, EVENT_READ, EVENT_WRITE, keepAlive, type BaseSelector, type FileLike } from './selectors/base';
+import { armWait, EVENT_READ, EVENT_WRITE, isStale, keepAlive, type BaseSelector, type FileLike, type SelectorKey } from './selectors/base';
 import { DefaultSelector } from './selectors/default';
 import type { Address } from './socket/address';
 import type { Socket } from './socket/socket';
@@ -70,7 +70,12 @@ export class EventLoop extends BaseEventLoop {
     });
   }
 
-  /** Calls `cb(fileobj, mask)` whenever `fileobj` is readable; replaces an earlier reader. */
+  /**
+   * Calls `cb(fileobj, mask)` whenever `fileobj` is readable; replaces an earlier reader of the
+   * same fd. If the fd's registration belongs to an object that provably no longer owns it (closed
+   * without `removeReader`/`removeWriter`: its `fileno()` is -1 or another number), that stale
+   * registration and its reader and writer are dropped and `fileobj` is registered afresh.
+   */
   addReader(fileobj: FileLike, cb: IOCallback): void {
     validateCallback(cb);
     this.#add(fileobj, cb, EVENT_READ);
@@ -81,7 +86,7 @@ export class EventLoop extends BaseEventLoop {
     return this.#remove(fileobj, EVENT_READ);
   }
 
-  /** Calls `cb(fileobj, mask)` whenever `fileobj` is writable; replaces an earlier writer. */
+  /** Calls `cb(fileobj, mask)` whenever `fileobj` is writable; replaces an earlier writer. Stale registrations: as {@link EventLoop.addReader}. */
   addWriter(fileobj: FileLike, cb: IOCallback): void {
     validateCallback(cb);
     this.#add(fileobj, cb, EVENT_WRITE);
@@ -243,7 +248,18 @@ export class EventLoop extends BaseEventLoop {
     this.checkOpen();
     const handle = new IOHandle(cb, fileobj, this);
     const slot = event === EVENT_READ ? 'reader' : 'writer';
-    const key = this.#selector.getMap().get(fileobj);
+    let key = this.#selector.getMap().get(fileobj);
+    if (key !== undefined && key.fileobj !== fileobj) {
+      if (isStale(key)) {
+        // Its file was closed without removeReader/removeWriter and the fd number reused: the
+        // old handles go with it, and register() drops its kernel registration.
+        key.data.reader?.cancel();
+        key.data.writer?.cancel();
+        key = undefined;
+      } else {
+        key = this.#registerAgain(key, fileobj);
+      }
+    }
     if (key === undefined) {
       const handlers: Handlers = { reader: undefined, writer: undefined };
       handlers[slot] = handle;
@@ -253,6 +269,20 @@ export class EventLoop extends BaseEventLoop {
     key.data[slot]?.cancel(); // asyncio: a replaced handle that is already queued does not run
     key.data[slot] = handle;
     if ((key.events & event) === 0) this.#selector.modify(fileobj, key.events | event, key.data);
+  }
+
+  // Another object, or a bare fd number, for a registered fd: whether that fd was closed and
+  // reused since cannot be known, so the kernel registration is made again, on the file the fd
+  // names now (epoll and io_uring would otherwise keep watching the old file). The handles stay.
+  #registerAgain(key: SelectorKey<Handlers>, fileobj: FileLike): SelectorKey<Handlers> {
+    this.#selector.unregister(key.fd);
+    try {
+      return this.#selector.register(fileobj, key.events, key.data);
+    } catch (err) {
+      key.data.reader?.cancel();
+      key.data.writer?.cancel();
+      throw err;
+    }
   }
 
   #remove(fileobj: FileLike, event: number): boolean {

@@ -54,6 +54,24 @@ export class SelectorKey<T = unknown, F extends FileLike = FileLike> {
   }
 }
 
+/**
+ * Whether a key's file object provably no longer owns the key's fd: it has a `fileno()` that now
+ * returns -1 (a closed iomux Socket) or another number. Such a key is stale: its fd was closed
+ * (and maybe reused) without unregister. A key registered by fd number, or whose `fileno()`
+ * throws, cannot be judged: never stale. @internal
+ */
+export function isStale(key: SelectorKey<unknown, FileLike>): boolean {
+  const fileobj = key.fileobj as { fileno?: unknown };
+  if (typeof fileobj !== 'object' || fileobj === null || typeof fileobj.fileno !== 'function') return false;
+  let fd: unknown;
+  try {
+    fd = (fileobj.fileno as () => unknown)();
+  } catch {
+    return false;
+  }
+  return typeof fd === 'number' && fd !== key.fd;
+}
+
 /** One result of `select()`: the key and the events ready on it (always within `key.events`). */
 export type SelectResult<T = unknown, F extends FileLike = FileLike> = [SelectorKey<T, F>, number];
 
@@ -148,15 +166,26 @@ export abstract class BaseSelector<T = unknown, F extends FileLike = FileLike> i
    * @param data - anything, kept on the key (default `undefined`)
    * @returns the new, frozen key
    * @throws `ERR_INVALID_ARG_VALUE` for bad events (checked first), `ERR_INVALID_ARG_TYPE` /
-   *   `ERR_INVALID_FD` for a bad file object, `ERR_ALREADY_REGISTERED` if its fd is registered,
-   *   the OS error (e.g. `EBADF`, `EPERM`) if the kernel refuses it — no key is then left —,
-   *   `ERR_CLOSED` after `close()`.
+   *   `ERR_INVALID_FD` for a bad file object, `ERR_ALREADY_REGISTERED` if its fd is registered
+   *   (unless the registered object is provably closed: see below), the OS error (e.g. `EBADF`,
+   *   `EPERM`) if the kernel refuses it — no key is then left —, `ERR_CLOSED` after `close()`.
+   *
+   * A registered object closed without `unregister` whose fd number a new file now has: if the
+   * old key's object provably no longer owns the fd (its `fileno()` returns -1, as a closed
+   * Socket's does, or another number), that stale key is dropped first (its kernel registration
+   * removed, errors ignored) and the new registration is made. A key registered by fd number
+   * cannot be judged, so that fd stays `ERR_ALREADY_REGISTERED`.
    */
   register(fileobj: F, events: number, data?: T): SelectorKey<T, F> {
     this.checkOpen();
     validateMask(events, 'events', ALL_EVENTS, false);
     const fd = this.fdOf(fileobj);
-    if (this.keys.has(fd)) throw alreadyRegistered(fd);
+    const old = this.keys.get(fd);
+    if (old !== undefined) {
+      if (old.fileobj === fileobj || !isStale(old)) throw alreadyRegistered(fd, typeof old.fileobj === 'number');
+      this.keys.delete(fd);
+      this.backendRemove(fd, old.events); // the old file's registration, if the kernel still has it
+    }
     this.backendAdd(fd, events);
     const key = new SelectorKey(fileobj, fd, events, data as T);
     this.keys.set(fd, key);

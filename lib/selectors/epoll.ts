@@ -1,19 +1,43 @@
 // EpollSelector: epoll(7). The kernel keeps the interest set, so a wait costs in proportion to
 // the ready fds only; results land in an Int32Array sized to the registered count (grown, never per call).
+import { readFileSync } from 'node:fs';
 import { notSupported } from '../errors';
 import { EPOLL_AVAILABLE, EpollFd } from '../kernel/epoll';
+import { PollFds } from '../kernel/pollfds';
 import { C } from '../native';
 import type { FileLike } from '../validate';
 import { KernelWatch, type Wakeup } from './async';
 import { readOptions, type SelectorOptions } from './options';
 import { PollLikeSelector, type Poller } from './poll-like';
 
+// Whether the epoll set `epfd` holds a registration under fd number `fd` (its /proc fdinfo lists
+// one "tfd: N" line per registration); true when that cannot be read.
+function listsFd(epfd: number, fd: number): boolean {
+  let info: string;
+  try {
+    info = readFileSync(`/proc/self/fdinfo/${epfd}`, 'utf8');
+  } catch {
+    return true;
+  }
+  return new RegExp(`^tfd:\\s+${fd}\\s`, 'm').test(info);
+}
+
 // The selector's side of the one epoll wrapper: its opt-in flags on every add and modify.
+//
+// Ghosts: epoll keys a registration by (fd number, open file) and drops it only when the file's
+// last fd closes. A registered fd closed while a dup of it stays open (in this process or a
+// child) cannot be removed any more (EPOLL_CTL_DEL on the number reaches whatever file has it
+// now), and keeps reporting the old file's readiness under the old number — which a new file may
+// now have and register. Such numbers are "haunted": each of their reports is checked with a
+// poll(2) of the fd itself (what the file now at that number is ready for), once per wait.
 class EpollPoller implements Poller {
   readonly epoll: EpollFd;
   out = new Int32Array(16);
   readonly #flags: number;
   readonly #exclusive: boolean;
+  readonly #masks = new Map<number, number>(); // fd → EPOLLIN/EPOLLOUT of its registration
+  readonly #haunted = new Set<number>();
+  readonly #check = new PollFds(1);
 
   constructor(options: unknown) {
     const { edgeTriggered, exclusive } = readOptions(options);
@@ -24,7 +48,10 @@ class EpollPoller implements Poller {
   }
 
   add(fd: number, mask: number): void {
+    // Not yet registered: a "tfd" line for this number now can only be a ghost.
+    if (this.#haunted.has(fd) && !listsFd(this.epoll.fd, fd)) this.#haunted.delete(fd);
     this.epoll.add(fd, mask | this.#flags);
+    this.#masks.set(fd, mask);
   }
 
   modify(fd: number, mask: number): void {
@@ -35,16 +62,62 @@ class EpollPoller implements Poller {
     } else {
       this.epoll.modify(fd, mask | this.#flags);
     }
+    this.#masks.set(fd, mask);
   }
 
   remove(fd: number): void {
-    this.epoll.remove(fd); // EBADF/ENOENT: closed or reused, nothing to undo
+    this.#masks.delete(fd);
+    // EBADF/ENOENT: closed (or closed and reused): the old file's registration is gone with it,
+    // unless a dup keeps it alive: then it is a ghost (the set still lists the number).
+    if (this.epoll.remove(fd) < 0 && listsFd(this.epoll.fd, fd)) this.#haunted.add(fd);
   }
 
   wait(ms: number, registered: number): number {
-    const max = Math.max(registered, 1);
+    // Room for a ghost's report besides each registration's.
+    const max = Math.max(registered + this.#haunted.size, 1);
     if (this.out.length < 2 * max) this.out = new Int32Array(2 * Math.max(max, this.out.length));
-    return this.epoll.wait(this.out, max, ms);
+    const started = ms > 0 ? performance.now() : 0;
+    const n = this.epoll.wait(this.out, max, ms);
+    if (this.#haunted.size === 0) return n;
+    const kept = this.#exorcise(n);
+    if (kept > 0 || n === 0 || ms === 0) return kept;
+    // Only a ghost ended the wait (and it stays ready: level-triggered): wait out the rest with
+    // poll(2) on the registered fds themselves, which no ghost reaches, instead of returning early.
+    return this.#pollRegistered(ms < 0 ? -1 : Math.max(0, Math.ceil(ms - (performance.now() - started))));
+  }
+
+  #pollRegistered(ms: number): number {
+    const fds = new PollFds(Math.max(this.#masks.size, 1));
+    for (const [fd, mask] of this.#masks) fds.set(fd, mask);
+    const n = fds.wait(ms);
+    if (this.out.length < 2 * n) this.out = new Int32Array(2 * n);
+    this.out.set(fds.out.subarray(0, 2 * n));
+    return n;
+  }
+
+  // Replaces each report of a haunted number by what poll(2) says of the file it names now (at
+  // most one per number, none if not ready or not registered); compacts `out`.
+  #exorcise(n: number): number {
+    const out = this.out;
+    const seen = new Set<number>();
+    let kept = 0;
+    for (let i = 0; i < 2 * n; i += 2) {
+      const fd = out[i];
+      let bits = out[i + 1];
+      if (this.#haunted.has(fd)) {
+        const mask = this.#masks.get(fd);
+        if (seen.has(fd) || mask === undefined) continue;
+        seen.add(fd);
+        this.#check.clear();
+        this.#check.set(fd, mask);
+        bits = this.#check.wait(0) === 1 ? this.#check.out[1] : 0;
+        if (bits === 0) continue;
+      }
+      out[2 * kept] = fd;
+      out[2 * kept + 1] = bits;
+      kept++;
+    }
+    return kept;
   }
 
   wakeup(): Wakeup {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { whenCommand } from '../helpers/platform';
 import { ROOT, run } from './run';
 
-const DEFINES = ['NAPI_VERSION=8', 'NAPI_DISABLE_CPP_EXCEPTIONS', 'NODE_ADDON_API_DISABLE_DEPRECATED'];
+const DEFINES = ['NAPI_VERSION=8', 'NAPI_DISABLE_CPP_EXCEPTIONS', 'NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS', 'NODE_ADDON_API_DISABLE_DEPRECATED'];
 const SOURCES = fs.readdirSync(path.join(ROOT, 'native')).filter((f) => f.endsWith('.cc')).sort();
 
 /** One build's compiler input: the sources, and the flags and defines of each. */
