@@ -37,7 +37,13 @@ describe.each(cases)('rate %p, seed %p, IOMUX_SELECTOR=%s', (rate, seed, backend
   const faults: Faults = { rate, seed };
   const why = (): string => `reproduce with ${describeFaults(faults)} IOMUX_SELECTOR=${backend}`;
 
-  for (const mode of ['loop', 'async']) whenFaults.test(`an echo server on ${mode} (EventLoop / selectAsync) echoes every byte exactly once to python3 clients`, async () => {
+  const MODES: Record<string, string> = {
+    loop: 'EventLoop readers and writers',
+    async: 'selectAsync',
+    sock: "EventLoop's sock* operations",
+    protocol: 'an EventLoop transport and protocol',
+  };
+  for (const [mode, what] of Object.entries(MODES)) whenFaults.test(`an echo server on ${what} echoes every byte exactly once to python3 clients`, async () => {
     const { env, logFile } = faultEnv(faults);
     const server = startNode(path.join(FIXTURES, 'echo-server.js'), [mode, String(CLIENTS)], { ...env, IOMUX_SELECTOR: backend });
     const port = await listeningPort(server);
