@@ -4,12 +4,11 @@
 // sock* operations (lib/loop/sock-ops.ts). run() works inside Node's loop; runSync() blocks.
 import { closedError, invalidArgType } from './errors';
 import { BaseEventLoop, validateCallback } from './loop/base-loop';
-import { Handle, IOHandle } from './loop/handle';
-import { SignalHandlers, toSignal } from './loop/signals';
-import { SockOps, type SockOptions } from './loop/sock-ops';
+import { IOHandle } from './loop/handle';
+import { SignalHandlers } from './loop/signals';
+import { SockOps } from './loop/sock-ops';
 import { armWait, EVENT_READ, EVENT_WRITE, isStale, keepAlive, type BaseSelector, type FileLike, type SelectorKey } from './selectors/base';
 import { DefaultSelector } from './selectors/default';
-import type { Address } from './socket/address';
 import type { Socket } from './socket/socket';
 import { MS, toWait } from './timeout';
 import { connectAcceptedSocket, createConnection, createServer, type CreateConnectionOptions, type CreateServerOptions, type TransportLoop } from './transports/create';
@@ -44,8 +43,8 @@ interface Handlers {
 export class EventLoop extends BaseEventLoop {
   readonly #selector: BaseSelector<Handlers>;
   readonly #ownsSelector: boolean;
-  readonly #signals: SignalHandlers;
-  readonly #sockOps: SockOps;
+  protected readonly signals: SignalHandlers;
+  protected readonly sockOps: SockOps;
   #transports: TransportLoop | undefined;
 
   /** @param selector - the selector to use (default: a new `DefaultSelector`, closed by `close()`) */
@@ -56,12 +55,12 @@ export class EventLoop extends BaseEventLoop {
     }
     this.#ownsSelector = selector === undefined;
     this.#selector = (selector ?? new DefaultSelector()) as BaseSelector<Handlers>;
-    this.#signals = new SignalHandlers({
+    this.signals = new SignalHandlers({
       watch: (fd, onReadable) => this.#add(fd, onReadable, EVENT_READ),
       unwatch: (fd) => this.#detach(fd, EVENT_READ),
       enqueue: (handle) => this.enqueue(handle),
     });
-    this.#sockOps = new SockOps({
+    this.sockOps = new SockOps({
       checkOpen: () => this.checkOpen(),
       addReader: (sock, cb) => this.#add(sock, cb, EVENT_READ),
       removeReader: (sock, cb) => this.#removeIf(sock, cb, EVENT_READ),
@@ -95,85 +94,6 @@ export class EventLoop extends BaseEventLoop {
   /** Stops watching `fileobj` for writing. @returns whether a writer was registered */
   removeWriter(fileobj: FileLike): boolean {
     return this.#remove(fileobj, EVENT_WRITE);
-  }
-
-  /**
-   * Runs `cb(...args)` on the loop each time `sig` arrives (Python's `add_signal_handler`),
-   * replacing an earlier handler of this signal; it also wakes a `runSync()` blocked in a
-   * selector wait. Node's own `process.on(sig)` listeners keep running, and the signal's default
-   * action (exit on SIGINT, SIGTERM, …) is off until `removeSignalHandler`. Main thread only.
-   * @param sig - a name (`'SIGINT'`) or number from `os.constants.signals`
-   * @throws `ERR_INVALID_ARG_TYPE` (sig not a string or number, cb not a function),
-   *   `ERR_INVALID_ARG_VALUE` (unknown signal, `SIGKILL`, `SIGSTOP`), `ERR_NOT_SUPPORTED` off the
-   *   main thread, `ERR_CLOSED` after `close()`
-   */
-  addSignalHandler<A extends unknown[]>(sig: NodeJS.Signals | number, cb: (...args: A) => unknown, ...args: A): void {
-    this.checkOpen();
-    const [signum, signame] = toSignal(sig);
-    validateCallback(cb);
-    this.#signals.add(signum, signame, new Handle(cb as (...args: never[]) => unknown, args, this));
-  }
-
-  /**
-   * Removes the handler of `sig` and restores the signal's previous disposition (Python's
-   * `remove_signal_handler`).
-   * @returns whether a handler was set
-   * @throws what `addSignalHandler` throws for a bad `sig`, `ERR_CLOSED` after `close()`
-   */
-  removeSignalHandler(sig: NodeJS.Signals | number): boolean {
-    this.checkOpen();
-    const [signum, signame] = toSignal(sig);
-    return this.#signals.remove(signum, signame);
-  }
-
-  /**
-   * Receives at most `n` bytes from a non-blocking socket (Python's `sock_recv`); an empty Buffer
-   * at end of stream. Tried at once, else when the socket is readable.
-   * @param options - `signal`: withdraws the operation (rejects with an `AbortError`, no byte consumed)
-   * @throws (rejects with) `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` for bad arguments,
-   *   `ERR_INVALID_ARG_VALUE` for a blocking socket, `ERR_CLOSED` (closed socket, or the loop
-   *   closed while pending), the OS error
-   */
-  sockRecv(sock: Socket, n: number, options?: SockOptions): Promise<Buffer> {
-    return this.#sockOps.recv(sock, n, options);
-  }
-
-  /** Receives into `buf` (Python's `sock_recv_into`); resolves to the count, 0 at end of stream. Rejections as {@link EventLoop.sockRecv}. */
-  sockRecvInto(sock: Socket, buf: ArrayBufferView, options?: SockOptions): Promise<number> {
-    return this.#sockOps.recvInto(sock, buf, options);
-  }
-
-  /** Receives a datagram of at most `n` bytes (Python's `sock_recvfrom`): `[data, senderAddress]`. Rejections as {@link EventLoop.sockRecv}. */
-  sockRecvfrom(sock: Socket, n: number, options?: SockOptions): Promise<[Buffer, Address | null]> {
-    return this.#sockOps.recvfrom(sock, n, options);
-  }
-
-  /**
-   * Sends all of `data` (Python's `sock_sendall`): one send now, then one each time the socket is
-   * writable. Aborted or failed midway, what was sent stays sent (as in asyncio).
-   * Rejections as {@link EventLoop.sockRecv}, plus `EPIPE`, `ECONNRESET`, ….
-   */
-  sockSendall(sock: Socket, data: ArrayBufferView, options?: SockOptions): Promise<void> {
-    return this.#sockOps.sendall(sock, data, options);
-  }
-
-  /** Sends one datagram to `address` (Python's `sock_sendto`); resolves to the count sent. Rejections as {@link EventLoop.sockRecv}. */
-  sockSendto(sock: Socket, data: ArrayBufferView, address: Address, options?: SockOptions): Promise<number> {
-    return this.#sockOps.sendto(sock, data, address, options);
-  }
-
-  /** Accepts a connection (Python's `sock_accept`): `[conn, address]`, `conn` non-blocking. Rejections as {@link EventLoop.sockRecv}. */
-  sockAccept(sock: Socket, options?: SockOptions): Promise<[Socket, Address]> {
-    return this.#sockOps.accept(sock, options);
-  }
-
-  /**
-   * Connects a non-blocking socket (Python's `sock_connect`): resolves once connected, rejects
-   * with the OS error (`ECONNREFUSED`, …) read from `SO_ERROR`. The address is not resolved
-   * (numeric hosts, '' and 'localhost', and AF_UNIX paths). Rejections as {@link EventLoop.sockRecv}.
-   */
-  sockConnect(sock: Socket, address: Address, options?: SockOptions): Promise<void> {
-    return this.#sockOps.connect(sock, address, options);
   }
 
   /**
@@ -239,8 +159,8 @@ export class EventLoop extends BaseEventLoop {
   }
 
   protected closeIO(): void {
-    this.#sockOps.close(closedError('EventLoop'));
-    this.#signals.close();
+    this.sockOps.close(closedError('EventLoop'));
+    this.signals.close();
     if (this.#ownsSelector) this.#selector.close();
   }
 

@@ -6,16 +6,13 @@
 // run/runSync — is BaseEventLoop's, shared with EventLoop.
 import { check, closedError, notSupported } from './errors';
 import { BaseEventLoop, validateCallback } from './loop/base-loop';
-import { Handle, IOHandle } from './loop/handle';
+import { IOHandle } from './loop/handle';
 import { ProactorOps } from './loop/proactor-ops';
 import { RingDriver } from './loop/proactor-ring';
-import { SignalHandlers, toSignal } from './loop/signals';
-import type { SockOptions } from './loop/sock-ops';
+import { SignalHandlers } from './loop/signals';
 import { C, native } from './native';
 import { EVENT_READ, EVENT_WRITE, type FileLike } from './selectors/base';
 import { beforeClose } from './socket/socket';
-import type { Address } from './socket/address';
-import type { Socket } from './socket/socket';
 import { MS, toWait } from './timeout';
 import { Ring } from './uring/ring';
 import { fileobjToFd } from './validate';
@@ -62,8 +59,8 @@ export class ProactorEventLoop extends BaseEventLoop {
   static readonly unavailableReason: string | null = Ring.unavailableReason;
 
   readonly #driver = new RingDriver();
-  readonly #ops: ProactorOps;
-  readonly #signals: SignalHandlers;
+  protected readonly sockOps: ProactorOps;
+  protected readonly signals: SignalHandlers;
   readonly #readers = new Map<number, Watcher>();
   readonly #writers = new Map<number, Watcher>();
   // Readers and writers that fired: polled again at the start of the next iteration, after
@@ -79,8 +76,8 @@ export class ProactorEventLoop extends BaseEventLoop {
   constructor() {
     super();
     if (!Ring.available) throw notSupported(`ProactorEventLoop: io_uring is unavailable (${Ring.unavailableReason})`);
-    this.#ops = new ProactorOps(this.#driver, () => this.checkOpen());
-    this.#signals = new SignalHandlers({
+    this.sockOps = new ProactorOps(this.#driver, () => this.checkOpen());
+    this.signals = new SignalHandlers({
       watch: (fd, onReadable) => this.#add(fd, onReadable, EVENT_READ),
       unwatch: (fd) => this.#detach(fd, EVENT_READ),
       enqueue: (handle) => this.enqueue(handle),
@@ -111,71 +108,6 @@ export class ProactorEventLoop extends BaseEventLoop {
     return this.#remove(fileobj, EVENT_WRITE);
   }
 
-  /**
-   * Runs `cb(...args)` on the loop each time `sig` arrives (Python's `add_signal_handler`), as
-   * {@link EventLoop.addSignalHandler}; it also wakes a `runSync()` blocked in the ring's wait.
-   * @throws as {@link EventLoop.addSignalHandler}
-   */
-  addSignalHandler<A extends unknown[]>(sig: NodeJS.Signals | number, cb: (...args: A) => unknown, ...args: A): void {
-    this.checkOpen();
-    const [signum, signame] = toSignal(sig);
-    validateCallback(cb);
-    this.#signals.add(signum, signame, new Handle(cb as (...args: never[]) => unknown, args, this));
-  }
-
-  /** Removes the handler of `sig` (Python's `remove_signal_handler`). @returns whether one was set */
-  removeSignalHandler(sig: NodeJS.Signals | number): boolean {
-    this.checkOpen();
-    const [signum, signame] = toSignal(sig);
-    return this.#signals.remove(signum, signame);
-  }
-
-  /**
-   * Receives at most `n` bytes (Python's `sock_recv`): one IORING_OP_RECV; an empty Buffer at end
-   * of stream. The socket may be blocking or not.
-   * @param options - `signal`: cancels the operation; it rejects with an `AbortError` only if the
-   *   cancel won — bytes that had already arrived resolve it instead (none is lost)
-   * @throws (rejects with) `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` for bad arguments,
-   *   `ERR_CLOSED` (closed socket, socket closed while pending, or the loop closed), the OS error
-   */
-  sockRecv(sock: Socket, n: number, options?: SockOptions): Promise<Buffer> {
-    return this.#ops.recv(sock, n, options);
-  }
-
-  /** Receives into `buf` (Python's `sock_recv_into`): the count, 0 at end of stream. As {@link ProactorEventLoop.sockRecv}. */
-  sockRecvInto(sock: Socket, buf: ArrayBufferView, options?: SockOptions): Promise<number> {
-    return this.#ops.recvInto(sock, buf, options);
-  }
-
-  /** Receives a datagram of at most `n` bytes (Python's `sock_recvfrom`): a poll on the ring, then recvfrom(2). As {@link ProactorEventLoop.sockRecv}. */
-  sockRecvfrom(sock: Socket, n: number, options?: SockOptions): Promise<[Buffer, Address | null]> {
-    return this.#ops.recvfrom(sock, n, options);
-  }
-
-  /**
-   * Sends all of `data` (Python's `sock_sendall`): IORING_OP_SEND of what is left until all is
-   * sent (the bytes are copied when queued). Aborted midway, what was sent stays sent.
-   * Rejections as {@link ProactorEventLoop.sockRecv}, plus `EPIPE`, `ECONNRESET`, ….
-   */
-  sockSendall(sock: Socket, data: ArrayBufferView, options?: SockOptions): Promise<void> {
-    return this.#ops.sendall(sock, data, options);
-  }
-
-  /** Sends one datagram to `address` (Python's `sock_sendto`): a poll on the ring, then sendto(2); the count sent. */
-  sockSendto(sock: Socket, data: ArrayBufferView, address: Address, options?: SockOptions): Promise<number> {
-    return this.#ops.sendto(sock, data, address, options);
-  }
-
-  /** Accepts a connection (Python's `sock_accept`): one IORING_OP_ACCEPT; `[conn, address]`, `conn` non-blocking. */
-  sockAccept(sock: Socket, options?: SockOptions): Promise<[Socket, Address]> {
-    return this.#ops.accept(sock, options);
-  }
-
-  /** Connects (Python's `sock_connect`): one IORING_OP_CONNECT to a numeric address; rejects with the OS error (`ECONNREFUSED`, …). */
-  sockConnect(sock: Socket, address: Address, options?: SockOptions): Promise<void> {
-    return this.#ops.connect(sock, address, options);
-  }
-
   protected pollIO(timeoutSeconds: number | null): number {
     this.#rearmFired();
     return this.#driver.harvest(timeoutSeconds);
@@ -193,11 +125,11 @@ export class ProactorEventLoop extends BaseEventLoop {
   protected closeIO(): void {
     openLoops.delete(this.#self);
     if (openLoops.size === 0) beforeClose.delete(onSocketClose);
-    this.#signals.close();
+    this.signals.close();
     // The ring cancels every operation and waits for the kernel to let go of each; then the
     // promises settle (an accepted connection never harvested is closed by the ring).
     this.#driver.close();
-    this.#ops.close(closedError('ProactorEventLoop'));
+    this.sockOps.close(closedError('ProactorEventLoop'));
     for (const w of this.#readers.values()) w.handle.cancel();
     for (const w of this.#writers.values()) w.handle.cancel();
     this.#readers.clear();
@@ -274,8 +206,8 @@ export class ProactorEventLoop extends BaseEventLoop {
   _socketClosing(fd: number): void {
     const reader = this.#readers.get(fd);
     const writer = this.#writers.get(fd);
-    if (!this.#ops.has(fd) && reader === undefined && writer === undefined) return;
-    this.#ops.closing(fd);
+    if (!this.sockOps.has(fd) && reader === undefined && writer === undefined) return;
+    this.sockOps.closing(fd);
     for (const w of [reader, writer]) {
       if (w === undefined) continue;
       w.dead = true;

@@ -6,6 +6,10 @@ import { busy, closedError, invalidArgType, invalidArgValue } from '../errors';
 import { MS, warnTimeoutUnit } from '../timeout';
 import { callExceptionHandler, defaultExceptionHandler, type ExceptionContext, type ExceptionHandler } from './exceptions';
 import { Handle, TimerHandle } from './handle';
+import type { Address } from '../socket/address';
+import type { Socket } from '../socket/socket';
+import { toSignal, type SignalHandlers } from './signals';
+import type { SockOptions } from './sock-ops';
 import { ReadyQueue } from './ready-queue';
 import { TimerQueue } from '../timer-queue';
 
@@ -28,9 +32,21 @@ function validateSeconds(value: unknown, name: string): number {
   return value;
 }
 
+/** A loop's sock* operations: tried on readiness (EventLoop) or queued on a ring (ProactorEventLoop). @internal */
+export interface SockOperations {
+  recv(sock: Socket, n: number, options?: SockOptions): Promise<Buffer>;
+  recvInto(sock: Socket, buf: ArrayBufferView, options?: SockOptions): Promise<number>;
+  recvfrom(sock: Socket, n: number, options?: SockOptions): Promise<[Buffer, Address | null]>;
+  sendall(sock: Socket, data: ArrayBufferView, options?: SockOptions): Promise<void>;
+  sendto(sock: Socket, data: ArrayBufferView, address: Address, options?: SockOptions): Promise<number>;
+  accept(sock: Socket, options?: SockOptions): Promise<[Socket, Address]>;
+  connect(sock: Socket, address: Address, options?: SockOptions): Promise<void>;
+}
+
 /**
  * What every iomux event loop shares: asyncio's callback order, timers, the exception handler,
- * `run()` / `runSync()` / `stop()` / `close()`. Subclasses provide the I/O.
+ * signal handlers, the sock* operations, `run()` / `runSync()` / `stop()` / `close()`.
+ * Subclasses provide the I/O.
  */
 export abstract class BaseEventLoop implements Disposable {
   readonly #ready = new ReadyQueue();
@@ -56,6 +72,92 @@ export abstract class BaseEventLoop implements Disposable {
   protected abstract keepAliveIO(on: boolean): void;
   /** Releases the I/O side; called once by `close()`, after the loop stopped. */
   protected abstract closeIO(): void;
+  /** The sock* operations, made by the subclass's constructor. */
+  protected abstract readonly sockOps: SockOperations;
+  /** The signal handlers, made by the subclass's constructor over a reader of its own. */
+  protected abstract readonly signals: SignalHandlers;
+
+  /**
+   * Runs `cb(...args)` on the loop each time `sig` arrives (Python's `add_signal_handler`),
+   * replacing an earlier handler of this signal; it also wakes a `runSync()` blocked in its wait.
+   * Node's own `process.on(sig)` listeners keep running, and the signal's default action (exit on
+   * SIGINT, SIGTERM, …) is off until `removeSignalHandler`. Main thread only.
+   * @param sig - a name (`'SIGINT'`) or number from `os.constants.signals`
+   * @throws `ERR_INVALID_ARG_TYPE` (sig not a string or number, cb not a function),
+   *   `ERR_INVALID_ARG_VALUE` (unknown signal, `SIGKILL`, `SIGSTOP`), `ERR_NOT_SUPPORTED` off the
+   *   main thread, `ERR_CLOSED` after `close()`
+   */
+  addSignalHandler<A extends unknown[]>(sig: NodeJS.Signals | number, cb: (...args: A) => unknown, ...args: A): void {
+    this.checkOpen();
+    const [signum, signame] = toSignal(sig);
+    validateCallback(cb);
+    this.signals.add(signum, signame, new Handle(cb as (...args: never[]) => unknown, args, this));
+  }
+
+  /**
+   * Removes the handler of `sig` and restores the signal's previous disposition (Python's
+   * `remove_signal_handler`).
+   * @returns whether a handler was set
+   * @throws what `addSignalHandler` throws for a bad `sig`, `ERR_CLOSED` after `close()`
+   */
+  removeSignalHandler(sig: NodeJS.Signals | number): boolean {
+    this.checkOpen();
+    const [signum, signame] = toSignal(sig);
+    return this.signals.remove(signum, signame);
+  }
+
+  /**
+   * Receives at most `n` bytes (Python's `sock_recv`); an empty Buffer at end of stream. On
+   * `EventLoop` the socket must be non-blocking, and the recv is tried at once, else when the
+   * socket is readable; on `ProactorEventLoop` it is one IORING_OP_RECV.
+   * @param options - `signal`: withdraws the operation; it rejects with an `AbortError` and no
+   *   byte is lost (on the proactor, bytes that had already arrived resolve it instead)
+   * @throws (rejects with) `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` for bad arguments,
+   *   `ERR_INVALID_ARG_VALUE` for a blocking socket on `EventLoop`, `ERR_CLOSED` (closed socket,
+   *   or the loop closed while pending), the OS error
+   */
+  sockRecv(sock: Socket, n: number, options?: SockOptions): Promise<Buffer> {
+    return this.sockOps.recv(sock, n, options);
+  }
+
+  /** Receives into `buf` (Python's `sock_recv_into`); resolves to the count, 0 at end of stream. Rejections as {@link BaseEventLoop.sockRecv}. */
+  sockRecvInto(sock: Socket, buf: ArrayBufferView, options?: SockOptions): Promise<number> {
+    return this.sockOps.recvInto(sock, buf, options);
+  }
+
+  /** Receives a datagram of at most `n` bytes (Python's `sock_recvfrom`): `[data, senderAddress]`. Rejections as {@link BaseEventLoop.sockRecv}. */
+  sockRecvfrom(sock: Socket, n: number, options?: SockOptions): Promise<[Buffer, Address | null]> {
+    return this.sockOps.recvfrom(sock, n, options);
+  }
+
+  /**
+   * Sends all of `data` (Python's `sock_sendall`): one send now, then one each time the socket is
+   * writable (on the proactor: IORING_OP_SEND of what is left). Aborted or failed midway, what was
+   * sent stays sent (as in asyncio). Rejections as {@link BaseEventLoop.sockRecv}, plus `EPIPE`,
+   * `ECONNRESET`, ….
+   */
+  sockSendall(sock: Socket, data: ArrayBufferView, options?: SockOptions): Promise<void> {
+    return this.sockOps.sendall(sock, data, options);
+  }
+
+  /** Sends one datagram to `address` (Python's `sock_sendto`); resolves to the count sent. Rejections as {@link BaseEventLoop.sockRecv}. */
+  sockSendto(sock: Socket, data: ArrayBufferView, address: Address, options?: SockOptions): Promise<number> {
+    return this.sockOps.sendto(sock, data, address, options);
+  }
+
+  /** Accepts a connection (Python's `sock_accept`): `[conn, address]`, `conn` non-blocking. Rejections as {@link BaseEventLoop.sockRecv}. */
+  sockAccept(sock: Socket, options?: SockOptions): Promise<[Socket, Address]> {
+    return this.sockOps.accept(sock, options);
+  }
+
+  /**
+   * Connects (Python's `sock_connect`): resolves once connected, rejects with the OS error
+   * (`ECONNREFUSED`, …). The address is not resolved (numeric hosts, '' and 'localhost', and
+   * AF_UNIX paths). Rejections as {@link BaseEventLoop.sockRecv}.
+   */
+  sockConnect(sock: Socket, address: Address, options?: SockOptions): Promise<void> {
+    return this.sockOps.connect(sock, address, options);
+  }
 
   /** The loop's clock in seconds (Python's `loop.time()`), the one `callAt` and `TimerHandle.when()` use. */
   time(): number {

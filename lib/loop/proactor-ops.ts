@@ -14,7 +14,7 @@ import { Socket } from '../socket/socket';
 import type { Ring } from '../uring/ring';
 import { validateBytes, validateInt } from '../validate';
 import type { RingDriver } from './proactor-ring';
-import type { SockOptions } from './sock-ops';
+import { validateOptions, type SockOptions } from './sock-ops';
 
 const INT32_MAX = 2 ** 31 - 1;
 const AGAIN = Symbol('again');
@@ -36,15 +36,6 @@ function validateSocket(sock: unknown): Socket {
   if (!(sock instanceof Socket)) throw invalidArgType('sock', 'an iomux Socket', sock);
   if (sock.closed) throw closedError('socket');
   return sock;
-}
-
-function validateOptions(options: unknown): AbortSignal | undefined {
-  if (options === undefined) return undefined;
-  if (typeof options !== 'object' || options === null) throw invalidArgType('options', 'an object', options);
-  const signal = (options as SockOptions).signal;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidArgType('options.signal', 'an AbortSignal', signal);
-  if (signal?.aborted) throw abortError(signal.reason);
-  return signal;
 }
 
 // A poll said ready, but another reader may have taken it: EAGAIN means poll again.

@@ -62,7 +62,8 @@ function validateSocket(sock: unknown): Socket {
   return sock;
 }
 
-function validateOptions(options: unknown): AbortSignal | undefined {
+/** The `{ signal }` of a sock* operation; an already aborted one throws its `AbortError`. @internal */
+export function validateOptions(options: unknown): AbortSignal | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null) throw invalidArgType('options', 'an object', options);
   const signal = (options as SockOptions).signal;
