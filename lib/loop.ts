@@ -7,7 +7,7 @@ import { BaseEventLoop, validateCallback } from './loop/base-loop';
 import { IOHandle } from './loop/handle';
 import { SignalHandlers } from './loop/signals';
 import { SockOps } from './loop/sock-ops';
-import { armWait, EVENT_READ, EVENT_WRITE, isStale, keepAlive, type BaseSelector, type FileLike, type SelectorKey } from './selectors/base';
+import { armWait, EVENT_READ, EVENT_WRITE, prepareWait, isStale, keepAlive, type BaseSelector, type FileLike, type SelectorKey } from './selectors/base';
 import { DefaultSelector } from './selectors/default';
 import type { Socket } from './socket/socket';
 import { MS, toWait } from './timeout';
@@ -148,6 +148,12 @@ export class EventLoop extends BaseEventLoop {
       }
     }
     return events.length;
+  }
+
+  // A poll or select selector's waiter pipe is made now: a server flooded before its first idle
+  // moment would otherwise need it when accept() has taken every fd (EMFILE).
+  protected override prepareIO(): void {
+    this.#selector[prepareWait]();
   }
 
   protected armIO(timeoutSeconds: number | null, onWake: (err?: Error) => void): () => void {

@@ -70,6 +70,8 @@ export abstract class BaseEventLoop implements Disposable {
   protected abstract armIO(timeoutSeconds: number | null, onWake: (err?: Error) => void): () => void;
   /** Whether a wait in progress keeps the process alive. */
   protected abstract keepAliveIO(on: boolean): void;
+  /** Makes, before `run()` starts, what waiting off the thread will need (default: nothing). */
+  protected prepareIO(): void {}
   /** Releases the I/O side; called once by `close()`, after the loop stopped. */
   protected abstract closeIO(): void;
   /** The sock* operations, made by the subclass's constructor. */
@@ -261,6 +263,7 @@ export abstract class BaseEventLoop implements Disposable {
    */
   run(): Promise<void> {
     return new Promise((resolve, reject) => {
+      if (!this.#closed && this.#running === undefined) this.prepareIO();
       this.#startRunning('async');
       this.#settle = (err) => (err === undefined ? resolve() : reject(err));
       this.#tick();

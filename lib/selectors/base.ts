@@ -17,6 +17,8 @@ const ALL_EVENTS = EVENT_READ | EVENT_WRITE;
 
 /** For EventLoop: arms one wait off the JS thread; `onWake` runs when a `select(0)` may find something. */
 export const armWait: unique symbol = Symbol('iomux.armWait');
+/** @internal Creates what waiting off the thread needs (a waiter's pipe), for EventLoop.run(). */
+export const prepareWait: unique symbol = Symbol('iomux.prepareWait');
 /** For EventLoop: whether a wait in progress keeps the process alive (default true). */
 export const keepAlive: unique symbol = Symbol('iomux.keepAlive');
 
@@ -321,11 +323,21 @@ export abstract class BaseSelector<T = unknown, F extends FileLike = FileLike> i
   }
 
   #arm(ms: number, onWake: (err?: Error) => void): void {
-    if (this.#wakeup === undefined) {
-      this.#wakeup = this.createWakeup();
-      if (!this.#keepAlive) this.#wakeup.keepAlive(false);
-    }
-    this.#wakeup.start(ms, onWake);
+    this[prepareWait]();
+    this.#wakeup!.start(ms, onWake);
+  }
+
+  /**
+   * Creates the wakeup (a waiter thread's pipe for poll and select) if there is none yet, so that
+   * a loop can make it while fds are still to be had: a server that first waits once it has run
+   * out of fds could not make it then.
+   * @internal
+   */
+  [prepareWait](): void {
+    this.checkOpen();
+    if (this.#wakeup !== undefined) return;
+    this.#wakeup = this.createWakeup();
+    if (!this.#keepAlive) this.#wakeup.keepAlive(false);
   }
 
   /**
