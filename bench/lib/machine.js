@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const dist = path.join(__dirname, '..', '..', 'dist');
+const { dist, SELECTOR_CLASSES } = require('./common');
 
 /** The absolute path of an executable on PATH, or null (no shell: the PATH may hold only node). */
 function which(cmd) {
@@ -49,8 +49,6 @@ function uringStatus() {
   if (Ring.available) return { available: true, reason: null };
   return { available: false, reason: Ring.unavailableReason ?? 'unavailable' };
 }
-
-const SELECTOR_CLASSES = { epoll: 'EpollSelector', poll: 'PollSelector', select: 'SelectSelector', kqueue: 'KqueueSelector', uring: 'IoUringSelector' };
 
 /** Per backend, whether this iomux has its selector and it works here (the class's `available`). */
 function iomuxBackends() {
