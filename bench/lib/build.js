@@ -9,7 +9,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { which } = require('./machine');
+const { findCc } = require('./machine');
 
 const root = path.join(__dirname, '..', '..');
 /** The repository (lib/ holds the TypeScript sources), not an installed package. */
@@ -57,7 +57,7 @@ function cacheDir() {
  * so a cache shared by versions never runs a stale binary. Returns { bins, errors, cc }.
  */
 function buildC(log) {
-  const cc = ['cc', 'gcc', 'clang'].map(which).find(Boolean);
+  const cc = findCc();
   if (!cc) return { bins: {}, errors: {}, cc: null };
   const out = cacheDir();
   const bins = {};

@@ -58,10 +58,15 @@ function iomuxBackends() {
   return out;
 }
 
+/** The C compiler the bench uses: the first of cc, gcc, clang on PATH, or null. */
+function findCc() {
+  return ['cc', 'gcc', 'clang'].map(which).find(Boolean) ?? null;
+}
+
 /** Everything the runner needs to know about the machine, probed once. */
 function probe() {
   const python = which('python3');
-  const cc = ['cc', 'gcc', 'clang'].map(which).find(Boolean) ?? null;
+  const cc = findCc();
   return {
     node: process.version,
     kernel: `${os.type()} ${os.release()}`,
@@ -87,4 +92,4 @@ function describeMachine(m) {
   ];
 }
 
-module.exports = { which, probe, describeMachine, dist };
+module.exports = { which, findCc, probe, describeMachine, dist };
