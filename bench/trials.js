@@ -6,7 +6,7 @@
 // A new contender is one row of `contenders` (and its name in the lists below that it belongs to).
 'use strict';
 
-/** Every contender: its family (`lang`: how bench/lib/trial.js starts it), backend and loop mode. */
+/** Every contender: its family (`lang`: how bench/lib/trial.js starts it), backend and loop mode; `serverOnly`: echo and HTTP, no chain. */
 const contenders = {
   'c-epoll': { lang: 'c', backend: 'epoll' },
   'c-poll': { lang: 'c', backend: 'poll' },
@@ -28,7 +28,7 @@ const contenders = {
   'python-select': { lang: 'python', backend: 'select' },
   'iomux-protocol-epoll': { lang: 'iomux-protocol', backend: 'epoll', serverOnly: true },
   'node-net': { lang: 'node' },
-  'node-http': { lang: 'node' },
+  'node-http': { lang: 'node', serverOnly: true },
 };
 
 const SIZES = [100, 1000, 9990]; // 10,000 pairs do not fit the 20,000-fd limit beside the process's own fds
@@ -67,7 +67,6 @@ function chainRows(sizes, quickSizes) {
   for (const shape of SHAPES) {
     for (const n of sizes) {
       for (const contender of Object.keys(contenders)) {
-        if (contender === 'node-http') continue;
         if (contenders[contender].serverOnly) continue; // servers only: echo and HTTP
         const row = { workload: 'chain', contender, params: { n, active: shape.active, writes: shape.writes }, tier: chainTier(contender, n, shape, quickSizes) };
         if (contenders[contender].backend === 'select' && !selectFits(n)) row.na = 'FD_SETSIZE';

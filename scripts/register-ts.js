@@ -9,14 +9,14 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
+// Written as tsconfig spells them (transpileModule accepts that), so the cache key needs no TypeScript.
 const OPTIONS = { module: 'CommonJS', target: 'ES2022', esModuleInterop: true };
 const cacheDir = path.join(__dirname, '..', 'node_modules', '.cache', 'iomux-ts');
 let ts; // loaded on the first cache miss only
 
 function transpile(source, filename) {
   ts ??= require('typescript');
-  const compilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
-  return ts.transpileModule(source, { compilerOptions, fileName: filename }).outputText;
+  return ts.transpileModule(source, { compilerOptions: OPTIONS, fileName: filename }).outputText;
 }
 
 require.extensions['.ts'] = (module, filename) => {

@@ -6,27 +6,12 @@
    /proc/PID/stat (utime + stime) at the start and end of the measured window, as echo-client does.
    Usage: http-client port conns warmup_s duration_s server_pid
    Prints one JSON line: requests, seconds, rate, p50Us, p99Us, serverCpuS. */
-#define _GNU_SOURCE
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-#include <sys/epoll.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
+#include "client.h"
 
-#define BUCKET_NS 100
-#define BUCKETS 1000000 /* 100 ms */
+#include <strings.h>
+
 #define HEAD_MAX 8192
 
-static uint32_t hist[BUCKETS + 1];
 static const char REQUEST[] = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: iomux-bench\r\nAccept: */*\r\n\r\n";
 
 /* Where one connection is in the answer it reads. */
@@ -37,35 +22,6 @@ typedef struct {
   char head[HEAD_MAX], line[64];
   double sent_at;
 } conn;
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double cpu_of(int pid) {
-  char path[64], buf[2048];
-  snprintf(path, sizeof path, "/proc/%d/stat", pid);
-  FILE *f = fopen(path, "r");
-  if (!f) return -1;
-  size_t n = fread(buf, 1, sizeof buf - 1, f);
-  fclose(f);
-  buf[n] = 0;
-  char *p = strrchr(buf, ')');
-  unsigned long utime = 0, stime = 0;
-  sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime);
-  return (double)(utime + stime) / sysconf(_SC_CLK_TCK);
-}
-
-static double pct(uint64_t total, double q) {
-  uint64_t want = (uint64_t)(total * q), seen = 0;
-  for (int i = 0; i <= BUCKETS; i++) {
-    seen += hist[i];
-    if (seen > want) return (i + 0.5) * BUCKET_NS / 1e3;
-  }
-  return BUCKETS * BUCKET_NS / 1e3;
-}
 
 static void fail(const char *what) {
   fprintf(stderr, "http-client: %s\n", what);
@@ -148,38 +104,18 @@ int main(int argc, char **argv) {
   if (argc < 6) { fprintf(stderr, "usage: http-client port conns warmup_s duration_s server_pid\n"); return 2; }
   int port = atoi(argv[1]), nconns = atoi(argv[2]), pid = atoi(argv[5]);
   double warmup = atof(argv[3]), duration = atof(argv[4]);
-  int ep = epoll_create1(EPOLL_CLOEXEC), one = 1;
   conn *conns = calloc(nconns, sizeof(conn));
+  int *fds = calloc(nconns, sizeof(int));
   static char buf[65536];
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK), .sin_port = htons(port)};
-  for (int i = 0; i < nconns; i++) {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) { perror("connect"); return 1; }
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    struct linger lg = {1, 0};
-    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-    fcntl(fd, F_SETFL, O_NONBLOCK);
-    struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (unsigned)i};
-    epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
-    conns[i].fd = fd;
-  }
+  int ep = open_conns(port, nconns, fds);
+  for (int i = 0; i < nconns; i++) conns[i].fd = fds[i];
   struct epoll_event evs[256];
-  double start = now_s(), measure_from = start + warmup, end = measure_from + duration;
-  double cpu0 = 0, t0 = 0;
-  int measuring = 0;
-  uint64_t count = 0;
+  window w = window_new(pid, warmup, duration);
   for (int i = 0; i < nconns; i++) {
     conns[i].sent_at = now_s();
     if (send(conns[i].fd, REQUEST, sizeof REQUEST - 1, 0) != (ssize_t)(sizeof REQUEST - 1)) { perror("send"); return 1; }
   }
-  for (;;) {
-    double t = now_s();
-    if (!measuring && t >= measure_from) {
-      measuring = 1;
-      cpu0 = cpu_of(pid);
-      t0 = now_s();
-    }
-    if (t >= end) break;
+  while (window_running(&w)) {
     int k = epoll_wait(ep, evs, 256, 100);
     for (int j = 0; j < k; j++) {
       conn *c = &conns[evs[j].data.u32];
@@ -187,18 +123,10 @@ int main(int argc, char **argv) {
       if (r < 0 && errno == EAGAIN) continue;
       if (r <= 0) fail("the server closed a connection: the load generator needs keep-alive");
       if (!feed(c, buf, r)) continue;
-      double now = now_s();
-      if (measuring) {
-        uint64_t b = (uint64_t)((now - c->sent_at) * 1e9 / BUCKET_NS);
-        hist[b > BUCKETS ? BUCKETS : b]++;
-        count++;
-      }
-      c->sent_at = now;
+      c->sent_at = window_record(&w, c->sent_at);
       if (send(c->fd, REQUEST, sizeof REQUEST - 1, 0) != (ssize_t)(sizeof REQUEST - 1)) { perror("send"); return 1; }
     }
   }
-  double secs = now_s() - t0, cpu = cpu_of(pid) - cpu0;
-  printf("{\"requests\": %llu, \"seconds\": %.4f, \"rate\": %.1f, \"p50Us\": %.2f, \"p99Us\": %.2f, \"serverCpuS\": %.3f}\n",
-         (unsigned long long)count, secs, count / secs, pct(count, 0.5), pct(count, 0.99), cpu);
+  window_print(&w, "requests");
   return 0;
 }

@@ -4,13 +4,12 @@
 // transport.write (sent at once while nothing is buffered).
 // Usage: node iomux-protocol.js workload=echo|http [backend=epoll]
 'use strict';
-const { dist, parseArgs, emit, countRequests, RESPONSE } = require('../lib/common');
+const { dist, SELECTOR_CLASSES, parseArgs, emit, countRequests, RESPONSE } = require('../lib/common');
 const iomux = require(dist);
 
 const { EventLoop, Protocol } = iomux;
-const SELECTORS = { epoll: 'EpollSelector', poll: 'PollSelector', select: 'SelectSelector', kqueue: 'KqueueSelector', uring: 'IoUringSelector' };
 const args = parseArgs();
-const Selector = iomux[SELECTORS[args.backend ?? 'epoll']];
+const Selector = iomux[SELECTOR_CLASSES[args.backend ?? 'epoll']];
 if (typeof Selector !== 'function' || typeof EventLoop.prototype.createServer !== 'function') {
   process.stderr.write('this version of iomux lacks the selector or EventLoop.createServer\n');
   process.exit(2);

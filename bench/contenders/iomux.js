@@ -6,15 +6,14 @@
 'use strict';
 const { Buffer } = require('node:buffer');
 const { performance } = require('node:perf_hooks');
-const { dist, parseArgs, emit, compact, forwardViews, measureRounds, countRequests, RESPONSE } = require('../lib/common');
+const { dist, SELECTOR_CLASSES, parseArgs, emit, compact, forwardViews, measureRounds, countRequests, RESPONSE } = require('../lib/common');
 const iomux = require(dist);
 
 const { EVENT_READ, EventLoop, socket, os } = iomux;
-const SELECTORS = { epoll: 'EpollSelector', poll: 'PollSelector', select: 'SelectSelector', kqueue: 'KqueueSelector', uring: 'IoUringSelector' };
 const args = parseArgs();
-const Selector = iomux[SELECTORS[args.backend ?? 'epoll']];
+const Selector = iomux[SELECTOR_CLASSES[args.backend ?? 'epoll']];
 if (typeof Selector !== 'function') {
-  process.stderr.write(`${SELECTORS[args.backend] ?? `backend ${args.backend}`} is not in this version of iomux\n`);
+  process.stderr.write(`${SELECTOR_CLASSES[args.backend] ?? `backend ${args.backend}`} is not in this version of iomux\n`);
   process.exit(2);
 }
 const LINGER0 = new Int32Array([1, 0]); // struct linger { on, 0 s }: close with RST, no TIME_WAIT

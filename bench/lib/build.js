@@ -9,13 +9,15 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { which } = require('./machine');
+const { findCc } = require('./machine');
 
 const root = path.join(__dirname, '..', '..');
 /** The repository (lib/ holds the TypeScript sources), not an installed package. */
 const inRepo = fs.existsSync(path.join(root, 'lib', 'index.ts'));
 
 const C_SOURCES = { c: 'contenders/c.c', 'echo-client': 'clients/echo-client.c', 'http-client': 'clients/http-client.c' };
+/** Headers the C programs include: part of every program's hash, so editing one rebuilds them. */
+const C_HEADERS = ['clients/client.h'];
 
 function newest(dir, ext) {
   let t = 0;
@@ -55,7 +57,7 @@ function cacheDir() {
  * so a cache shared by versions never runs a stale binary. Returns { bins, errors, cc }.
  */
 function buildC(log) {
-  const cc = ['cc', 'gcc', 'clang'].map(which).find(Boolean);
+  const cc = findCc();
   if (!cc) return { bins: {}, errors: {}, cc: null };
   const out = cacheDir();
   const bins = {};
@@ -68,7 +70,9 @@ function buildC(log) {
   }
   for (const [name, src] of Object.entries(C_SOURCES)) {
     const file = path.join(__dirname, '..', src);
-    const hash = crypto.createHash('sha256').update(fs.readFileSync(file)).update(cc).digest('hex').slice(0, 12);
+    const sha = crypto.createHash('sha256').update(fs.readFileSync(file));
+    for (const h of C_HEADERS) sha.update(fs.readFileSync(path.join(__dirname, '..', h)));
+    const hash = sha.update(cc).digest('hex').slice(0, 12);
     const bin = path.join(out, `${name}-${hash}`);
     if (!fs.existsSync(bin)) {
       log(`${path.basename(cc)} -O2 bench/${src} -o ${bin}`);

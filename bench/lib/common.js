@@ -1,11 +1,15 @@
-// What the JS contenders share: key=value arguments, the fd layout of the chain (the same as in
-// c.c and python.py), the 64 preallocated one-byte-per-byte views, and the one JSON line out.
+// What the JS contenders share: key=value arguments, the backend → selector class table, the fd
+// layout of the chain (the same as in c.c and python.py), the 64 preallocated one-byte-per-byte
+// views, and the one JSON line out.
 'use strict';
 const { Buffer } = require('node:buffer');
 const { performance } = require('node:perf_hooks');
 const path = require('node:path');
 
 const dist = path.join(__dirname, '..', '..', 'dist');
+
+/** Each backend's selector class in iomux (the contenders' `backend=` and the runner's probe). */
+const SELECTOR_CLASSES = { epoll: 'EpollSelector', poll: 'PollSelector', select: 'SelectSelector', kqueue: 'KqueueSelector', uring: 'IoUringSelector' };
 
 /** `workload=chain n=100 …` → { workload: 'chain', n: 100, … } (numbers parsed). */
 function parseArgs(argv = process.argv.slice(2)) {
@@ -116,4 +120,4 @@ const RESPONSE = Buffer.from(
     'Date: Thu, 01 Jan 2026 00:00:00 GMT\r\n\r\nhello',
 );
 
-module.exports = { dist, parseArgs, emit, compact, forwardViews, measureRounds, countRequests, RESPONSE };
+module.exports = { dist, SELECTOR_CLASSES, parseArgs, emit, compact, forwardViews, measureRounds, countRequests, RESPONSE };

@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const dist = path.join(__dirname, '..', '..', 'dist');
+const { dist, SELECTOR_CLASSES } = require('./common');
 
 /** The absolute path of an executable on PATH, or null (no shell: the PATH may hold only node). */
 function which(cmd) {
@@ -50,8 +50,6 @@ function uringStatus() {
   return { available: false, reason: Ring.unavailableReason ?? 'unavailable' };
 }
 
-const SELECTOR_CLASSES = { epoll: 'EpollSelector', poll: 'PollSelector', select: 'SelectSelector', kqueue: 'KqueueSelector', uring: 'IoUringSelector' };
-
 /** Per backend, whether this iomux has its selector and it works here (the class's `available`). */
 function iomuxBackends() {
   const iomux = require(dist);
@@ -60,10 +58,15 @@ function iomuxBackends() {
   return out;
 }
 
+/** The C compiler the bench uses: the first of cc, gcc, clang on PATH, or null. */
+function findCc() {
+  return ['cc', 'gcc', 'clang'].map(which).find(Boolean) ?? null;
+}
+
 /** Everything the runner needs to know about the machine, probed once. */
 function probe() {
   const python = which('python3');
-  const cc = ['cc', 'gcc', 'clang'].map(which).find(Boolean) ?? null;
+  const cc = findCc();
   return {
     node: process.version,
     kernel: `${os.type()} ${os.release()}`,
@@ -89,4 +92,4 @@ function describeMachine(m) {
   ];
 }
 
-module.exports = { which, probe, describeMachine, dist };
+module.exports = { which, findCc, probe, describeMachine, dist };
