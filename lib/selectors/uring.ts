@@ -7,6 +7,7 @@
 // modify or unregister) is dropped.
 import { constants as osConstants } from 'node:os';
 import { C } from '../native';
+import { MS } from '../timeout';
 import { Ring } from '../uring/ring';
 import type { FileLike } from '../validate';
 import { KernelWatch, type Wakeup } from './async';
@@ -76,7 +77,7 @@ class RingPoller implements Poller {
   wait(ms: number, _registered: number): number {
     const cqes = this.#cqes;
     let pairs = 0;
-    let n = this.ring.waitInto(cqes, ms === 0 ? 0 : 1, ms < 0 ? null : ms / 1e3);
+    let n = this.ring.waitInto(cqes, ms === 0 ? 0 : 1, ms < 0 ? null : ms / MS);
     for (;;) {
       for (let i = 0; i < 3 * n; i += 3) {
         const tag = cqes[i] >>> 0;
