@@ -56,12 +56,12 @@ class EpollPoller implements Poller {
 
   modify(fd: number, mask: number): void {
     if (this.#exclusive) {
-      // EPOLL_CTL_MOD is EINVAL on an EPOLLEXCLUSIVE entry: delete and add again.
+      // EPOLL_CTL_MOD is EINVAL on an EPOLLEXCLUSIVE entry: delete and add again (add records the mask).
       this.epoll.remove(fd);
       this.add(fd, mask);
-    } else {
-      this.epoll.modify(fd, mask | this.#flags);
+      return;
     }
+    this.epoll.modify(fd, mask | this.#flags);
     this.#masks.set(fd, mask);
   }
 
