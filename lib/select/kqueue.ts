@@ -2,6 +2,7 @@
 // Linux with a system libkqueue); elsewhere both throw ERR_NOT_SUPPORTED.
 import { invalidArgType, notSupported } from '../errors';
 import { KEVENT_FIELDS as FIELDS, KQUEUE_AVAILABLE, KqueueFd } from '../kernel/kqueue';
+import { UINT32_MAX } from '../limits';
 import { C } from '../native';
 import { NS, toWait } from '../timeout';
 import { fileobjToFd, validateFd, validateInt, type FileLike } from '../validate';
@@ -36,7 +37,7 @@ export class KEvent {
     this.ident = typeof ident === 'number' ? validateInt(ident, 'ident', 0, SAFE) : fileobjToFd(ident, 'ident');
     this.filter = validateInt(filter === undefined ? C.KQ_FILTER_READ : filter, 'filter', -(2 ** 15), 2 ** 15 - 1);
     this.flags = validateInt(flags === undefined ? C.KQ_EV_ADD : flags, 'flags', 0, 2 ** 16 - 1);
-    this.fflags = validateInt(fflags, 'fflags', 0, 2 ** 32 - 1);
+    this.fflags = validateInt(fflags, 'fflags', 0, UINT32_MAX);
     this.data = validateInt(data, 'data', -SAFE, SAFE);
     this.udata = validateInt(udata, 'udata', -SAFE, SAFE);
   }

@@ -6,6 +6,7 @@
 // Every poll has a fresh tag: a completion whose tag is no longer the fd's current one (after a
 // modify or unregister) is dropped.
 import { constants as osConstants } from 'node:os';
+import { UINT32_MAX } from '../limits';
 import { C } from '../native';
 import { MS } from '../timeout';
 import { Ring } from '../uring/ring';
@@ -17,7 +18,7 @@ import { PollLikeSelector, type Poller } from './poll-like';
 
 const ECANCELED = -osConstants.errno.ECANCELED;
 const EBADF = -osConstants.errno.EBADF;
-const TAGS = 2 ** 32;
+const TAGS = UINT32_MAX + 1;
 const BATCH = 256;
 
 class RingPoller implements Poller {
