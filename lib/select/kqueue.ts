@@ -2,15 +2,13 @@
 // Linux with a system libkqueue); elsewhere both throw ERR_NOT_SUPPORTED.
 import { invalidArgType, notSupported } from '../errors';
 import { KEVENT_FIELDS as FIELDS, KQUEUE_AVAILABLE, KqueueFd } from '../kernel/kqueue';
-import { UINT32_MAX } from '../limits';
+import { MAX_TIMEOUT_NS, UINT32_MAX } from '../limits';
 import { C } from '../native';
 import { NS, toWait } from '../timeout';
 import { fileobjToFd, validateFd, validateInt, type FileLike } from '../validate';
 import { KernelObject } from './kernel-object';
 
 const SAFE = Number.MAX_SAFE_INTEGER;
-// CPython's limit for a timeout (int64 ns).
-const MAX_NS = 9.2e18;
 const WHAT = 'kqueue object';
 
 /** Python's `select.kevent`: one change or one event of a kqueue. */
@@ -80,7 +78,7 @@ export class Kqueue extends KernelObject<KqueueFd> {
       changes.push(ch);
     }
     const max = validateInt(maxevents, 'maxevents', 0);
-    const ns = toWait(timeoutSeconds, NS, MAX_NS, 'error', 'timeoutSeconds');
+    const ns = toWait(timeoutSeconds, NS, MAX_TIMEOUT_NS, 'error', 'timeoutSeconds');
     if (this.#changes.length < changes.length * FIELDS) this.#changes = new Float64Array(changes.length * FIELDS);
     if (this.#out.length < max * FIELDS) this.#out = new Float64Array(max * FIELDS);
     changes.forEach((ch, i) => this.#changes.set([ch.ident, ch.filter, ch.flags, ch.fflags, ch.data, ch.udata], i * FIELDS));
