@@ -1,6 +1,6 @@
 // Argument checks at the boundary: each returns the checked value or throws the error docs/API.md names.
 import { invalidArgType, invalidArgValue, invalidFd, outOfRange } from './errors';
-import { INT32_MAX } from './limits';
+import { INT32_MAX, UINT32_MAX } from './limits';
 
 /** Something with an fd: a number, or an object with `fileno()` (Python's file objects). */
 export type FileLike =
@@ -37,7 +37,7 @@ export function validateInt(value: unknown, name: string, min = -(2 ** 31), max 
 /** A bit mask made only of `allowed` bits (0 allowed only if `allowZero`); else `ERR_INVALID_ARG_VALUE`. */
 export function validateMask(value: unknown, name: string, allowed: number, allowZero = true): number {
   if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
-  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff || (value & ~allowed) !== 0 || (!allowZero && value === 0)) {
+  if (!Number.isInteger(value) || value < 0 || value > UINT32_MAX || (value & ~allowed) !== 0 || (!allowZero && value === 0)) {
     throw invalidArgValue(name, value, 'is not a valid event mask');
   }
   return value;

@@ -1,4 +1,4 @@
-// The one struct pollfd array: select.poll, PollSelector and createConnection's wait all use it.
+// The one struct pollfd array: select.poll, PollSelector and the one-fd waits (pollOne) all use it.
 // Records live in an Int32Array changed in place (O(1) add/modify/remove), so a wait hands the
 // array to the kernel untouched. No validation here: callers check fds and masks.
 import { check } from '../errors';
@@ -80,4 +80,14 @@ export class PollFds {
     this.#shorts = new Int16Array(records.buffer);
     this.out = new Int32Array(records.length);
   }
+}
+
+// Reused by pollOne: native.poll is synchronous, so one scratch record serves every caller.
+const one = new PollFds(1);
+
+/** poll(2) on one fd for `mask`, `ms` < 0 blocking: its revents, 0 if the time ran out; or throws. */
+export function pollOne(fd: number, mask: number, ms: number): number {
+  one.clear();
+  one.set(fd, mask);
+  return one.wait(ms) === 1 ? one.out[1] : 0;
 }

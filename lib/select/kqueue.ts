@@ -2,14 +2,13 @@
 // Linux with a system libkqueue); elsewhere both throw ERR_NOT_SUPPORTED.
 import { invalidArgType, notSupported } from '../errors';
 import { KEVENT_FIELDS as FIELDS, KQUEUE_AVAILABLE, KqueueFd } from '../kernel/kqueue';
+import { MAX_TIMEOUT_NS, UINT32_MAX } from '../limits';
 import { C } from '../native';
 import { NS, toWait } from '../timeout';
 import { fileobjToFd, validateFd, validateInt, type FileLike } from '../validate';
 import { KernelObject } from './kernel-object';
 
 const SAFE = Number.MAX_SAFE_INTEGER;
-// CPython's limit for a timeout (int64 ns).
-const MAX_NS = 9.2e18;
 const WHAT = 'kqueue object';
 
 /** Python's `select.kevent`: one change or one event of a kqueue. */
@@ -36,7 +35,7 @@ export class KEvent {
     this.ident = typeof ident === 'number' ? validateInt(ident, 'ident', 0, SAFE) : fileobjToFd(ident, 'ident');
     this.filter = validateInt(filter === undefined ? C.KQ_FILTER_READ : filter, 'filter', -(2 ** 15), 2 ** 15 - 1);
     this.flags = validateInt(flags === undefined ? C.KQ_EV_ADD : flags, 'flags', 0, 2 ** 16 - 1);
-    this.fflags = validateInt(fflags, 'fflags', 0, 2 ** 32 - 1);
+    this.fflags = validateInt(fflags, 'fflags', 0, UINT32_MAX);
     this.data = validateInt(data, 'data', -SAFE, SAFE);
     this.udata = validateInt(udata, 'udata', -SAFE, SAFE);
   }
@@ -79,7 +78,7 @@ export class Kqueue extends KernelObject<KqueueFd> {
       changes.push(ch);
     }
     const max = validateInt(maxevents, 'maxevents', 0);
-    const ns = toWait(timeoutSeconds, NS, MAX_NS, 'error', 'timeoutSeconds');
+    const ns = toWait(timeoutSeconds, NS, MAX_TIMEOUT_NS, 'error', 'timeoutSeconds');
     if (this.#changes.length < changes.length * FIELDS) this.#changes = new Float64Array(changes.length * FIELDS);
     if (this.#out.length < max * FIELDS) this.#out = new Float64Array(max * FIELDS);
     changes.forEach((ch, i) => this.#changes.set([ch.ident, ch.filter, ch.flags, ch.fflags, ch.data, ch.udata], i * FIELDS));

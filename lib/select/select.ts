@@ -1,15 +1,16 @@
 // select.select(): CPython's semantics over native.select.
 import { outOfRange } from '../errors';
 import { SelectFds } from '../kernel/select-fds';
+import { MAX_TIMEOUT_NS } from '../limits';
 import { C } from '../native';
-import { toWait, US } from '../timeout';
+import { NS, toWait, US } from '../timeout';
 import { fileobjToFd } from '../validate';
 import { items } from './fdlist';
 
 /** FD_SETSIZE: the first fd select() cannot watch, and the most entries one list may hold. */
 const SETSIZE = C.FD_SETSIZE;
-// CPython's _PyTime_t limit (int64 ns), in µs.
-const MAX_US = 9.2e15;
+// CPython's timeout limit, in µs.
+const MAX_US = MAX_TIMEOUT_NS / (NS / US);
 
 // Reused across calls: three lists of at most FD_SETSIZE entries each.
 const lists = new SelectFds();

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { notSupported } from '../errors';
 import { EPOLL_AVAILABLE, EpollFd } from '../kernel/epoll';
-import { PollFds } from '../kernel/pollfds';
+import { PollFds, pollOne } from '../kernel/pollfds';
 import { C } from '../native';
 import type { FileLike } from '../validate';
 import { KernelWatch, type Wakeup } from './async';
@@ -37,7 +37,6 @@ class EpollPoller implements Poller {
   readonly #exclusive: boolean;
   readonly #masks = new Map<number, number>(); // fd → EPOLLIN/EPOLLOUT of its registration
   readonly #haunted = new Set<number>();
-  readonly #check = new PollFds(1);
 
   constructor(options: unknown) {
     const { edgeTriggered, exclusive } = readOptions(options);
@@ -56,12 +55,12 @@ class EpollPoller implements Poller {
 
   modify(fd: number, mask: number): void {
     if (this.#exclusive) {
-      // EPOLL_CTL_MOD is EINVAL on an EPOLLEXCLUSIVE entry: delete and add again.
+      // EPOLL_CTL_MOD is EINVAL on an EPOLLEXCLUSIVE entry: delete and add again (add records the mask).
       this.epoll.remove(fd);
       this.add(fd, mask);
-    } else {
-      this.epoll.modify(fd, mask | this.#flags);
+      return;
     }
+    this.epoll.modify(fd, mask | this.#flags);
     this.#masks.set(fd, mask);
   }
 
@@ -108,9 +107,7 @@ class EpollPoller implements Poller {
         const mask = this.#masks.get(fd);
         if (seen.has(fd) || mask === undefined) continue;
         seen.add(fd);
-        this.#check.clear();
-        this.#check.set(fd, mask);
-        bits = this.#check.wait(0) === 1 ? this.#check.out[1] : 0;
+        bits = pollOne(fd, mask, 0);
         if (bits === 0) continue;
       }
       out[2 * kept] = fd;

@@ -6,7 +6,9 @@
 // Every poll has a fresh tag: a completion whose tag is no longer the fd's current one (after a
 // modify or unregister) is dropped.
 import { constants as osConstants } from 'node:os';
+import { UINT32_MAX } from '../limits';
 import { C } from '../native';
+import { MS } from '../timeout';
 import { Ring } from '../uring/ring';
 import type { FileLike } from '../validate';
 import { KernelWatch, type Wakeup } from './async';
@@ -16,7 +18,7 @@ import { PollLikeSelector, type Poller } from './poll-like';
 
 const ECANCELED = -osConstants.errno.ECANCELED;
 const EBADF = -osConstants.errno.EBADF;
-const TAGS = 2 ** 32;
+const TAGS = UINT32_MAX + 1;
 const BATCH = 256;
 
 class RingPoller implements Poller {
@@ -76,7 +78,7 @@ class RingPoller implements Poller {
   wait(ms: number, _registered: number): number {
     const cqes = this.#cqes;
     let pairs = 0;
-    let n = this.ring.waitInto(cqes, ms === 0 ? 0 : 1, ms < 0 ? null : ms / 1e3);
+    let n = this.ring.waitInto(cqes, ms === 0 ? 0 : 1, ms < 0 ? null : ms / MS);
     for (;;) {
       for (let i = 0; i < 3 * n; i += 3) {
         const tag = cqes[i] >>> 0;

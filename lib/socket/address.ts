@@ -3,6 +3,7 @@
 // only '' (any address) and 'localhost' (the family's loopback) are mapped, plus IPv4's '<broadcast>'.
 import { isIPv4, isIPv6 } from 'node:net';
 import { invalidArgType, invalidArgValue } from '../errors';
+import { UINT32_MAX } from '../limits';
 import { validateInt } from '../validate';
 import { AF_INET, AF_INET6, AF_UNIX } from './constants';
 
@@ -18,7 +19,6 @@ export type Address = InetAddress | string;
 /** What the native address calls take after the family. */
 export type NativeAddress = [host: string, port: number, flowinfo: number, scopeId: number];
 
-const UINT32_MAX = 2 ** 32 - 1;
 const FLOWINFO_MAX = 0xfffff;
 
 function ipv4Host(host: string, name: string): string {

@@ -2,7 +2,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import { check, connectError, invalidArgType, invalidArgValue, notSupported } from '../errors';
-import { PollFds } from '../kernel/pollfds';
+import { pollOne } from '../kernel/pollfds';
 import { MAX_WAIT_MS } from '../limits';
 import { C, native } from '../native';
 import { MS, toWait } from '../timeout';
@@ -100,9 +100,7 @@ function connectWithin(sock: Socket<InetAddress>, address: InetAddress, waitMs: 
   sock.setblocking(false);
   const err = sock.connectEx(address);
   if (err === EINPROGRESS) {
-    const writable = new PollFds(1);
-    writable.set(sock.fileno(), C.POLLOUT);
-    if (writable.wait(waitMs) === 0) throw connectError(-osConstants.errno.ETIMEDOUT, address);
+    if (pollOne(sock.fileno(), C.POLLOUT, waitMs) === 0) throw connectError(-osConstants.errno.ETIMEDOUT, address);
     const soError = sock.getsockopt(C.SOL_SOCKET, C.SO_ERROR);
     if (soError !== 0) throw connectError(-soError, address);
   } else if (err !== 0) {

@@ -5,7 +5,7 @@ import { inspect } from 'node:util';
 import { check, closedError, connectError, invalidArgType, outOfRange, systemError } from '../errors';
 import { closeWhenCollected, forget } from '../finalize';
 import { countOrNull, filled } from '../io-result';
-import { PollFds } from '../kernel/pollfds';
+import { pollOne } from '../kernel/pollfds';
 import { INT32_MAX } from '../limits';
 import { C, native } from '../native';
 import { validateBytes, validateFd, validateFlag, validateInt } from '../validate';
@@ -222,9 +222,7 @@ export class Socket<A extends Address = Address> implements Disposable {
     const fd = this.#open();
     const r = native.connect(fd, this.#family, ...toNative(this.#family, address));
     if (r !== EINTR || !this.getblocking()) return r;
-    const writable = new PollFds(1);
-    writable.set(fd, C.POLLOUT);
-    writable.wait(-1);
+    pollOne(fd, C.POLLOUT, -1);
     return -this.getsockopt(C.SOL_SOCKET, C.SO_ERROR);
   }
 

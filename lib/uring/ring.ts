@@ -2,6 +2,7 @@
 // Validation and errors here; the ring, its op table and buffer custody in native/uring.cc.
 import { constants as osConstants } from 'node:os';
 import { check, closedError, invalidArgType, invalidArgValue, notSupported, outOfRange, systemError } from '../errors';
+import { MAX_TIMEOUT_NS as MAX_NS, UINT32_MAX } from '../limits';
 import { native, type UringHandle } from '../native';
 import { POLL_MASK } from '../select/masks';
 import { familyOf, toNative, type Address } from '../socket/address';
@@ -11,8 +12,7 @@ import { UNAVAILABLE } from './availability';
 
 const MAX_ENTRIES = 32768; // IORING_MAX_ENTRIES
 const MAX_CQ_ENTRIES = 65536; // IORING_MAX_CQ_ENTRIES
-const TAG_MAX = 2 ** 32 - 1;
-const MAX_NS = 9.2e18;
+const TAG_MAX = UINT32_MAX;
 const EEXIST = -osConstants.errno.EEXIST;
 // Op kinds of native uringPrepBuffer.
 const RECV = 0;
