@@ -3,7 +3,7 @@
 // timers, exception handler, run/runSync), plus signal handlers (lib/loop/signals.ts) and the
 // sock* operations (lib/loop/sock-ops.ts). run() works inside Node's loop; runSync() blocks.
 import { closedError, invalidArgType } from './errors';
-import { BaseEventLoop, validateCallback } from './loop/base-loop';
+import { BaseEventLoop } from './loop/base-loop';
 import { IOHandle } from './loop/handle';
 import { SignalHandlers } from './loop/signals';
 import { SockOps } from './loop/sock-ops';
@@ -69,31 +69,12 @@ export class EventLoop extends BaseEventLoop {
     });
   }
 
-  /**
-   * Calls `cb(fileobj, mask)` whenever `fileobj` is readable; replaces an earlier reader of the
-   * same fd. If the fd's registration belongs to an object that provably no longer owns it (closed
-   * without `removeReader`/`removeWriter`: its `fileno()` is -1 or another number), that stale
-   * registration and its reader and writer are dropped and `fileobj` is registered afresh.
-   */
-  addReader(fileobj: FileLike, cb: IOCallback): void {
-    validateCallback(cb);
-    this.#add(fileobj, cb, EVENT_READ);
+  protected watchIO(fileobj: FileLike, cb: IOCallback, event: number): void {
+    this.#add(fileobj, cb, event);
   }
 
-  /** Stops watching `fileobj` for reading. @returns whether a reader was registered */
-  removeReader(fileobj: FileLike): boolean {
-    return this.#remove(fileobj, EVENT_READ);
-  }
-
-  /** Calls `cb(fileobj, mask)` whenever `fileobj` is writable; replaces an earlier writer. Stale registrations: as {@link EventLoop.addReader}. */
-  addWriter(fileobj: FileLike, cb: IOCallback): void {
-    validateCallback(cb);
-    this.#add(fileobj, cb, EVENT_WRITE);
-  }
-
-  /** Stops watching `fileobj` for writing. @returns whether a writer was registered */
-  removeWriter(fileobj: FileLike): boolean {
-    return this.#remove(fileobj, EVENT_WRITE);
+  protected unwatchIO(fileobj: FileLike, event: number): boolean {
+    return this.#remove(fileobj, event);
   }
 
   /**

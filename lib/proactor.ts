@@ -5,13 +5,13 @@
 // (level-triggered, as EventLoop). The policy — callback order, timers, exception handler,
 // run/runSync — is BaseEventLoop's, shared with EventLoop.
 import { check, closedError, notSupported } from './errors';
-import { BaseEventLoop, validateCallback } from './loop/base-loop';
+import { BaseEventLoop } from './loop/base-loop';
 import { IOHandle } from './loop/handle';
 import { ProactorOps } from './loop/proactor-ops';
 import { RingDriver } from './loop/proactor-ring';
 import { SignalHandlers } from './loop/signals';
 import { C, native } from './native';
-import { EVENT_READ, EVENT_WRITE, type FileLike } from './selectors/base';
+import { EVENT_READ, type FileLike } from './selectors/base';
 import { beforeClose } from './socket/socket';
 import { MS, toWait } from './timeout';
 import { Ring } from './uring/ring';
@@ -86,26 +86,12 @@ export class ProactorEventLoop extends BaseEventLoop {
     openLoops.add(this.#self);
   }
 
-  /** Calls `cb(fileobj, mask)` whenever `fileobj` is readable (a poll on the ring, re-armed); replaces an earlier reader. */
-  addReader(fileobj: FileLike, cb: IOCallback): void {
-    validateCallback(cb);
-    this.#add(fileobj, cb, EVENT_READ);
+  protected watchIO(fileobj: FileLike, cb: IOCallback, event: number): void {
+    this.#add(fileobj, cb, event);
   }
 
-  /** Stops watching `fileobj` for reading (its poll is cancelled). @returns whether a reader was registered */
-  removeReader(fileobj: FileLike): boolean {
-    return this.#remove(fileobj, EVENT_READ);
-  }
-
-  /** Calls `cb(fileobj, mask)` whenever `fileobj` is writable; replaces an earlier writer. */
-  addWriter(fileobj: FileLike, cb: IOCallback): void {
-    validateCallback(cb);
-    this.#add(fileobj, cb, EVENT_WRITE);
-  }
-
-  /** Stops watching `fileobj` for writing. @returns whether a writer was registered */
-  removeWriter(fileobj: FileLike): boolean {
-    return this.#remove(fileobj, EVENT_WRITE);
+  protected unwatchIO(fileobj: FileLike, event: number): boolean {
+    return this.#remove(fileobj, event);
   }
 
   protected pollIO(timeoutSeconds: number | null): number {

@@ -6,6 +6,8 @@ import { busy, closedError, invalidArgType, invalidArgValue } from '../errors';
 import { MS, warnTimeoutUnit } from '../timeout';
 import { callExceptionHandler, defaultExceptionHandler, type ExceptionContext, type ExceptionHandler } from './exceptions';
 import { Handle, TimerHandle } from './handle';
+import type { IOCallback } from '../loop';
+import { EVENT_READ, EVENT_WRITE, type FileLike } from '../selectors/base';
 import type { Address } from '../socket/address';
 import type { Socket } from '../socket/socket';
 import { toSignal, type SignalHandlers } from './signals';
@@ -74,10 +76,43 @@ export abstract class BaseEventLoop implements Disposable {
   protected prepareIO(): void {}
   /** Releases the I/O side; called once by `close()`, after the loop stopped. */
   protected abstract closeIO(): void;
+  /** Watches `fileobj` for `event` (EVENT_READ or EVENT_WRITE), replacing that direction's earlier callback; `cb` is already validated. */
+  protected abstract watchIO(fileobj: FileLike, cb: IOCallback, event: number): void;
+  /** Stops watching `fileobj` for `event`; returns whether a callback was registered. */
+  protected abstract unwatchIO(fileobj: FileLike, event: number): boolean;
   /** The sock* operations, made by the subclass's constructor. */
   protected abstract readonly sockOps: SockOperations;
   /** The signal handlers, made by the subclass's constructor over a reader of its own. */
   protected abstract readonly signals: SignalHandlers;
+
+  /**
+   * Calls `cb(fileobj, mask)` whenever `fileobj` is readable; replaces an earlier reader of the
+   * same fd. EventLoop: if the fd's registration belongs to an object that provably no longer owns
+   * it (closed without `removeReader`/`removeWriter`: its `fileno()` is -1 or another number), that
+   * stale registration and its reader and writer are dropped and `fileobj` is registered afresh.
+   * ProactorEventLoop: a poll on the ring, re-armed after each callback.
+   * @throws `ERR_CLOSED`, `ERR_INVALID_ARG_TYPE` (cb), what `register` throws
+   */
+  addReader(fileobj: FileLike, cb: IOCallback): void {
+    validateCallback(cb);
+    this.watchIO(fileobj, cb, EVENT_READ);
+  }
+
+  /** Stops watching `fileobj` for reading (on a ProactorEventLoop its poll is cancelled). @returns whether a reader was registered */
+  removeReader(fileobj: FileLike): boolean {
+    return this.unwatchIO(fileobj, EVENT_READ);
+  }
+
+  /** Calls `cb(fileobj, mask)` whenever `fileobj` is writable; replaces an earlier writer. Stale registrations and ring polls: as {@link BaseEventLoop.addReader}. */
+  addWriter(fileobj: FileLike, cb: IOCallback): void {
+    validateCallback(cb);
+    this.watchIO(fileobj, cb, EVENT_WRITE);
+  }
+
+  /** Stops watching `fileobj` for writing. @returns whether a writer was registered */
+  removeWriter(fileobj: FileLike): boolean {
+    return this.unwatchIO(fileobj, EVENT_WRITE);
+  }
 
   /**
    * Runs `cb(...args)` on the loop each time `sig` arrives (Python's `add_signal_handler`),

@@ -7,14 +7,14 @@
 // were received, the connection accepted), the promise resolves with that result: no byte is lost.
 // The hot path allocates one Op and one promise per operation, no closures.
 import { constants as osConstants } from 'node:os';
-import { abortError, closedError, invalidArgType, systemError } from '../errors';
+import { abortError, closedError, systemError } from '../errors';
 import { C, native } from '../native';
 import { toNative, type Address } from '../socket/address';
 import { Socket } from '../socket/socket';
 import type { Ring } from '../uring/ring';
 import { validateBytes, validateInt } from '../validate';
 import type { RingDriver } from './proactor-ring';
-import { validateOptions, type SockOptions } from './sock-ops';
+import { retriable, validateOpenSocket, validateOptions, type SockOptions } from './sock-ops';
 
 const INT32_MAX = 2 ** 31 - 1;
 const AGAIN = Symbol('again');
@@ -32,19 +32,12 @@ interface Queues {
   write: Op[];
 }
 
-function validateSocket(sock: unknown): Socket {
-  if (!(sock instanceof Socket)) throw invalidArgType('sock', 'an iomux Socket', sock);
-  if (sock.closed) throw closedError('socket');
-  return sock;
-}
-
 // A poll said ready, but another reader may have taken it: EAGAIN means poll again.
 function retrying(syscall: () => unknown): unknown {
   try {
     return syscall();
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'EAGAIN' || code === 'EWOULDBLOCK' || code === 'EINTR') return AGAIN;
+    if (retriable(err)) return AGAIN;
     throw err;
   }
 }
@@ -240,7 +233,7 @@ export class ProactorOps {
   #start(kind: Kind, sock: unknown, options: unknown, n: number, data: unknown, address: Address | undefined): Promise<unknown> {
     return new Promise((resolve, reject) => {
       this.#checkOpen();
-      const s = validateSocket(sock);
+      const s = validateOpenSocket(sock);
       let bytes: ArrayBufferView | undefined;
       let size = 0;
       if (kind === Kind.Recv || kind === Kind.Recvfrom) {

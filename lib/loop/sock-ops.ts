@@ -50,13 +50,20 @@ interface Waiters {
 
 type Direction = 'read' | 'write';
 
-function retriable(err: unknown): boolean {
+/** Whether a syscall's error only means "not now" (EAGAIN, EWOULDBLOCK, EINTR): try again on the next readiness. @internal */
+export function retriable(err: unknown): boolean {
   return RETRY_CODES.has((err as { code?: unknown })?.code as string);
 }
 
-function validateSocket(sock: unknown): Socket {
+/** The `sock` of a sock* operation: an open iomux Socket, else `ERR_INVALID_ARG_TYPE` / `ERR_CLOSED`. @internal */
+export function validateOpenSocket(sock: unknown): Socket {
   if (!(sock instanceof Socket)) throw invalidArgType('sock', 'an iomux Socket', sock);
   if (sock.closed) throw closedError('socket');
+  return sock;
+}
+
+function validateSocket(value: unknown): Socket {
+  const sock = validateOpenSocket(value);
   // Python checks this only in debug mode; a blocking socket would block the whole thread here.
   if (check(native.getBlocking(sock.fileno()), 'fcntl') === 1) throw invalidArgValue('sock', sock, 'must be non-blocking (setblocking(false))');
   return sock;

@@ -144,14 +144,8 @@ export class SelectorSocketTransport extends Transport {
 
   #readData(): void {
     const buf = (scratch ??= Buffer.allocUnsafe(MAX_READ));
-    let got: number | null;
-    try {
-      got = recvInto(this.#fd, buf, MAX_READ);
-    } catch (err) {
-      return this.fatalError(err, 'Fatal read error on socket transport');
-    }
+    const got = this.#receive(buf, MAX_READ);
     if (got === null) return;
-    if (got === 0) return this.#onEof();
     const data = Buffer.allocUnsafe(got);
     buf.copy(data, 0, 0, got);
     try {
@@ -170,19 +164,30 @@ export class SelectorSocketTransport extends Transport {
     } catch (err) {
       return this.fatalError(err, 'Fatal error: protocol.getBuffer() call failed.');
     }
-    let got: number | null;
-    try {
-      got = recvInto(this.#fd, buf, buf.byteLength);
-    } catch (err) {
-      return this.fatalError(err, 'Fatal read error on socket transport');
-    }
+    const got = this.#receive(buf, buf.byteLength);
     if (got === null) return;
-    if (got === 0) return this.#onEof();
     try {
       protocolMethod(this.protocol, 'bufferUpdated')?.call(this.protocol, got);
     } catch (err) {
       this.fatalError(err, 'Fatal error: protocol.bufferUpdated() call failed.');
     }
+  }
+
+  // Receives up to len bytes into buf: the count to hand to the protocol, or null when there is
+  // none (nothing to read yet, end of stream handled by #onEof, or a read error made fatal).
+  #receive(buf: ArrayBufferView, len: number): number | null {
+    let got: number | null;
+    try {
+      got = recvInto(this.#fd, buf, len);
+    } catch (err) {
+      this.fatalError(err, 'Fatal read error on socket transport');
+      return null;
+    }
+    if (got === 0) {
+      this.#onEof();
+      return null;
+    }
+    return got;
   }
 
   // asyncio's _read_ready__on_eof: eofReceived() returning true keeps the write side open.
