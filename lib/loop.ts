@@ -3,6 +3,7 @@
 // timers, exception handler, run/runSync), plus signal handlers (lib/loop/signals.ts) and the
 // sock* operations (lib/loop/sock-ops.ts). run() works inside Node's loop; runSync() blocks.
 import { closedError, invalidArgType } from './errors';
+import { MAX_WAIT_MS } from './limits';
 import { BaseEventLoop } from './loop/base-loop';
 import { IOHandle } from './loop/handle';
 import { SignalHandlers } from './loop/signals';
@@ -17,10 +18,6 @@ import { selectorTransportLoop } from './transports/selector-serving';
 import type { Server } from './transports/server';
 import type { Transport } from './transports/transport';
 import { fileobjToFd } from './validate';
-
-// The longest wait armWait takes (setTimeout's and poll(2)'s limit), in ms; the base loop never
-// asks for more than a day.
-const MAX_WAIT_MS = 2 ** 31 - 1;
 
 export { Handle, TimerHandle } from './loop/handle';
 export type { ExceptionContext, ExceptionHandler } from './loop/exceptions';

@@ -5,6 +5,7 @@
 // (level-triggered, as EventLoop). The policy — callback order, timers, exception handler,
 // run/runSync — is BaseEventLoop's, shared with EventLoop.
 import { check, closedError, notSupported } from './errors';
+import { MAX_WAIT_MS } from './limits';
 import { BaseEventLoop } from './loop/base-loop';
 import { IOHandle } from './loop/handle';
 import { ProactorOps } from './loop/proactor-ops';
@@ -17,9 +18,6 @@ import { MS, toWait } from './timeout';
 import { Ring } from './uring/ring';
 import { fileobjToFd } from './validate';
 import type { IOCallback } from './loop';
-
-// The longest wait of the ring fd's watch (setTimeout's limit), in ms.
-const MAX_WAIT_MS = 2 ** 31 - 1;
 
 // A reader or writer: its handle, and the poll in flight for it (undefined between polls).
 interface Watcher {

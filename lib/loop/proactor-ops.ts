@@ -8,6 +8,7 @@
 // The hot path allocates one Op and one promise per operation, no closures.
 import { constants as osConstants } from 'node:os';
 import { abortError, closedError, systemError } from '../errors';
+import { INT32_MAX } from '../limits';
 import { C, native } from '../native';
 import { toNative, type Address } from '../socket/address';
 import { Socket } from '../socket/socket';
@@ -16,7 +17,6 @@ import { validateBytes, validateInt } from '../validate';
 import type { RingDriver } from './proactor-ring';
 import { retriable, validateOpenSocket, validateOptions, type SockOptions } from './sock-ops';
 
-const INT32_MAX = 2 ** 31 - 1;
 const AGAIN = Symbol('again');
 const ECANCELED = -osConstants.errno.ECANCELED;
 const EINTR = -osConstants.errno.EINTR;

@@ -3,12 +3,12 @@
 // readiness. Operations on one socket wait in a queue per direction, so a recv and a sendall can
 // run together and two recvs complete in the order they were asked for.
 import { abortError, check, closedError, invalidArgType, invalidArgValue, systemError } from '../errors';
+import { INT32_MAX } from '../limits';
 import { C, native } from '../native';
 import { toNative, type Address } from '../socket/address';
 import { Socket } from '../socket/socket';
 import { validateBytes, validateInt } from '../validate';
 
-const INT32_MAX = 2 ** 31 - 1;
 const WOULD_BLOCK = Symbol('would block');
 type Step<T> = () => T | typeof WOULD_BLOCK;
 // connect(2) still in progress: wait for writability (EINTR included: bpo-23618).
