@@ -174,6 +174,21 @@ inline int CloexecPipe(int fds[2], bool nonblock) {
 #endif
 }
 
+// pipe(out) and signalPipe(out): a CloexecPipe into out[0] (read end), out[1] (write end); 0 or
+// -errno.
+inline Napi::Value PipeInto(const Napi::CallbackInfo& info, bool nonblock) {
+  int32_t* out;
+  size_t n;
+  if (!ArgInt32s(info, 0, &out, &n)) return Napi::Value();
+  if (n < 2) return OutOfRange(info.Env(), "the output array must hold 2 fds");
+  int fds[2];
+  int r = CloexecPipe(fds, nonblock);
+  if (r < 0) return Num(info.Env(), r);
+  out[0] = fds[0];
+  out[1] = fds[1];
+  return Num(info.Env(), 0);
+}
+
 // Retries a call interrupted by a signal (PEP 475). Not for waits with a timeout: see Deadline.
 template <typename F>
 inline auto NoIntr(F f) -> decltype(f()) {
