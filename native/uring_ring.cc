@@ -385,9 +385,7 @@ int Ring::SyncCancelAll() {
   reg.flags = IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL;
   reg.timeout.tv_sec = -1;
   reg.timeout.tv_nsec = -1;
-  int r;
-  do r = SysRegister(fd_, kRegisterSyncCancel, &reg, 1);
-  while (r < 0 && errno == EINTR);
+  int r = NoIntr([&] { return SysRegister(fd_, kRegisterSyncCancel, &reg, 1); });
   return r < 0 ? -errno : r;
 }
 
