@@ -34,6 +34,7 @@
 #include <utility>
 #include <vector>
 
+#include "address.h"
 #include "uring_ring.h"
 #endif
 
@@ -306,41 +307,6 @@ Napi::Value PrepAccept(const Napi::CallbackInfo& info) {
   sqe->fd = fd;
   sqe->accept_flags = SOCK_CLOEXEC;
   return Num(env, 0);
-}
-
-// A sockaddr from (family, host, port, flowinfo, scopeId), hosts numeric. 0 or -errno.
-int BuildAddress(int family, const std::string& host, int port, double flowinfo, double scopeId,
-                 sockaddr_storage* ss, socklen_t* len) {
-  std::memset(ss, 0, sizeof *ss);
-  if (host.find('\0') != std::string::npos && !(family == AF_UNIX && host[0] == '\0')) return -EINVAL;
-  if (family == AF_INET) {
-    auto* sin = reinterpret_cast<sockaddr_in*>(ss);
-    if (inet_pton(AF_INET, host.c_str(), &sin->sin_addr) != 1) return -EINVAL;
-    sin->sin_family = AF_INET;
-    sin->sin_port = htons(static_cast<uint16_t>(port));
-    *len = sizeof *sin;
-    return 0;
-  }
-  if (family == AF_INET6) {
-    auto* sin6 = reinterpret_cast<sockaddr_in6*>(ss);
-    if (inet_pton(AF_INET6, host.c_str(), &sin6->sin6_addr) != 1) return -EINVAL;
-    sin6->sin6_family = AF_INET6;
-    sin6->sin6_port = htons(static_cast<uint16_t>(port));
-    sin6->sin6_flowinfo = htonl(static_cast<uint32_t>(flowinfo));
-    sin6->sin6_scope_id = static_cast<uint32_t>(scopeId);
-    *len = sizeof *sin6;
-    return 0;
-  }
-  if (family == AF_UNIX) {
-    auto* sun = reinterpret_cast<sockaddr_un*>(ss);
-    bool abstract = !host.empty() && host[0] == '\0';
-    if (abstract ? host.size() > sizeof sun->sun_path : host.size() >= sizeof sun->sun_path) return -ENAMETOOLONG;
-    sun->sun_family = AF_UNIX;
-    std::memcpy(sun->sun_path, host.data(), host.size());
-    *len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + host.size());
-    return 0;
-  }
-  return -EAFNOSUPPORT;
 }
 
 // uringPrepConnect(h, fd, family, host, port, flowinfo, scopeId, tag)
