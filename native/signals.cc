@@ -48,8 +48,9 @@ void OnSignal(int sig, siginfo_t* info, void* context) {
 
 bool ArgSignal(const Napi::CallbackInfo& info, int32_t* sig) {
   if (!ArgInt(info, 0, sig)) return false;
-  if (*sig <= 0 || *sig >= kMaxSignal) return OutOfRange(info.Env(), "signal number out of range");
-  return true;
+  if (*sig > 0 && *sig < kMaxSignal) return true;
+  OutOfRange(info.Env(), "signal number out of range");
+  return false;
 }
 
 // signalPipe(out): a close-on-exec pipe, both ends non-blocking, into out[0] (read), out[1] (write).

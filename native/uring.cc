@@ -191,8 +191,10 @@ bool ArgTag(const Napi::CallbackInfo& info, size_t i, uint32_t* tag) {
   double d;
   *tag = 0;
   if (!ArgDouble(info, i, &d)) return false;
-  if (!(d >= 0 && d < 4294967296.0) || d != static_cast<double>(static_cast<uint32_t>(d)))
-    return OutOfRange(info.Env(), "a tag must be an integer >= 0 and < 2 ** 32");
+  if (!(d >= 0 && d < 4294967296.0) || d != static_cast<double>(static_cast<uint32_t>(d))) {
+    OutOfRange(info.Env(), "a tag must be an integer >= 0 and < 2 ** 32");
+    return false;
+  }
   *tag = static_cast<uint32_t>(d);
   return true;
 }
