@@ -180,10 +180,7 @@ void Finalize(napi_env env, void* data, void*) {
 }
 
 RingObj* Unwrap(const Napi::CallbackInfo& info) {
-  bool ok = false;
-  if (info[0].IsExternal()) napi_check_object_type_tag(info.Env(), info[0], &kRingTag, &ok);
-  if (!ok) return BadType(info, 0, "a ring handle made by this module"), nullptr;
-  return static_cast<RingObj*>(info[0].As<Napi::External<RingObj>>().Data());
+  return static_cast<RingObj*>(ArgTagged(info, 0, &kRingTag, "a ring handle made by this module"));
 }
 
 // A tag argument: an integer in [0, 2^32). Throws ERR_OUT_OF_RANGE otherwise (TS checks first).
