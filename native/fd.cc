@@ -23,18 +23,7 @@ namespace iomux {
 
 namespace {
 
-Napi::Value Pipe(const Napi::CallbackInfo& info) {
-  int32_t* out;
-  size_t n;
-  if (!ArgInt32s(info, 0, &out, &n)) return Napi::Value();
-  if (n < 2) return OutOfRange(info.Env(), "the output array must hold 2 fds");
-  int fds[2];
-  int r = CloexecPipe(fds, false);
-  if (r < 0) return Num(info.Env(), r);
-  out[0] = fds[0];
-  out[1] = fds[1];
-  return Num(info.Env(), 0);
-}
+Napi::Value Pipe(const Napi::CallbackInfo& info) { return PipeInto(info, false); }
 
 Napi::Value Read(const Napi::CallbackInfo& info) {
   int32_t fd;

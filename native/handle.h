@@ -60,13 +60,7 @@ Napi::Value Wrap(Napi::Env env, Handle* handle, const napi_type_tag* tag);
 // The handle behind argument i if it carries the tag, else nullptr (having thrown a TypeError).
 template <typename T>
 T* Unwrap(const Napi::CallbackInfo& info, size_t i, const napi_type_tag* tag) {
-  bool ok = false;
-  if (info[i].IsExternal()) napi_check_object_type_tag(info.Env(), info[i], tag, &ok);
-  if (!ok) {
-    BadType(info, i, "a handle made by this module");
-    return nullptr;
-  }
-  return static_cast<T*>(info[i].As<Napi::External<Handle>>().Data());
+  return static_cast<T*>(static_cast<Handle*>(ArgTagged(info, i, tag, "a handle made by this module")));
 }
 
 }  // namespace iomux

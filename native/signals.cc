@@ -48,23 +48,13 @@ void OnSignal(int sig, siginfo_t* info, void* context) {
 
 bool ArgSignal(const Napi::CallbackInfo& info, int32_t* sig) {
   if (!ArgInt(info, 0, sig)) return false;
-  if (*sig <= 0 || *sig >= kMaxSignal) return OutOfRange(info.Env(), "signal number out of range");
-  return true;
+  if (*sig > 0 && *sig < kMaxSignal) return true;
+  OutOfRange(info.Env(), "signal number out of range");
+  return false;
 }
 
 // signalPipe(out): a close-on-exec pipe, both ends non-blocking, into out[0] (read), out[1] (write).
-Napi::Value SignalPipe(const Napi::CallbackInfo& info) {
-  int32_t* out;
-  size_t n;
-  if (!ArgInt32s(info, 0, &out, &n)) return Napi::Value();
-  if (n < 2) return OutOfRange(info.Env(), "the output array must hold 2 fds");
-  int fds[2];
-  int r = CloexecPipe(fds, true);
-  if (r < 0) return Num(info.Env(), r);
-  out[0] = fds[0];
-  out[1] = fds[1];
-  return Num(info.Env(), 0);
-}
+Napi::Value SignalPipe(const Napi::CallbackInfo& info) { return PipeInto(info, true); }
 
 // signalInstall(signum, wakeFd): installs the chaining handler (once) and points it at wakeFd.
 Napi::Value SignalInstall(const Napi::CallbackInfo& info) {

@@ -27,12 +27,8 @@
 #include <cstring>
 #include <string>
 
+#include "address.h"
 #include "util.h"
-
-#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__) || \
-    defined(__DragonFly__)
-#define IOMUX_SA_LEN 1
-#endif
 
 #ifndef MSG_NOSIGNAL
 #define IOMUX_MSG_NOSIGNAL 0
@@ -83,48 +79,7 @@ int ArgAddress(const Napi::CallbackInfo& info, size_t i, sockaddr_storage* ss, s
   }
   if (!ArgInt(info, i + 2, &port) || !ArgDouble(info, i + 3, &flowinfo) || !ArgDouble(info, i + 4, &scopeId))
     return 1;
-  std::string host = info[i + 1].As<Napi::String>().Utf8Value();
-  std::memset(ss, 0, sizeof *ss);
-  if (family == AF_INET) {
-    auto* sin = reinterpret_cast<sockaddr_in*>(ss);
-    if (host.find('\0') != std::string::npos || inet_pton(AF_INET, host.c_str(), &sin->sin_addr) != 1) return -EINVAL;
-    sin->sin_family = AF_INET;
-    sin->sin_port = htons(static_cast<uint16_t>(port));
-    *len = sizeof *sin;
-#ifdef IOMUX_SA_LEN
-    sin->sin_len = sizeof *sin;
-#endif
-    return 0;
-  }
-  if (family == AF_INET6) {
-    auto* sin6 = reinterpret_cast<sockaddr_in6*>(ss);
-    if (host.find('\0') != std::string::npos || inet_pton(AF_INET6, host.c_str(), &sin6->sin6_addr) != 1)
-      return -EINVAL;
-    sin6->sin6_family = AF_INET6;
-    sin6->sin6_port = htons(static_cast<uint16_t>(port));
-    sin6->sin6_flowinfo = htonl(static_cast<uint32_t>(flowinfo));
-    sin6->sin6_scope_id = static_cast<uint32_t>(scopeId);
-    *len = sizeof *sin6;
-#ifdef IOMUX_SA_LEN
-    sin6->sin6_len = sizeof *sin6;
-#endif
-    return 0;
-  }
-  if (family == AF_UNIX) {
-    auto* sun = reinterpret_cast<sockaddr_un*>(ss);
-    bool abstract = !host.empty() && host[0] == '\0';
-    // A regular path must fit with its NUL and hold no other NUL (CPython: "AF_UNIX path too long").
-    if (abstract ? host.size() > sizeof sun->sun_path : host.size() >= sizeof sun->sun_path) return -ENAMETOOLONG;
-    if (!abstract && host.find('\0') != std::string::npos) return -EINVAL;
-    sun->sun_family = AF_UNIX;
-    std::memcpy(sun->sun_path, host.data(), host.size());
-    *len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + host.size());
-#ifdef IOMUX_SA_LEN
-    sun->sun_len = static_cast<uint8_t>(*len);
-#endif
-    return 0;
-  }
-  return -EAFNOSUPPORT;
+  return BuildAddress(family, info[i + 1].As<Napi::String>().Utf8Value(), port, flowinfo, scopeId, ss, len);
 }
 
 // A sockaddr as the Python-shaped Address, or null for an unknown family or an empty address.

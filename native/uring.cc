@@ -34,6 +34,7 @@
 #include <utility>
 #include <vector>
 
+#include "address.h"
 #include "uring_ring.h"
 #endif
 
@@ -179,10 +180,7 @@ void Finalize(napi_env env, void* data, void*) {
 }
 
 RingObj* Unwrap(const Napi::CallbackInfo& info) {
-  bool ok = false;
-  if (info[0].IsExternal()) napi_check_object_type_tag(info.Env(), info[0], &kRingTag, &ok);
-  if (!ok) return BadType(info, 0, "a ring handle made by this module"), nullptr;
-  return static_cast<RingObj*>(info[0].As<Napi::External<RingObj>>().Data());
+  return static_cast<RingObj*>(ArgTagged(info, 0, &kRingTag, "a ring handle made by this module"));
 }
 
 // A tag argument: an integer in [0, 2^32). Throws ERR_OUT_OF_RANGE otherwise (TS checks first).
@@ -190,8 +188,10 @@ bool ArgTag(const Napi::CallbackInfo& info, size_t i, uint32_t* tag) {
   double d;
   *tag = 0;
   if (!ArgDouble(info, i, &d)) return false;
-  if (!(d >= 0 && d < 4294967296.0) || d != static_cast<double>(static_cast<uint32_t>(d)))
-    return OutOfRange(info.Env(), "a tag must be an integer >= 0 and < 2 ** 32");
+  if (!(d >= 0 && d < 4294967296.0) || d != static_cast<double>(static_cast<uint32_t>(d))) {
+    OutOfRange(info.Env(), "a tag must be an integer >= 0 and < 2 ** 32");
+    return false;
+  }
   *tag = static_cast<uint32_t>(d);
   return true;
 }
@@ -306,41 +306,6 @@ Napi::Value PrepAccept(const Napi::CallbackInfo& info) {
   sqe->fd = fd;
   sqe->accept_flags = SOCK_CLOEXEC;
   return Num(env, 0);
-}
-
-// A sockaddr from (family, host, port, flowinfo, scopeId), hosts numeric. 0 or -errno.
-int BuildAddress(int family, const std::string& host, int port, double flowinfo, double scopeId,
-                 sockaddr_storage* ss, socklen_t* len) {
-  std::memset(ss, 0, sizeof *ss);
-  if (host.find('\0') != std::string::npos && !(family == AF_UNIX && host[0] == '\0')) return -EINVAL;
-  if (family == AF_INET) {
-    auto* sin = reinterpret_cast<sockaddr_in*>(ss);
-    if (inet_pton(AF_INET, host.c_str(), &sin->sin_addr) != 1) return -EINVAL;
-    sin->sin_family = AF_INET;
-    sin->sin_port = htons(static_cast<uint16_t>(port));
-    *len = sizeof *sin;
-    return 0;
-  }
-  if (family == AF_INET6) {
-    auto* sin6 = reinterpret_cast<sockaddr_in6*>(ss);
-    if (inet_pton(AF_INET6, host.c_str(), &sin6->sin6_addr) != 1) return -EINVAL;
-    sin6->sin6_family = AF_INET6;
-    sin6->sin6_port = htons(static_cast<uint16_t>(port));
-    sin6->sin6_flowinfo = htonl(static_cast<uint32_t>(flowinfo));
-    sin6->sin6_scope_id = static_cast<uint32_t>(scopeId);
-    *len = sizeof *sin6;
-    return 0;
-  }
-  if (family == AF_UNIX) {
-    auto* sun = reinterpret_cast<sockaddr_un*>(ss);
-    bool abstract = !host.empty() && host[0] == '\0';
-    if (abstract ? host.size() > sizeof sun->sun_path : host.size() >= sizeof sun->sun_path) return -ENAMETOOLONG;
-    sun->sun_family = AF_UNIX;
-    std::memcpy(sun->sun_path, host.data(), host.size());
-    *len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + host.size());
-    return 0;
-  }
-  return -EAFNOSUPPORT;
 }
 
 // uringPrepConnect(h, fd, family, host, port, flowinfo, scopeId, tag)

@@ -213,6 +213,12 @@ std::string ProbeOnce() {
   return reason;
 }
 
+// One region of the ring shared with the kernel; nullptr (errno set) if mmap(2) fails.
+void* MapRegion(int fd, size_t len, off_t offset) {
+  void* p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, offset);
+  return p == MAP_FAILED ? nullptr : p;
+}
+
 }  // namespace
 
 const std::string& Unavailable() {
@@ -256,33 +262,24 @@ int Ring::Setup(unsigned entries, unsigned cqEntries, bool deferTaskrun) {
   cqMapLen_ = p.cq_off.cqes + p.cq_entries * sizeof(io_uring_cqe);
   bool single = p.features & IORING_FEAT_SINGLE_MMAP;
   if (single && cqMapLen_ > sqMapLen_) sqMapLen_ = cqMapLen_;
-  sqMap_ = mmap(nullptr, sqMapLen_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd_, IORING_OFF_SQ_RING);
-  if (sqMap_ == MAP_FAILED) {
+  // A failed mapping stays nullptr, so Unmap releases only what was mapped.
+  auto fail = [this] {
     int err = errno;
-    sqMap_ = nullptr;
     Unmap();
     return -err;
-  }
+  };
+  sqMap_ = MapRegion(fd_, sqMapLen_, IORING_OFF_SQ_RING);
+  if (!sqMap_) return fail();
   if (single) {
     cqMap_ = sqMap_;
     cqMapLen_ = 0;  // one mapping: unmapped once
   } else {
-    cqMap_ = mmap(nullptr, cqMapLen_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd_, IORING_OFF_CQ_RING);
-    if (cqMap_ == MAP_FAILED) {
-      int err = errno;
-      cqMap_ = nullptr;
-      Unmap();
-      return -err;
-    }
+    cqMap_ = MapRegion(fd_, cqMapLen_, IORING_OFF_CQ_RING);
+    if (!cqMap_) return fail();
   }
   sqesLen_ = p.sq_entries * sizeof(io_uring_sqe);
-  void* sqes = mmap(nullptr, sqesLen_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd_, IORING_OFF_SQES);
-  if (sqes == MAP_FAILED) {
-    int err = errno;
-    Unmap();
-    return -err;
-  }
-  sqes_ = static_cast<io_uring_sqe*>(sqes);
+  sqes_ = static_cast<io_uring_sqe*>(MapRegion(fd_, sqesLen_, IORING_OFF_SQES));
+  if (!sqes_) return fail();
   auto* sq = static_cast<char*>(sqMap_);
   auto* cq = static_cast<char*>(cqMap_);
   sqHead_ = reinterpret_cast<unsigned*>(sq + p.sq_off.head);
@@ -388,9 +385,7 @@ int Ring::SyncCancelAll() {
   reg.flags = IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL;
   reg.timeout.tv_sec = -1;
   reg.timeout.tv_nsec = -1;
-  int r;
-  do r = SysRegister(fd_, kRegisterSyncCancel, &reg, 1);
-  while (r < 0 && errno == EINTR);
+  int r = NoIntr([&] { return SysRegister(fd_, kRegisterSyncCancel, &reg, 1); });
   return r < 0 ? -errno : r;
 }
 

@@ -150,6 +150,20 @@ inline bool ArgFloat64s(const Napi::CallbackInfo& info, size_t i, double** data,
   return ArgTyped(info, i, napi_float64_array, "a Float64Array", data, len);
 }
 
+// The pointer in an External carrying `tag` at argument i (watch, waiter and ring handles), or
+// nullptr, having thrown a TypeError, for any other value.
+inline void* ArgTagged(const Napi::CallbackInfo& info, size_t i, const napi_type_tag* tag, const char* what) {
+  bool ok = false;
+  void* data = nullptr;
+  if (info[i].IsExternal()) napi_check_object_type_tag(info.Env(), info[i], tag, &ok);
+  if (!ok) {
+    BadType(info, i, what);
+    return nullptr;
+  }
+  napi_get_value_external(info.Env(), info[i], &data);
+  return data;
+}
+
 inline Napi::Value Num(Napi::Env env, double v) { return Napi::Number::New(env, v); }
 // The result of a libc call that returns -1 and sets errno: the value, or -errno.
 inline Napi::Value Sys(Napi::Env env, long r) { return Num(env, r < 0 ? -errno : r); }
@@ -172,6 +186,21 @@ inline int CloexecPipe(int fds[2], bool nonblock) {
   }
   return 0;
 #endif
+}
+
+// pipe(out) and signalPipe(out): a CloexecPipe into out[0] (read end), out[1] (write end); 0 or
+// -errno.
+inline Napi::Value PipeInto(const Napi::CallbackInfo& info, bool nonblock) {
+  int32_t* out;
+  size_t n;
+  if (!ArgInt32s(info, 0, &out, &n)) return Napi::Value();
+  if (n < 2) return OutOfRange(info.Env(), "the output array must hold 2 fds");
+  int fds[2];
+  int r = CloexecPipe(fds, nonblock);
+  if (r < 0) return Num(info.Env(), r);
+  out[0] = fds[0];
+  out[1] = fds[1];
+  return Num(info.Env(), 0);
 }
 
 // Retries a call interrupted by a signal (PEP 475). Not for waits with a timeout: see Deadline.
