@@ -9,25 +9,11 @@ import { AF_INET, AF_UNIX, SOCK_DGRAM, createServer, socket, socketpair, type So
 import { NOT_BUFFERS, NOT_NUMBERS } from '../helpers/bad-input';
 import { killAll, run } from '../helpers/child';
 import { whenCommand } from '../helpers/platform';
+import { closeAfterEach } from '../helpers/tracked';
 
 afterEach(killAll);
 
-const open: Array<{ close(): void }> = [];
-afterEach(() => {
-  for (const thing of open.splice(0).reverse()) thing.close();
-});
-function track<T extends { close(): void }>(thing: T): T {
-  open.push(thing);
-  return thing;
-}
-function nonblocking(s: Socket): Socket {
-  s.setBlocking(false);
-  return track(s);
-}
-function pair(): [Socket, Socket] {
-  const [a, b] = socketpair();
-  return [nonblocking(a), nonblocking(b)];
-}
+const { track, nonblocking, pair } = closeAfterEach();
 /** A running loop; `done()` stops it and waits for run() to settle. */
 function running(): { loop: EventLoop; done: () => Promise<void> } {
   const loop = track(new EventLoop());

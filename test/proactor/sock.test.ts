@@ -7,26 +7,12 @@ import path from 'node:path';
 import { ProactorEventLoop } from '../../lib/proactor';
 import { killAll, run, succeeded } from '../helpers/child';
 import { whenCommand, whenUring } from '../helpers/platform';
+import { closeAfterEach } from '../helpers/tracked';
 import { AF_INET, AF_UNIX, SOCK_DGRAM, createServer, socket, socketpair, type Socket } from '../../lib/socket';
 import { NOT_BUFFERS, NOT_NUMBERS } from '../helpers/bad-input';
 
-const open: Array<{ close(): void }> = [];
-afterEach(async () => {
-  for (const thing of open.splice(0).reverse()) thing.close();
-  await killAll();
-});
-function track<T extends { close(): void }>(thing: T): T {
-  open.push(thing);
-  return thing;
-}
-function nonblocking(s: Socket): Socket {
-  s.setblocking(false);
-  return track(s);
-}
-function pair(): [Socket, Socket] {
-  const [a, b] = socketpair();
-  return [nonblocking(a), nonblocking(b)];
-}
+const { track, nonblocking, pair } = closeAfterEach();
+afterEach(killAll);
 /** A running loop; `done()` stops it and waits for run() to settle. */
 function running(): { loop: ProactorEventLoop; done: () => Promise<void> } {
   const loop = track(new ProactorEventLoop());
