@@ -1,12 +1,14 @@
 // Callback order: scripts of callSoon, callLater, callAt, cancelled handles and a reader on a
-// socketpair run through CPython's asyncio (a python3 child, the oracle) and through EventLoop
-// (run() and runSync()); the orders must be equal, equal-deadline timers included (CPython's heap
-// is not stable, and iomux keeps the same heap).
+// socketpair run through CPython's asyncio (a python3 child, the oracle) and through EventLoop and
+// ProactorEventLoop (run() and runSync()); the orders must be equal, equal-deadline timers included
+// (CPython's heap is not stable, and iomux keeps the same heap). On the proactor the policy is
+// BaseEventLoop's too, and a reader is a poll completion on the ring.
 import path from 'node:path';
 import { EventLoop } from '../../lib/loop';
+import { ProactorEventLoop } from '../../lib/proactor';
 import { socketpair, type Socket } from '../../lib/socket';
 import { runSync, succeeded } from '../helpers/child';
-import { whenCommand } from '../helpers/platform';
+import { whenCommand, whenUring, type Gate } from '../helpers/platform';
 
 type Action =
   | ['soon', string, Action[]]
@@ -24,8 +26,10 @@ function viaAsyncio(script: Action[]): string[] {
   return JSON.parse(succeeded(runSync('python3', [ORACLE, JSON.stringify(script)], { timeoutMs: 30000 }), 'python3 asyncio oracle')) as string[];
 }
 
-async function viaIomux(script: Action[], mode: 'run' | 'runSync'): Promise<string[]> {
-  const loop = new EventLoop();
+type Loop = typeof EventLoop | typeof ProactorEventLoop;
+
+async function viaIomux(Loop: Loop, script: Action[], mode: 'run' | 'runSync'): Promise<string[]> {
+  const loop = new Loop();
   const [a, b]: [Socket, Socket] = socketpair();
   a.setBlocking(false);
   b.setBlocking(false);
@@ -146,13 +150,21 @@ const SCRIPTS: Array<[string, Action[]]> = [
   ],
 ];
 
-whenCommand('python3').describe('EventLoop callback order equals CPython asyncio', () => {
-  for (const [name, script] of SCRIPTS) {
-    test(name, async () => {
-      const expected = viaAsyncio(script);
-      expect(expected.length).toBeGreaterThan(2);
-      expect(await viaIomux(script, 'run')).toEqual(expected);
-      expect(await viaIomux(script, 'runSync')).toEqual(expected);
-    });
-  }
-});
+// The proactor needs both io_uring and python3: the gate that skips says which one is missing.
+const LOOPS: Array<[Loop, Gate]> = [
+  [EventLoop, whenCommand('python3')],
+  [ProactorEventLoop, whenUring.runs ? whenCommand('python3') : whenUring],
+];
+
+for (const [Loop, gate] of LOOPS) {
+  gate.describe(`${Loop.name} callback order equals CPython asyncio`, () => {
+    for (const [name, script] of SCRIPTS) {
+      test(name, async () => {
+        const expected = viaAsyncio(script);
+        expect(expected.length).toBeGreaterThan(2);
+        expect(await viaIomux(Loop, script, 'run')).toEqual(expected);
+        expect(await viaIomux(Loop, script, 'runSync')).toEqual(expected);
+      });
+    }
+  });
+}

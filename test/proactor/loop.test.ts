@@ -2,7 +2,6 @@
 // as re-armed io_uring polls (level-triggered, as EventLoop), runSync() blocking in the ring's
 // wait until another process writes, a signal waking it, the exception handler, bad input.
 import { ProactorEventLoop } from '../../lib/proactor';
-import { socketpair, type Socket } from '../../lib/socket';
 import { Ring } from '../../lib/uring';
 import { BAD_FDS, NOT_FILEOBJS, codeOf } from '../helpers/bad-input';
 import { NODE_TS, runSync as runChild } from '../helpers/child';
@@ -10,21 +9,9 @@ import { closedFd, expectNoFdLeaks, openFds } from '../helpers/fds';
 import { collectUntil } from '../helpers/gc';
 import { writeLater } from '../helpers/io';
 import { whenUring } from '../helpers/platform';
+import { closeAfterEach } from '../helpers/tracked';
 
-const open: Array<{ close(): void }> = [];
-afterEach(() => {
-  for (const thing of open.splice(0).reverse()) thing.close();
-});
-function track<T extends { close(): void }>(thing: T): T {
-  open.push(thing);
-  return thing;
-}
-function pair(): [Socket, Socket] {
-  const [a, b] = socketpair();
-  a.setblocking(false);
-  b.setblocking(false);
-  return [track(a), track(b)];
-}
+const { track, pair } = closeAfterEach();
 const tick = (ms = 0): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 expectNoFdLeaks();

@@ -6,21 +6,9 @@ import { ProactorEventLoop } from '../../lib/proactor';
 import { createServer, socket, socketpair, AF_INET, type Socket } from '../../lib/socket';
 import { expectNoFdLeaks } from '../helpers/fds';
 import { whenUring } from '../helpers/platform';
+import { closeAfterEach } from '../helpers/tracked';
 
-const open: Array<{ close(): void }> = [];
-afterEach(() => {
-  for (const thing of open.splice(0).reverse()) thing.close();
-});
-function track<T extends { close(): void }>(thing: T): T {
-  open.push(thing);
-  return thing;
-}
-function pair(): [Socket, Socket] {
-  const [a, b] = socketpair();
-  a.setblocking(false);
-  b.setblocking(false);
-  return [track(a), track(b)];
-}
+const { track, pair } = closeAfterEach();
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 async function outcome<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; code?: string; name?: string }> {
   try {

@@ -8,7 +8,7 @@ import { EVENT_READ, EVENT_WRITE, type SelectorClass } from '../../lib/selectors
 import type { Socket } from '../../lib/socket';
 import { AVAILABLE } from '../helpers/backends';
 import { expectNoFdLeaks, Resources } from '../helpers/fds';
-import { keepOpenFile, pairAt, readablePair } from './reuse';
+import { readableOld, reuseFdOf } from './reuse';
 
 const res = new Resources();
 afterEach(() => res.closeAll());
@@ -23,12 +23,10 @@ describe.each(AVAILABLE.map((cls): [string, SelectorClass] => [cls.name, cls]))(
   ])('register after the old socket was closed without unregister%s', (_label, dup) => {
     test('drops the stale key; the new socket is reported, and only when ready', () => {
       const sel = res.add(new Selector());
-      const [old] = readablePair(res);
+      const old = readableOld(res, dup);
       const fd = old.fileno();
-      if (dup) keepOpenFile(res, old);
       sel.register(old, EVENT_READ | EVENT_WRITE, 'old');
-      old.close();
-      const [sock, peer] = pairAt(res, fd);
+      const [sock, peer] = reuseFdOf(res, old);
       const key = sel.register(sock, EVENT_READ, 'new');
       expect([key.fileobj, key.fd, key.data]).toEqual([sock, fd, 'new']);
       expect([...sel.getMap().values()]).toEqual([key]);
@@ -42,12 +40,10 @@ describe.each(AVAILABLE.map((cls): [string, SelectorClass] => [cls.name, cls]))(
 
     test('a key registered by fd number: ERR_ALREADY_REGISTERED says the fd may have been reused, and unregister(fd) then register works', () => {
       const sel = res.add(new Selector());
-      const [old] = readablePair(res);
+      const old = readableOld(res, dup);
       const fd = old.fileno();
-      if (dup) keepOpenFile(res, old);
       sel.register(fd, EVENT_READ);
-      old.close();
-      const [sock, peer] = pairAt(res, fd);
+      const [sock, peer] = reuseFdOf(res, old);
       let err: (Error & { code?: string }) | undefined;
       try {
         sel.register(sock, EVENT_READ);
@@ -67,14 +63,11 @@ describe.each(AVAILABLE.map((cls): [string, SelectorClass] => [cls.name, cls]))(
 
     test('EventLoop.addReader on the reused fd fires; the old reader and writer never run', async () => {
       const loop = res.add(new EventLoop(res.add(new Selector())));
-      const [old] = readablePair(res);
-      const fd = old.fileno();
-      if (dup) keepOpenFile(res, old);
+      const old = readableOld(res, dup);
       const oldCalls: string[] = [];
       loop.addReader(old, () => oldCalls.push('reader'));
       loop.addWriter(old, () => oldCalls.push('writer'));
-      old.close();
-      const [sock, peer] = pairAt(res, fd);
+      const [sock, peer] = reuseFdOf(res, old);
       const got: Array<[Socket, number, string]> = [];
       loop.addReader(sock, (f, mask) => {
         got.push([f as Socket, mask, sock.recv(10).toString()]);
@@ -90,13 +83,11 @@ describe.each(AVAILABLE.map((cls): [string, SelectorClass] => [cls.name, cls]))(
 
     test('EventLoop.addReader by fd number, closed, reused: addReader of the new socket registers again and fires', async () => {
       const loop = res.add(new EventLoop(res.add(new Selector())));
-      const [old] = readablePair(res);
+      const old = readableOld(res, dup);
       const fd = old.fileno();
-      if (dup) keepOpenFile(res, old);
       const oldCalls: string[] = [];
       loop.addReader(fd, () => oldCalls.push('reader'));
-      old.close();
-      const [sock, peer] = pairAt(res, fd);
+      const [sock, peer] = reuseFdOf(res, old);
       const got: Array<[Socket, string]> = [];
       loop.addReader(sock, (f) => {
         got.push([f as Socket, sock.recv(10).toString()]);
@@ -111,13 +102,10 @@ describe.each(AVAILABLE.map((cls): [string, SelectorClass] => [cls.name, cls]))(
 
     test('EventLoop.addWriter on the reused fd fires', async () => {
       const loop = res.add(new EventLoop(res.add(new Selector())));
-      const [old] = readablePair(res);
-      const fd = old.fileno();
-      if (dup) keepOpenFile(res, old);
+      const old = readableOld(res, dup);
       const oldCalls: string[] = [];
       loop.addReader(old, () => oldCalls.push('reader'));
-      old.close();
-      const [sock] = pairAt(res, fd);
+      const [sock] = reuseFdOf(res, old);
       const got: unknown[] = [];
       loop.addWriter(sock, (f, mask) => {
         got.push([f, mask]);

@@ -30,3 +30,17 @@ export function readablePair(res: Resources): [Socket, Socket] {
 export function keepOpenFile(res: Resources, sock: Socket): number {
   return res.fd(os.dup(sock.fileno()));
 }
+
+/** A readable socket (readablePair's); with `dup`, a dup keeps its open file alive after close. */
+export function readableOld(res: Resources, dup: boolean): Socket {
+  const [old] = readablePair(res);
+  if (dup) keepOpenFile(res, old);
+  return old;
+}
+
+/** Closes `old` and returns a pair whose first socket has taken `old`'s fd number (pairAt). */
+export function reuseFdOf(res: Resources, old: Socket): [Socket, Socket] {
+  const fd = old.fileno();
+  old.close();
+  return pairAt(res, fd);
+}

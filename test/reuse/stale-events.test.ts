@@ -7,7 +7,7 @@ import { EVENT_READ, EVENT_WRITE, type SelectorClass } from '../../lib/selectors
 import type { Socket } from '../../lib/socket';
 import { AVAILABLE } from '../helpers/backends';
 import { expectNoFdLeaks, Resources } from '../helpers/fds';
-import { keepOpenFile, pairAt, readablePair } from './reuse';
+import { keepOpenFile, pairAt, readableOld, readablePair, reuseFdOf } from './reuse';
 
 const res = new Resources();
 afterEach(() => res.closeAll());
@@ -19,11 +19,9 @@ describe.each(AVAILABLE.map((cls): [string, SelectorClass] => [cls.name, cls]))(
   test('unregister, close, reuse: the new socket is reported only when it is ready', () => {
     const sel = res.add(new Selector());
     const [old] = readablePair(res);
-    const fd = old.fileno();
     sel.register(old, EVENT_READ);
     sel.unregister(old);
-    old.close();
-    const [sock, peer] = pairAt(res, fd);
+    const [sock, peer] = reuseFdOf(res, old);
     sel.register(sock, EVENT_READ);
     expect(sel.select(0)).toEqual([]);
     peer.send(Buffer.from('new'));
@@ -32,13 +30,10 @@ describe.each(AVAILABLE.map((cls): [string, SelectorClass] => [cls.name, cls]))(
 
   test('unregister, close, reuse while a dup keeps the old socket open and readable', () => {
     const sel = res.add(new Selector());
-    const [old] = readablePair(res);
-    const fd = old.fileno();
-    keepOpenFile(res, old);
+    const old = readableOld(res, true);
     sel.register(old, EVENT_READ);
     sel.unregister(old);
-    old.close();
-    const [sock, peer] = pairAt(res, fd);
+    const [sock, peer] = reuseFdOf(res, old);
     sel.register(sock, EVENT_READ);
     expect(sel.select(0)).toEqual([]);
     peer.send(Buffer.from('new'));
@@ -49,9 +44,8 @@ describe.each(AVAILABLE.map((cls): [string, SelectorClass] => [cls.name, cls]))(
   // alive; it reports "readable" under the number the new socket now has.
   test('closed before unregister, with a dup open and readable: its readiness never reaches the new key', () => {
     const sel = res.add(new Selector());
-    const [old] = readablePair(res);
+    const old = readableOld(res, true);
     const fd = old.fileno();
-    keepOpenFile(res, old);
     sel.register(old, EVENT_READ);
     old.close();
     sel.unregister(old);
@@ -72,15 +66,13 @@ describe.each(AVAILABLE.map((cls): [string, SelectorClass] => [cls.name, cls]))(
     const sel = res.add(new Selector());
     const [old, oldPeer] = res.socketpair();
     old.setblocking(false);
-    const fd = old.fileno();
     keepOpenFile(res, old);
     sel.register(old, EVENT_READ);
     const started = performance.now();
     const pending = sel.selectAsync(5);
     oldPeer.send(Buffer.from('old')); // the waiter (or the kernel watch) may see this
     sel.unregister(old);
-    old.close();
-    const [sock, peer] = pairAt(res, fd);
+    const [sock, peer] = reuseFdOf(res, old);
     sel.register(sock, EVENT_READ);
     setTimeout(() => peer.send(Buffer.from('new')), 100);
     const results = await pending;
@@ -91,14 +83,11 @@ describe.each(AVAILABLE.map((cls): [string, SelectorClass] => [cls.name, cls]))(
 
   test('EventLoop: the old reader never runs; the new one runs when the new socket is readable', async () => {
     const loop = res.add(new EventLoop(res.add(new Selector())));
-    const [old] = readablePair(res);
-    const fd = old.fileno();
-    keepOpenFile(res, old);
+    const old = readableOld(res, true);
     const oldCalls: unknown[] = [];
     loop.addReader(old, (f) => oldCalls.push(f));
     loop.removeReader(old);
-    old.close();
-    const [sock, peer] = pairAt(res, fd);
+    const [sock, peer] = reuseFdOf(res, old);
     const got: Array<[Socket, string]> = [];
     loop.addReader(sock, (f) => {
       got.push([f as Socket, sock.recv(10).toString()]);

@@ -13,6 +13,8 @@ import { whenUring } from '../helpers/platform';
 
 const E = osConstants.errno;
 const byTag = (cs: Completion[]) => new Map(cs.map(([tag, res, flags]) => [tag, [res, flags]]));
+/** The open-file flags the kernel reports for `fd` (Linux: /proc/self/fdinfo). */
+const openFlags = (fd: number): number => Number(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8').match(/flags:\s+(\d+)/)![1]);
 
 let fdsBefore: number[];
 const open: Array<{ close(): void }> = [];
@@ -90,7 +92,7 @@ whenUring.test('accept and connect on loopback: the accepted fd is close-on-exec
   const fd = got.get(1)![0];
   expect(fd).toBeGreaterThan(2);
   open.push({ close: () => os.close(fd) });
-  const flags = Number(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8').match(/flags:\s+(\d+)/)![1]);
+  const flags = openFlags(fd);
   expect(flags & 0o2000000).toBe(0o2000000); // O_CLOEXEC
   client.send(Buffer.from('ping'));
   const buf = Buffer.alloc(4);
@@ -232,7 +234,7 @@ whenUring.test('waitInto: triples in a caller-owned Int32Array, the tag as uint3
 whenUring.test('fileno is a close-on-exec fd, closed by close(); close is idempotent and then ERR_CLOSED', () => {
   const ring = new Ring();
   const fd = ring.fileno();
-  const flags = Number(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8').match(/flags:\s+(\d+)/)![1]);
+  const flags = openFlags(fd);
   expect(flags & 0o2000000).toBe(0o2000000);
   ring.prepTimeout(60, 1);
   ring.submit();
