@@ -20,11 +20,15 @@ export interface Faults {
   calls?: string;
 }
 
-/** The preload's report at the child's exit: how often each call was made, and each fault injected. */
+/**
+ * The preload's report at the child's exit: how often each call was eligible for a fault, each
+ * fault injected, and each wait fault overtaken by events that arrived first.
+ */
 export interface FaultLog {
   seed: number;
   calls: Record<string, number>;
   injected: Record<string, number>;
+  overtaken: Record<string, number>;
 }
 
 /** How to reproduce a run, for failure messages. */
@@ -66,8 +70,21 @@ export function readFaultLog(logFile: string): FaultLog | null {
 
 /** The sum of the injected counts whose "call:FAULT" name matches. */
 export function injected(log: FaultLog | null, re: RegExp): number {
-  if (log === null) return 0;
-  return Object.entries(log.injected)
+  return sumMatching(log?.injected, re);
+}
+
+/** How many calls whose name matches were eligible for a fault (made from the addon, a fault fitting). */
+export function eligibleCalls(log: FaultLog | null, re: RegExp): number {
+  return sumMatching(log?.calls, re);
+}
+
+/** How many wait faults on calls whose name matches were overtaken by events. */
+export function overtaken(log: FaultLog | null, re: RegExp): number {
+  return sumMatching(log?.overtaken, re);
+}
+
+function sumMatching(counts: Record<string, number> | undefined, re: RegExp): number {
+  return Object.entries(counts ?? {})
     .filter(([name]) => re.test(name))
     .reduce((sum, [, n]) => sum + n, 0);
 }

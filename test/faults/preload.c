@@ -11,7 +11,8 @@
 //                       a bare name takes that call's transient faults; unset: every call's transient faults
 //   IOMUX_FAULT_OBJECT  faults only calls made from an object whose path contains this (default
 //                       "iomux.node"; "*" for every caller)
-//   IOMUX_FAULT_LOG     a file that gets one JSON line at exit: the seed and each fault injected, counted
+//   IOMUX_FAULT_LOG     a file that gets one JSON line at exit: the seed, the calls eligible for a fault,
+//                       each fault injected and the wait faults overtaken by events, counted
 //
 // Faults, and why each is one a correct program must expect:
 //   EINTR from waits (epoll_wait, epoll_pwait, poll, ppoll, select, pselect): a signal arrived. The
@@ -90,6 +91,8 @@ static char g_log[1024];
 static atomic_uint_fast64_t g_counter;
 static atomic_uint_fast64_t g_injected[N_CALLS][N_KINDS];
 static atomic_uint_fast64_t g_seen[N_CALLS];
+// Wait faults rolled but overtaken: events arrived in the part slept, so they were returned.
+static atomic_uint_fast64_t g_overtaken[N_CALLS];
 
 static uint64_t splitmix64(uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;
@@ -184,6 +187,14 @@ static void write_log(void) {
                     (unsigned long long)v);
       first = 0;
     }
+  n += snprintf(buf + n, sizeof buf - n, "},\"overtaken\":{");
+  first = 1;
+  for (int c = 0; c < N_CALLS; c++) {
+    uint64_t v = atomic_load(&g_overtaken[c]);
+    if (!v) continue;
+    n += snprintf(buf + n, sizeof buf - n, "%s\"%s\":%llu", first ? "" : ",", kCallNames[c], (unsigned long long)v);
+    first = 0;
+  }
   n += snprintf(buf + n, sizeof buf - n, "}}\n");
   int fd = open(g_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return;
@@ -267,6 +278,11 @@ static int roll(enum Call c, unsigned allowed, const void *ret, uint64_t *extra)
 
 static void count(enum Call c, int k) { atomic_fetch_add(&g_injected[c][k], 1); }
 
+static int overtaken(enum Call c, int r) {
+  atomic_fetch_add(&g_overtaken[c], 1);
+  return r;
+}
+
 // What the fd is, for the faults that fit it: a socket, a pipe, or else; and whether this call
 // may block (no O_NONBLOCK, no MSG_DONTWAIT).
 enum FdKind { FD_OTHER, FD_SOCKET, FD_PIPE };
@@ -315,7 +331,7 @@ int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout)
   int part = interrupted_after(timeout, extra);
   if (part >= 0) {
     int r = real_epoll_wait(epfd, events, maxevents, part);
-    if (r != 0) return r;
+    if (r != 0) return overtaken(C_EPOLL_WAIT, r);
   }
   count(C_EPOLL_WAIT, k);
   return fail(EINTR);
@@ -329,7 +345,7 @@ int epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout
   int part = interrupted_after(timeout, extra);
   if (part >= 0) {
     int r = real_epoll_pwait(epfd, events, maxevents, part, sigmask);
-    if (r != 0) return r;
+    if (r != 0) return overtaken(C_EPOLL_PWAIT, r);
   }
   count(C_EPOLL_PWAIT, k);
   return fail(EINTR);
@@ -343,7 +359,7 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout) {
   int part = interrupted_after(timeout, extra);
   if (part >= 0) {
     int r = real_poll(fds, nfds, part);
-    if (r != 0) return r;
+    if (r != 0) return overtaken(C_POLL, r);
   }
   count(C_POLL, k);
   return fail(EINTR);
@@ -364,7 +380,7 @@ int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *tmo, const sig
   if (part >= 0) {
     struct timespec ts = {part / 1000, (long)(part % 1000) * 1000000};
     int r = real_ppoll(fds, nfds, &ts, sigmask);
-    if (r != 0) return r;
+    if (r != 0) return overtaken(C_PPOLL, r);
   }
   count(C_PPOLL, k);
   return fail(EINTR);
@@ -381,7 +397,7 @@ int select(int nfds, fd_set *r, fd_set *w, fd_set *x, struct timeval *tv) {
     int64_t t0 = now_ms();
     struct timeval t = {part / 1000, (part % 1000) * 1000};
     int n = real_select(nfds, r, w, x, &t);
-    if (n != 0) return n;
+    if (n != 0) return overtaken(C_SELECT, n);
     if (tv) {  // Linux leaves the time not slept in the timeval, also after EINTR
       int64_t left = ms - (now_ms() - t0);
       if (left < 0) left = 0;
