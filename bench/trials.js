@@ -19,8 +19,8 @@ const contenders = {
   'iomux-select-async': { lang: 'iomux', backend: 'select', mode: 'async' },
   'iomux-uring-sync': { lang: 'iomux', backend: 'uring', mode: 'sync' },
   'iomux-uring-async': { lang: 'iomux', backend: 'uring', mode: 'async' },
-  // ProactorEventLoop (completions on io_uring): servers only (echo, http).
-  'iomux-uring-proactor': { lang: 'iomux', backend: 'uring', mode: 'proactor', serverOnly: true },
+  // ProactorEventLoop (completions on io_uring): sockRecvInto/sockSendall, no readiness.
+  'iomux-uring-proactor': { lang: 'iomux', backend: 'uring', mode: 'proactor' },
   // The same sock* server program on the epoll EventLoop (full tier): the two models, one API.
   'iomux-epoll-sock': { lang: 'iomux', backend: 'epoll', mode: 'sock', serverOnly: true },
   'python-epoll': { lang: 'python', backend: 'epoll' },
@@ -42,8 +42,8 @@ const ECHO_CONNS = [1, 50, 200];
 const HTTP_CONNS = [50, 200]; // 200: --full only, unless --conns names it
 const QUICK_CONNS = 50;
 const QUICK = ['c-epoll', 'iomux-epoll-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'python-epoll', 'node-net', 'node-http'];
-const DEFAULT_CHAIN = ['c-epoll', 'c-poll', 'c-select', 'iomux-epoll-sync', 'iomux-poll-sync', 'iomux-select-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'python-epoll', 'node-net'];
-const TCP_CHAIN = ['c-epoll', 'iomux-epoll-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'python-epoll', 'node-net', 'iomux-poll-sync', 'c-poll'];
+const DEFAULT_CHAIN = ['c-epoll', 'c-poll', 'c-select', 'iomux-epoll-sync', 'iomux-poll-sync', 'iomux-select-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'iomux-uring-proactor', 'python-epoll', 'node-net'];
+const TCP_CHAIN = ['c-epoll', 'iomux-epoll-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'iomux-uring-proactor', 'python-epoll', 'node-net', 'iomux-poll-sync', 'c-poll'];
 const SERVERS = ['c-epoll', 'iomux-epoll-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'python-epoll'];
 
 /** select(2): N read ends + the process's own fds must stay below FD_SETSIZE (1024). */
@@ -56,8 +56,8 @@ function chainTier(contender, n, shape, quickSizes) {
   if (n > 5000 && shape.active === 1 && backend === 'poll') return 'full';
   // node:net needs a quarter second to wrap 1,000 socketpairs (it has tcpchain in the default run).
   if (n > 100 && contender === 'node-net') return 'full';
-  // EventLoop over 9,990 fds: the A=100/N=1000 rows already show its per-iteration cost.
-  if (n > 5000 && contender === 'iomux-epoll-async') return 'full';
+  // A loop over 9,990 fds: the A=100/N=1000 rows already show its per-iteration cost.
+  if (n > 5000 && (contender === 'iomux-epoll-async' || contender === 'iomux-uring-proactor')) return 'full';
   if (shape.quick && quickSizes.includes(n) && QUICK.includes(contender)) return 'quick';
   return 'default';
 }
