@@ -10,6 +10,9 @@ const path = require('node:path');
 
 const contenderDir = path.join(__dirname, '..', 'contenders');
 const START_MS = 20000;
+// echo-multicore's shortest window: each worker thread warms up its own JIT, and 10 ms CPU ticks
+// over a short window would rate the warm-up, not the server.
+const MULTICORE_MIN = { warmup: 0.5, seconds: 1 };
 
 /** [cmd, args, extraEnv] of a contender. */
 function command(c, workload, params, env, T) {
@@ -237,9 +240,11 @@ async function serverTrial(t, c, env, T) {
     server = await startServer(prepared(t, env, 0, command(c, t.workload, {}, env, T)), port);
     const pid = server.child.pid;
     if (t.workload === 'http' && env.httpClient === 'wrk') return await wrkTrial(t, env, T, server);
-    const [bin, warmup, seconds] = t.workload === 'echo' || t.workload === 'echo-multicore'
-      ? [env.bins['echo-client'], T.echoWarmup, T.echoSeconds]
-      : [env.bins['http-client'], T.echoWarmup, T.httpSeconds];
+    const [bin, warmup, seconds] = t.workload === 'echo-multicore'
+      ? [env.bins['echo-client'], Math.max(T.echoWarmup, MULTICORE_MIN.warmup), Math.max(T.echoSeconds, MULTICORE_MIN.seconds)]
+      : t.workload === 'echo'
+        ? [env.bins['echo-client'], T.echoWarmup, T.echoSeconds]
+        : [env.bins['http-client'], T.echoWarmup, T.httpSeconds];
     const client = [bin, [server.port, t.params.conns, warmup, seconds, pid].map(String)];
     const res = await runToEnd(prepared(t, env, 1, client), 60000 + seconds * 2000);
     if (res.error) return res;
