@@ -1,6 +1,7 @@
 // EPOLLEXCLUSIVE against the thundering herd: one listening socket, four worker threads each
 // blocked in select() on an EpollSelector of its own (fixtures/exclusive-wakeups.ts), one
-// connection. Without the flag every waiter is woken; with it (`exclusive: true`) the kernel wakes
+// connection (then a byte on a socketpair of each ends every wait, so no test waits out a
+// timeout). Without the flag every waiter is woken; with it (`exclusive: true`) the kernel wakes
 // one waiting epoll — more only if a thread was not blocked yet when the connection came, so the
 // test asks for fewer than all, not for exactly one. Exclusive wakeup says nothing about spreading
 // connections over the threads: the one woken may take them all.
