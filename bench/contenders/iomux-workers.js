@@ -24,9 +24,13 @@ function serve(backend, port) {
     s.close();
   };
   const onData = (s) => {
-    const got = s.tryRecvInto(buf);
-    if (got === null) return;
-    if (got === 0 || s.trySend((views[got] ??= buf.subarray(0, got))) !== got) drop(s);
+    try {
+      const got = s.tryRecvInto(buf);
+      if (got === null) return;
+      if (got === 0 || s.trySend((views[got] ??= buf.subarray(0, got))) !== got) drop(s);
+    } catch {
+      drop(s); // ECONNRESET: the load generator closes with RST at the end
+    }
   };
   loop.addReader(listener, () => {
     for (;;) {
