@@ -204,10 +204,10 @@ async function main(o: Options): Promise<void> {
     port = await listening;
   }
   shared?.close(); // the workers serve dups of it
-  console.log(`${o.workers} workers, ${o.exclusive ? 'one shared listening socket, EPOLLEXCLUSIVE' : 'a SO_REUSEPORT listening socket each'}`);
-  console.log('listening on', port);
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  console.log(`${o.workers} workers, ${o.exclusive ? 'one shared listening socket, EPOLLEXCLUSIVE' : 'a SO_REUSEPORT listening socket each'}`);
+  console.log('listening on', port);
   await Promise.all(exits);
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);

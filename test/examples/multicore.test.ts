@@ -72,18 +72,20 @@ withExclusive.test(`--exclusive: 3 workers on one shared socket (EPOLLEXCLUSIVE)
   expect(seen.workers).toHaveLength(3);
 }, START_TIMEOUT_MS + 60000);
 
-linuxOnly.test('SIGTERM with clients still connected: every worker closes them and stops, exit 0, nothing left open', async () => {
-  const ex = await run('multicore', ['0', '--workers', '2']);
-  const conns = await Promise.all([0, 1, 2, 3].map(() => clients.connect(ex.port)));
-  for (const [i, c] of conns.entries()) expect(await echoWithin(c, `hi ${i}`, 10000)).toBe(`hi ${i}`);
-  const ended = conns.map((c) => new Promise((resolve) => c.once('end', resolve)));
-  ex.child.kill('SIGTERM');
-  await Promise.all(ended);
-  expect(await ex.exited).toEqual({ code: 0, signal: null });
-  expect(ex.stderr()).toBe('');
-  expect(ex.lines).toContain('served 4 clients in all');
-  expect(ex.lines).toContain('sockets and epolls left open: none');
-}, START_TIMEOUT_MS + 30000);
+describe.each(['SIGTERM', 'SIGINT'] as const)('%s', (signal) => {
+  linuxOnly.test(`${signal} with clients still connected: every worker closes them and stops, exit 0, nothing left open`, async () => {
+    const ex = await run('multicore', ['0', '--workers', '2']);
+    const conns = await Promise.all([0, 1, 2, 3].map(() => clients.connect(ex.port)));
+    for (const [i, c] of conns.entries()) expect(await echoWithin(c, `hi ${i}`, 10000)).toBe(`hi ${i}`);
+    const ended = conns.map((c) => new Promise((resolve) => c.once('end', resolve)));
+    ex.child.kill(signal);
+    await Promise.all(ended);
+    expect(await ex.exited).toEqual({ code: 0, signal: null });
+    expect(ex.stderr()).toBe('');
+    expect(ex.lines).toContain('served 4 clients in all');
+    expect(ex.lines).toContain('sockets and epolls left open: none');
+  }, START_TIMEOUT_MS + 30000);
+});
 
 test('a bad --workers prints the usage and exits 2', async () => {
   const ex = await run('multicore', ['0', '--workers', '0'], null);
