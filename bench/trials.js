@@ -27,6 +27,9 @@ const contenders = {
   'python-poll': { lang: 'python', backend: 'poll' },
   'python-select': { lang: 'python', backend: 'select' },
   'iomux-protocol-epoll': { lang: 'iomux-protocol', backend: 'epoll', serverOnly: true },
+  // The raw async echo server in worker threads, one SO_REUSEPORT socket each: workload echo-multicore only.
+  'iomux-epoll-1worker': { lang: 'iomux-workers', backend: 'epoll', workers: 1, serverOnly: true, multicore: true },
+  'iomux-epoll-2workers': { lang: 'iomux-workers', backend: 'epoll', workers: 2, serverOnly: true, multicore: true },
   'node-net': { lang: 'node' },
   'node-http': { lang: 'node', serverOnly: true },
 };
@@ -77,6 +80,17 @@ function chainRows(sizes, quickSizes) {
   return rows;
 }
 
+/** echo-multicore: the server in 1 and in 2 worker threads, 50 connections by default (200: --full). */
+function multicoreRows(conns) {
+  const rows = [];
+  for (const c of conns ?? [QUICK_CONNS, 200]) {
+    for (const contender of Object.keys(contenders).filter((k) => contenders[k].multicore)) {
+      rows.push({ workload: 'echo-multicore', contender, params: { conns: c }, tier: c === 200 && !conns ? 'full' : 'default' });
+    }
+  }
+  return rows;
+}
+
 function tcpChainRows(sizes) {
   const rows = [];
   for (const shape of SHAPES) {
@@ -94,7 +108,8 @@ function serverRows(workload, anchor, conns, quickConns, fullConns = []) {
   const rows = [];
   for (const c of conns) {
     for (const contender of Object.keys(contenders)) {
-      const { lang } = contenders[contender];
+      const { lang, multicore } = contenders[contender];
+      if (multicore) continue; // echo-multicore only
       if (lang === 'node' && contender !== anchor) continue;
       let tier = SERVERS.includes(contender) || contender === anchor ? 'default' : 'full';
       if (workload === 'echo' && contender === 'iomux-uring-proactor') tier = 'default'; // beside the epoll EventLoop
@@ -121,6 +136,7 @@ function matrix({ sizes, conns } = {}) {
     ...tcpChainRows(sizes ?? SIZES),
     ...serverRows('echo', 'node-net', conns ?? ECHO_CONNS, quickConns),
     ...serverRows('http', 'node-http', conns ?? HTTP_CONNS, quickConns, conns ? [] : [200]),
+    ...multicoreRows(conns),
   ];
 }
 
