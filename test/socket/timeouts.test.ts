@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { getBlocking } from '../../lib/os';
 import {
-  AF_INET, AF_UNIX, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_STREAM, type Socket, createServer, getdefaulttimeout, setdefaulttimeout, socket, socketpair,
+  AF_INET, AF_UNIX, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_STREAM, type InetAddress, type Socket, createServer, getdefaulttimeout, setdefaulttimeout, socket, socketpair,
 } from '../../lib/socket';
 import { EventLoop } from '../../lib/loop';
 import { NODE_TS, run, runSync, start } from '../helpers/child';
@@ -34,7 +34,7 @@ function timedOut(fn: () => unknown, syscall: string): number {
 }
 
 // A listener whose accept queue is full: a connect to it hangs (Linux drops the SYN).
-function fullListener(): Socket {
+function fullListener(): Socket<InetAddress> {
   const l = res.add(socket());
   l.bind(['127.0.0.1', 0]);
   l.listen(0);
