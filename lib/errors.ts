@@ -44,7 +44,7 @@ export function connectError(negErrno: number, target: unknown): SystemError {
   const err = systemError(negErrno, 'connect');
   if (typeof target === 'string') {
     err.address = target;
-    err.message += ` ${target}`;
+    err.message += ` ${target.replace(/^\0/, '@')}`; // an abstract AF_UNIX name shown as ss(8) shows it
   } else if (Array.isArray(target) && typeof target[0] === 'string' && typeof target[1] === 'number') {
     err.address = target[0];
     err.port = target[1];

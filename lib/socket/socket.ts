@@ -10,7 +10,7 @@ import { INT32_MAX } from '../limits';
 import { C, native } from '../native';
 import { validateBytes, validateFd, validateFlag, validateInt, type FileLike } from '../validate';
 import { toNative, type Address } from './address';
-import { AF_INET, SOCK_STREAM } from './constants';
+import { AF_INET, AF_UNIX, SOCK_STREAM } from './constants';
 import { describeSocket } from './describe';
 import { sendfileOf } from './sendfile';
 import {
@@ -21,11 +21,14 @@ const ECONNRESET = -osConstants.errno.ECONNRESET;
 const EINTR = -osConstants.errno.EINTR;
 const EAGAIN = -osConstants.errno.EAGAIN;
 const EINPROGRESS = -osConstants.errno.EINPROGRESS;
+const ENAMETOOLONG = -osConstants.errno.ENAMETOOLONG;
 // Flags Python strips from `socket.type` (they are creation options, not the kind).
 const TYPE_FLAGS = (C.SOCK_NONBLOCK ?? 0) | (C.SOCK_CLOEXEC ?? 0);
 // BSDs and macOS let an accepted socket inherit O_NONBLOCK; Linux and Python do not.
 const ACCEPT_INHERITS_NONBLOCK = process.platform !== 'linux';
 const scratchInt = new Int32Array(1);
+// Set while _wrap adopts an fd the addon just made (a socket for sure): no SO_TYPE check then.
+let wrapping = false;
 
 // Python's recv_into(buffer, nbytes=0): 0 means the whole buffer; more than it holds is refused.
 function intoLength(buf: ArrayBufferView, nbytes: unknown): number {
@@ -74,14 +77,14 @@ export class Socket<A extends Address = Address> implements Disposable {
     } else {
       const fd = validateFd(fileno, 'fileno');
       const fam = family === undefined ? check(native.sockFamily(fd), 'getsockname') : validateInt(family, 'family');
-      let typ: number;
-      if (type === undefined) {
-        check(native.getsockoptInt(fd, C.SOL_SOCKET, C.SO_TYPE, scratchInt), 'getsockopt');
-        typ = scratchInt[0];
-      } else {
-        typ = validateInt(type, 'type');
-      }
+      let typ = type === undefined ? undefined : validateInt(type, 'type');
       const pro = proto === undefined ? 0 : validateInt(proto, 'proto');
+      // As CPython, a given family and type do not skip the check: an fd that is no open socket
+      // (ENOTSOCK, EBADF) is refused before it is owned. Only fds the addon just made skip it.
+      if (typ === undefined || !wrapping) {
+        check(native.getsockoptInt(fd, C.SOL_SOCKET, C.SO_TYPE, scratchInt), 'getsockopt');
+        typ ??= scratchInt[0];
+      }
       native.own(fd);
       rawType = typ;
       this.#fd = fd;
@@ -112,7 +115,12 @@ export class Socket<A extends Address = Address> implements Disposable {
 
   /** Wraps an fd the addon already owns (socketpair, accept). @internal */
   static _wrap<A extends Address>(fd: number, family: number, type: number, proto: number): Socket<A> {
-    return new Socket(family, type, proto, fd) as Socket<A>;
+    wrapping = true;
+    try {
+      return new Socket(family, type, proto, fd) as Socket<A>;
+    } finally {
+      wrapping = false;
+    }
   }
 
   #open(): number {
@@ -248,6 +256,9 @@ export class Socket<A extends Address = Address> implements Disposable {
   connectEx(address: A): number {
     const r = this.#connect(address);
     if (r === null) return -EAGAIN; // Python's connect_ex on a timeout: EWOULDBLOCK
+    // An AF_UNIX path too long for sun_path is the address's fault, not connect(2)'s (which never
+    // says ENAMETOOLONG for a path this short): thrown, as Python raises "AF_UNIX path too long".
+    if (r === ENAMETOOLONG && this.#family === AF_UNIX) throw connectError(r, address);
     return r < 0 ? -r : 0;
   }
 
