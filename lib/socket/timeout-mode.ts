@@ -6,11 +6,11 @@
 // nothing up: Socket consults this file only after EAGAIN.
 import { constants as osConstants } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { check, invalidArgType, invalidArgValue, outOfRange, timeoutError } from '../errors';
+import { check, outOfRange, timeoutError } from '../errors';
 import { pollOne } from '../kernel/pollfds';
 import { MAX_WAIT_MS } from '../limits';
 import { C, native } from '../native';
-import { warnTimeoutUnit } from '../timeout';
+import { MS, toWait } from '../timeout';
 
 const EAGAIN = -osConstants.errno.EAGAIN;
 const EINPROGRESS = -osConstants.errno.EINPROGRESS;
@@ -28,12 +28,11 @@ let defaultTimeout: number | null = null;
  * OverflowError). 1000 or more warns once per process (`IOMUX_TIMEOUT_UNIT`).
  */
 export function validateSocketTimeout(value: unknown, name = 'timeoutSeconds'): number | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value !== 'number') throw invalidArgType(name, 'a number of seconds or null', value);
-  if (Number.isNaN(value)) throw invalidArgValue(name, value, 'must not be NaN');
-  if (value < 0 || value > MAX_SOCKET_TIMEOUT_SECONDS) throw outOfRange(name, `>= 0 and <= ${MAX_SOCKET_TIMEOUT_SECONDS} seconds, or null`, value);
-  warnTimeoutUnit(value, name);
-  return value === 0 ? 0 : value; // -0 reads back as 0, as Python's 0.0
+  // Elsewhere in iomux Infinity means "no limit"; CPython's settimeout raises OverflowError for it.
+  if (value === Infinity) throw outOfRange(name, `>= 0 and <= ${MAX_SOCKET_TIMEOUT_SECONDS} seconds, or null`, value);
+  // The one timeout translation (lib/timeout.ts): type, NaN, range and the unit warning.
+  if (toWait(value, MS, MAX_WAIT_MS, 'error', name) < 0) return null;
+  return (value as number) + 0; // -0 reads back as 0, as Python's 0.0
 }
 
 /** Puts `sock` (its open `fd`) in Python's mode for `seconds`: null blocking, 0 non-blocking, > 0 timeout mode. @internal */
