@@ -6,7 +6,8 @@
 // POLL_ADD on its ring; both run SendfileProgress.step on readiness.
 import { constants as osConstants } from 'node:os';
 import { check, invalidArgType, invalidArgValue, sendfileNotAvailable, systemError } from '../errors';
-import { native } from '../native';
+import { pollOne } from '../kernel/pollfds';
+import { C, native } from '../native';
 import { validateCount, validateOffset } from '../os/sendfile';
 import { SOCK_STREAM } from '../socket/constants';
 import type { Socket } from '../socket/socket';
@@ -78,11 +79,14 @@ function seekTo(fd: number, position: number): void {
   if (r < 0 && r !== ESPIPE) throw systemError(r, 'lseek');
 }
 
-// One read of the fallback: a non-blocking pipe with nothing yet is waited for on the loop.
+// One read of the fallback. A pipe (blocking or not) with nothing in it yet is waited for with a
+// reader on the loop, so the read never blocks the thread (asyncio reads on an executor thread).
 async function readSome(loop: SendfileLoop, fd: number, buf: Buffer, want: number): Promise<number> {
   for (;;) {
-    const r = native.read(fd, buf, 0, want);
-    if (r !== EAGAIN) return check(r, 'read');
+    if (pollOne(fd, C.POLLIN, 0) !== 0) {
+      const r = native.read(fd, buf, 0, want);
+      if (r !== EAGAIN) return check(r, 'read');
+    }
     await new Promise<void>((resolve) => {
       loop.addReader(fd, () => {
         loop.removeReader(fd);

@@ -74,8 +74,7 @@ describe.each(LOOPS)('%s', (_name, Loop, gate) => {
     expect(native.lseek(big.fd, 0, SEEK_CUR)).toBe(7);
     const [r, w] = os.pipe();
     try {
-      os.setBlocking(r, false);
-      const sending = loop.sockSendfile(a, r, 0, 5);
+      const sending = loop.sockSendfile(a, r, 0, 5); // a blocking pipe: the loop must not block on it
       setTimeout(() => os.write(w, Buffer.from('late!')), 50); // the fallback waits for the pipe on the loop
       expect(await sending).toBe(5);
       expect((await loop.sockRecv(b, 100)).toString()).toBe('late!');
@@ -101,6 +100,25 @@ describe.each(LOOPS)('%s', (_name, Loop, gate) => {
     loop.close();
     expect(await rejection(pending)).toMatchObject({ code: 'ERR_CLOSED' });
     await p;
+  });
+
+  gate.test('aborted midway: AbortError, and the file position is just past what the peer got', async () => {
+    big = bigFile(16 << 20);
+    const { loop, done } = running(Loop);
+    const [a, b] = pair();
+    a.setblocking(false);
+    b.setblocking(false);
+    const ac = new AbortController();
+    const pending = loop.sockSendfile(a, big.fd, 0, null, { signal: ac.signal }); // the peer reads nothing yet
+    await new Promise((r) => setTimeout(r, 50));
+    ac.abort();
+    expect(await rejection(pending)).toMatchObject({ name: 'AbortError' });
+    let got = 0;
+    const buf = Buffer.alloc(1 << 20);
+    for (let n; (n = b.tryRecvInto(buf)) !== null && n > 0; ) got += n;
+    expect(got).toBeGreaterThan(0);
+    expect(native.lseek(big.fd, 0, SEEK_CUR)).toBe(got);
+    await done();
   });
 
   gate.test('bad input rejects with the code of the error table', async () => {
