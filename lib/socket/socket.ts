@@ -269,7 +269,7 @@ export class Socket<A extends Address = Address> implements Disposable {
     const fd = this.#open();
     const r = native.connect(fd, this.#family, ...toNative(this.#family, address));
     if (r === EINPROGRESS) return connectWithin(this, fd, r); // null: timeout mode ran out of time
-    if (r !== EINTR || !this.getblocking()) return r;
+    if (r !== EINTR || check(native.getBlocking(fd), 'fcntl') !== 1) return r; // the fd's own mode: O_NONBLOCK in timeout mode too
     pollOne(fd, C.POLLOUT, -1);
     return -this.getsockopt(C.SOL_SOCKET, C.SO_ERROR);
   }
