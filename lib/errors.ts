@@ -44,7 +44,7 @@ export function connectError(negErrno: number, target: unknown): SystemError {
   const err = systemError(negErrno, 'connect');
   if (typeof target === 'string') {
     err.address = target;
-    err.message += ` ${target}`;
+    err.message += ` ${target.replace(/^\0/, '@')}`; // an abstract AF_UNIX name shown as ss(8) shows it
   } else if (Array.isArray(target) && typeof target[0] === 'string' && typeof target[1] === 'number') {
     err.address = target[0];
     err.port = target[1];
@@ -139,5 +139,29 @@ export function busy(what: string) {
 export function abortError(reason: unknown) {
   const err = coded(new Error('The operation was aborted', { cause: reason }), 'ABORT_ERR');
   err.name = 'AbortError';
+  return err;
+}
+
+/**
+ * A socket timeout ran out (Python's `socket.timeout`, which is `TimeoutError`): a SystemError
+ * named `TimeoutError` with code `ETIMEDOUT`, the call that waited as `syscall`, and, for a
+ * connect, its target as `address` and `port`.
+ */
+export function timeoutError(syscall: string, target?: unknown): SystemError {
+  const err = syscall === 'connect' ? connectError(-osConstants.errno.ETIMEDOUT, target) : systemError(-osConstants.errno.ETIMEDOUT, syscall);
+  err.name = 'TimeoutError';
+  err.message = err.message.replace(/^ETIMEDOUT: [^,]*/, 'ETIMEDOUT: timed out');
+  Error.captureStackTrace(err, timeoutError);
+  return err;
+}
+
+/**
+ * sendfile(2) cannot serve this file or socket (asyncio's `SendfileNotAvailableError`):
+ * `ERR_NOT_SUPPORTED`, with the OS error (if any) as `cause`. `loop.sockSendfile` then falls back
+ * to read + send unless `fallback` is false.
+ */
+export function sendfileNotAvailable(reason: string, cause?: unknown) {
+  const err = coded(new Error(`sendfile is not available: ${reason}`, cause === undefined ? undefined : { cause }), 'ERR_NOT_SUPPORTED');
+  err.name = 'SendfileNotAvailableError';
   return err;
 }

@@ -16,6 +16,7 @@ export { BaseEventLoop } from './loop/base-loop';
 export { Handle } from './loop/handle';
 export type { ExceptionContext, ExceptionHandler } from './loop/exceptions';
 export type { SockOptions } from './loop/sock-ops';
+export type { SendfileOptions } from './loop/sendfile';
 export type { SystemError } from './errors';
 export { BaseProtocol, Protocol, BufferedProtocol } from './transports/protocols';
 export type { ProtocolLike, ProtocolFactory } from './transports/protocols';

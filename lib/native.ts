@@ -112,6 +112,16 @@ export interface Native {
   /** getsockopt of raw bytes into buf. Length written, or -errno. */
   getsockoptBytes(fd: number, level: number, name: number, buf: ArrayBufferView): number;
 
+  // sendfile.cc — os.sendfile, Socket.sendfile, loop.sockSendfile and their read + send fallback.
+  /** sendfile(2) of at most `count` bytes from inFd (at `offset`; < 0: its file position, which then advances) to outFd. Bytes, or -errno (-ENOSYS where the OS has none). EINTR retried. */
+  sendfile(outFd: number, inFd: number, offset: number, count: number): number;
+  /** pread(2) into buf[off, off+len) from file `position`. Bytes, or -errno. EINTR retried. */
+  pread(fd: number, buf: ArrayBufferView, off: number, len: number, position: number): number;
+  /** lseek(2): the new position, or -errno. */
+  lseek(fd: number, position: number, whence: number): number;
+  /** fstat(2)'s st_size of a regular file; -EINVAL for anything else (a pipe, a socket), or -errno. */
+  regularFileSize(fd: number): number;
+
   // signals.cc — EventLoop.addSignalHandler (process-wide state: main thread only).
   /** A close-on-exec pipe with both ends non-blocking into out[0] (read), out[1] (write). 0 or -errno. Not owned. */
   signalPipe(out: Int32Array): number;

@@ -166,3 +166,5 @@ export function getOwner(fd: number): number {
   check(native.getOwner(fd, out), 'fcntl');
   return out[0];
 }
+
+export { sendfile } from './os/sendfile';

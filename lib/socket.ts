@@ -9,3 +9,5 @@ export type { Address, InetAddress } from './socket/address';
 export { Socket } from './socket/socket';
 export { socket, socketpair, createServer, createConnection } from './socket/create';
 export type { CreateServerOptions } from './socket/create';
+export { dup } from './socket/dup';
+export { getdefaulttimeout, setdefaulttimeout } from './socket/timeout-mode';

@@ -20,6 +20,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
   InitWatch(env, exports);
   InitWaiter(env, exports);
   InitSignals(env, exports);
+  InitSendfile(env, exports);
   InitUring(env, exports);
 }
 

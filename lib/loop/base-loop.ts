@@ -12,6 +12,7 @@ import type { Address } from '../socket/address';
 import type { Socket } from '../socket/socket';
 import { toSignal, type SignalHandlers } from './signals';
 import type { SockOptions } from './sock-ops';
+import { sockSendfile, type SendfileLoop, type SendfileOptions, type SendfileProgress } from './sendfile';
 import { ReadyQueue } from './ready-queue';
 import { TimerQueue } from '../timer-queue';
 
@@ -43,6 +44,7 @@ export interface SockOperations {
   sendto(sock: Socket, data: ArrayBufferView, address: Address, options?: SockOptions): Promise<number>;
   accept(sock: Socket, options?: SockOptions): Promise<[Socket, Address]>;
   connect(sock: Socket, address: Address, options?: SockOptions): Promise<void>;
+  sendfileSteps(sock: Socket, progress: SendfileProgress, options?: SockOptions): Promise<number>;
 }
 
 /**
@@ -195,6 +197,30 @@ export abstract class BaseEventLoop implements Disposable {
   sockConnect(sock: Socket, address: Address, options?: SockOptions): Promise<void> {
     return this.sockOps.connect(sock, address, options);
   }
+
+  /**
+   * Sends a file over a non-blocking stream socket (Python's `sock_sendfile`): `file` is an fd or
+   * an object with `fileno()`, from `offset` (0), `count` bytes (`null`: to the end); resolves to
+   * the bytes sent and leaves the file's position just past them. sendfile(2), one call per
+   * writability (EventLoop: a writer; ProactorEventLoop: a POLL_ADD on the ring); where it cannot
+   * serve the file (not a regular file, or refused before any byte went) it reads and
+   * `sockSendall`s 256 KiB blocks, unless `options.fallback` is false: then it rejects with
+   * `ERR_NOT_SUPPORTED` (asyncio's SendfileNotAvailableError).
+   * @throws (rejects with) `ERR_INVALID_ARG_TYPE`/`ERR_INVALID_FD` (sock, file, options),
+   *   `ERR_INVALID_ARG_VALUE` (a blocking or timeout-mode socket, not SOCK_STREAM),
+   *   `ERR_OUT_OF_RANGE` (offset negative, count not positive), `ERR_NOT_SUPPORTED`,
+   *   `ERR_CLOSED`, `AbortError`, the OS error (`EPIPE`, …)
+   */
+  sockSendfile(sock: Socket, file: FileLike, offset?: number, count?: number | null, options?: SendfileOptions): Promise<number> {
+    return sockSendfile(this.#sendfileLoop, sock, file, offset, count, options);
+  }
+
+  readonly #sendfileLoop: SendfileLoop = {
+    sendfileSteps: (sock, progress, options) => this.sockOps.sendfileSteps(sock, progress, options),
+    sockSendall: (sock, data, options) => this.sockSendall(sock, data, options),
+    addReader: (fd, cb) => this.addReader(fd, cb),
+    removeReader: (fd) => this.removeReader(fd),
+  };
 
   /** The loop's clock in seconds (Python's `loop.time()`), the one `callAt` and `TimerHandle.when()` use. */
   time(): number {

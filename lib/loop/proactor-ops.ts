@@ -9,12 +9,13 @@
 import { constants as osConstants } from 'node:os';
 import { abortError, closedError, systemError } from '../errors';
 import { INT32_MAX } from '../limits';
-import { C, native } from '../native';
+import { C } from '../native';
 import { toNative, type Address } from '../socket/address';
 import { Socket } from '../socket/socket';
 import type { Ring } from '../uring/ring';
 import { validateBytes, validateInt } from '../validate';
 import type { RingDriver } from './proactor-ring';
+import type { SendfileProgress } from './sendfile';
 import { retriable, validateOpenSocket, validateOptions, type SockOptions } from './sock-ops';
 
 const AGAIN = Symbol('again');
@@ -23,8 +24,8 @@ const EINTR = -osConstants.errno.EINTR;
 const EAGAIN = -osConstants.errno.EAGAIN;
 const ECONNABORTED = -osConstants.errno.ECONNABORTED;
 
-const enum Kind { Recv, RecvInto, Recvfrom, Sendall, Sendto, Accept, Connect }
-const READS = [true, true, true, false, false, true, false];
+const enum Kind { Recv, RecvInto, Recvfrom, Sendall, Sendto, Accept, Connect, Sendfile }
+const READS = [true, true, true, false, false, true, false, false];
 
 /** One socket's operations, per direction; the head of each is the one in flight. */
 interface Queues {
@@ -52,6 +53,8 @@ class Op {
   resolve!: (value: unknown) => void;
   reject!: (err: unknown) => void;
   sent = 0;
+  /** A sendfile's state (Kind.Sendfile). */
+  progress: SendfileProgress | undefined = undefined;
 
   constructor(
     readonly owner: ProactorOps,
@@ -77,6 +80,7 @@ class Op {
       case Kind.Recvfrom:
         return ring.prepPollAdd(this.sock, C.POLLIN, tag);
       case Kind.Sendto:
+      case Kind.Sendfile:
         return ring.prepPollAdd(this.sock, C.POLLOUT, tag);
       case Kind.Accept:
         return ring.prepAccept(this.sock, tag);
@@ -112,7 +116,7 @@ class Op {
         const s = this.sock;
         const conn = Socket._wrap(res, s.family, s.type, s.proto);
         try {
-          native.setBlocking(res, 0);
+          conn.setblocking(false);
           return [conn, conn.getpeername()];
         } catch {
           conn.close(); // reset before its address could be read: as accept(2)'s ECONNABORTED
@@ -122,6 +126,9 @@ class Op {
       case Kind.Connect:
         if (res < 0) throw systemError(res, 'connect');
         return undefined;
+      case Kind.Sendfile:
+        if (res < 0) throw systemError(res, 'poll');
+        return this.progress!.step(this.sock.fileno()) ?? AGAIN;
     }
   }
 
@@ -176,6 +183,11 @@ export class ProactorOps {
   /** `sock_connect`: one IORING_OP_CONNECT; resolves once connected, rejects with the OS error. */
   connect(sock: Socket, address: Address, options?: SockOptions): Promise<void> {
     return this.#start(Kind.Connect, sock, options, 0, undefined, address) as Promise<void>;
+  }
+
+  /** loop.sock_sendfile's sendfile(2) calls: a poll for writability on the ring, then sendfile(2), until `progress` is done. @internal */
+  sendfileSteps(sock: Socket, progress: SendfileProgress, options?: SockOptions): Promise<number> {
+    return this.#start(Kind.Sendfile, sock, options, 0, progress, undefined) as Promise<number>;
   }
 
   /** Whether an operation is queued or in flight on `fd`. */
@@ -250,6 +262,7 @@ export class ProactorOps {
       if (queues === undefined) this.#queues.set(fd, (queues = { read: [], write: [] }));
       const queue = READS[kind] ? queues.read : queues.write;
       const op = new Op(this, kind, s, queue, signal, bytes, size, address);
+      if (kind === Kind.Sendfile) op.progress = data as SendfileProgress;
       op.resolve = resolve;
       op.reject = reject;
       queue.push(op);

@@ -2,12 +2,13 @@
 // at once and otherwise completed by a reader or writer on the socket, one syscall per
 // readiness. Operations on one socket wait in a queue per direction, so a recv and a sendall can
 // run together and two recvs complete in the order they were asked for.
-import { abortError, check, closedError, invalidArgType, invalidArgValue, systemError } from '../errors';
+import { abortError, closedError, invalidArgType, invalidArgValue, systemError } from '../errors';
 import { INT32_MAX } from '../limits';
-import { C, native } from '../native';
+import { C } from '../native';
 import { toNative, type Address } from '../socket/address';
 import { Socket } from '../socket/socket';
 import { validateBytes, validateInt } from '../validate';
+import type { SendfileProgress } from './sendfile';
 
 const WOULD_BLOCK = Symbol('would block');
 type Step<T> = () => T | typeof WOULD_BLOCK;
@@ -65,7 +66,8 @@ export function validateOpenSocket(sock: unknown): Socket {
 function validateSocket(value: unknown): Socket {
   const sock = validateOpenSocket(value);
   // Python checks this only in debug mode; a blocking socket would block the whole thread here.
-  if (check(native.getBlocking(sock.fileno()), 'fcntl') === 1) throw invalidArgValue('sock', sock, 'must be non-blocking (setblocking(false))');
+  // gettimeout() is 0 only when non-blocking: a socket in timeout mode would wait inside a try.
+  if (sock.gettimeout() !== 0) throw invalidArgValue('sock', sock, 'must be non-blocking (setblocking(false))');
   return sock;
 }
 
@@ -175,7 +177,7 @@ export class SockOps {
           if (retriable(err) || (err as { code?: string }).code === 'ECONNABORTED') return WOULD_BLOCK;
           throw err;
         }
-        check(native.setBlocking(pair[0].fileno(), 0), 'fcntl');
+        pair[0].setblocking(false);
         return pair;
       }];
     });
@@ -202,6 +204,14 @@ export class SockOps {
         if (CONNECT_PENDING.has(err.code)) return WOULD_BLOCK;
         throw err;
       }];
+    });
+  }
+
+  /** loop.sock_sendfile's sendfile(2) calls: one now, then one per writability, until `progress` is done. @internal */
+  sendfileSteps(sock: Socket, progress: SendfileProgress, options?: SockOptions): Promise<number> {
+    return this.#start(() => {
+      const s = validateSocket(sock);
+      return [s, 'write', options, () => progress.step(s.fileno()) ?? WOULD_BLOCK];
     });
   }
 

@@ -2,24 +2,33 @@
 // native/socket.cc. Would-block throws EAGAIN like Python; tryRecvInto/trySend are the hot path.
 import { constants as osConstants } from 'node:os';
 import { inspect } from 'node:util';
-import { check, closedError, connectError, invalidArgType, outOfRange, systemError } from '../errors';
+import { check, closedError, connectError, invalidArgType, outOfRange, systemError, timeoutError } from '../errors';
 import { closeWhenCollected, forget } from '../finalize';
 import { countOrNull, filled } from '../io-result';
 import { pollOne } from '../kernel/pollfds';
 import { INT32_MAX } from '../limits';
 import { C, native } from '../native';
-import { validateBytes, validateFd, validateFlag, validateInt } from '../validate';
+import { validateBytes, validateFd, validateFlag, validateInt, type FileLike } from '../validate';
 import { toNative, type Address } from './address';
-import { AF_INET, SOCK_STREAM } from './constants';
+import { AF_INET, AF_UNIX, SOCK_STREAM } from './constants';
 import { describeSocket } from './describe';
+import { sendfileOf } from './sendfile';
+import {
+  applyDefaultTimeout, clearTimeoutMode, connectWithin, gettimeoutOf, retryWithin, sendallWithin, setTimeoutMode, timeoutOf, validateSocketTimeout,
+} from './timeout-mode';
 
 const ECONNRESET = -osConstants.errno.ECONNRESET;
 const EINTR = -osConstants.errno.EINTR;
+const EAGAIN = -osConstants.errno.EAGAIN;
+const EINPROGRESS = -osConstants.errno.EINPROGRESS;
+const ENAMETOOLONG = -osConstants.errno.ENAMETOOLONG;
 // Flags Python strips from `socket.type` (they are creation options, not the kind).
 const TYPE_FLAGS = (C.SOCK_NONBLOCK ?? 0) | (C.SOCK_CLOEXEC ?? 0);
 // BSDs and macOS let an accepted socket inherit O_NONBLOCK; Linux and Python do not.
 const ACCEPT_INHERITS_NONBLOCK = process.platform !== 'linux';
 const scratchInt = new Int32Array(1);
+// Set while _wrap adopts an fd the addon just made (a socket for sure): no SO_TYPE check then.
+let wrapping = false;
 
 // Python's recv_into(buffer, nbytes=0): 0 means the whole buffer; more than it holds is refused.
 function intoLength(buf: ArrayBufferView, nbytes: unknown): number {
@@ -55,32 +64,36 @@ export class Socket<A extends Address = Address> implements Disposable {
    * `ENOTSOCK` when `fileno` is not a socket.
    */
   constructor(family?: number, type?: number, proto?: number, fileno?: number) {
+    let rawType: number;
     if (fileno === undefined || fileno === null) {
       const fam = family === undefined ? AF_INET : validateInt(family, 'family');
       const typ = type === undefined ? SOCK_STREAM : validateInt(type, 'type');
       const pro = proto === undefined ? 0 : validateInt(proto, 'proto');
       this.#fd = check(native.socket(fam, typ, pro), 'socket');
+      rawType = typ;
       this.#family = fam;
       this.#type = typ & ~TYPE_FLAGS;
       this.#proto = pro;
     } else {
       const fd = validateFd(fileno, 'fileno');
       const fam = family === undefined ? check(native.sockFamily(fd), 'getsockname') : validateInt(family, 'family');
-      let typ: number;
-      if (type === undefined) {
-        check(native.getsockoptInt(fd, C.SOL_SOCKET, C.SO_TYPE, scratchInt), 'getsockopt');
-        typ = scratchInt[0];
-      } else {
-        typ = validateInt(type, 'type');
-      }
+      let typ = type === undefined ? undefined : validateInt(type, 'type');
       const pro = proto === undefined ? 0 : validateInt(proto, 'proto');
+      // As CPython, a given family and type do not skip the check: an fd that is no open socket
+      // (ENOTSOCK, EBADF) is refused before it is owned. Only fds the addon just made skip it.
+      if (typ === undefined || !wrapping) {
+        check(native.getsockoptInt(fd, C.SOL_SOCKET, C.SO_TYPE, scratchInt), 'getsockopt');
+        typ ??= scratchInt[0];
+      }
       native.own(fd);
+      rawType = typ;
       this.#fd = fd;
       this.#family = fam;
       this.#type = typ & ~TYPE_FLAGS;
       this.#proto = pro;
     }
     closeWhenCollected(this, this.#fd);
+    applyDefaultTimeout(this, this.#fd, rawType);
   }
 
   /**
@@ -102,7 +115,12 @@ export class Socket<A extends Address = Address> implements Disposable {
 
   /** Wraps an fd the addon already owns (socketpair, accept). @internal */
   static _wrap<A extends Address>(fd: number, family: number, type: number, proto: number): Socket<A> {
-    return new Socket(family, type, proto, fd) as Socket<A>;
+    wrapping = true;
+    try {
+      return new Socket(family, type, proto, fd) as Socket<A>;
+    } finally {
+      wrapping = false;
+    }
   }
 
   #open(): number {
@@ -138,12 +156,35 @@ export class Socket<A extends Address = Address> implements Disposable {
   /** Python's `setblocking(flag)`: false sets O_NONBLOCK (would-block then throws `EAGAIN`). */
   setblocking(flag: boolean): void {
     const fd = this.#open();
-    check(native.setBlocking(fd, validateFlag(flag, 'flag') ? 1 : 0), 'fcntl');
+    const blocking = validateFlag(flag, 'flag');
+    clearTimeoutMode(this);
+    check(native.setBlocking(fd, blocking ? 1 : 0), 'fcntl');
   }
 
-  /** Python's `getblocking()`: false when O_NONBLOCK is set. */
+  /** Python's `getblocking()`: false when non-blocking (`gettimeout() === 0`); true when blocking or in timeout mode. */
   getblocking(): boolean {
+    if (timeoutOf(this) !== undefined) return true;
     return check(native.getBlocking(this.#open()), 'fcntl') === 1;
+  }
+
+  /**
+   * Python's `settimeout(seconds)`, in seconds: `null` blocks (as `setblocking(true)`), 0 is
+   * non-blocking (as `setblocking(false)`), a positive number is timeout mode — the fd is
+   * non-blocking and `recv`, `recvInto`, `recvfrom`, `recvfromInto`, `send`, `sendall`, `sendto`,
+   * `accept` and `connect` wait for readiness up to that long, then throw a `TimeoutError` (code
+   * `ETIMEDOUT`). `tryRecvInto`/`trySend` never wait. Values of 1000 or more warn once per
+   * process (`IOMUX_TIMEOUT_UNIT`): the unit is seconds, as in Python.
+   * @throws `ERR_INVALID_ARG_TYPE`, `ERR_INVALID_ARG_VALUE` (NaN), `ERR_OUT_OF_RANGE` (negative,
+   *   `Infinity`, above 2147483.647 s)
+   */
+  settimeout(timeoutSeconds: number | null): void {
+    const fd = this.#open();
+    setTimeoutMode(this, fd, validateSocketTimeout(timeoutSeconds));
+  }
+
+  /** Python's `gettimeout()`: the timeout in seconds, `null` when blocking, 0 when non-blocking. */
+  gettimeout(): number | null {
+    return gettimeoutOf(this, this.#open());
   }
 
   /**
@@ -187,7 +228,8 @@ export class Socket<A extends Address = Address> implements Disposable {
    */
   accept(): [Socket<A>, A] {
     const fd = this.#open();
-    const r = native.accept(fd);
+    let r = native.accept(fd);
+    if (r === EAGAIN) r = retryWithin(this, fd, C.POLLIN, r, () => native.accept(fd), 'accept');
     if (typeof r === 'number') throw systemError(r, 'accept');
     if (ACCEPT_INHERITS_NONBLOCK) native.setBlocking(r[0], 1);
     return [Socket._wrap<A>(r[0], this.#family, this.#type, this.#proto), r[1] as A];
@@ -201,6 +243,7 @@ export class Socket<A extends Address = Address> implements Disposable {
    */
   connect(address: A): void {
     const r = this.#connect(address);
+    if (r === null) throw timeoutError('connect', address);
     if (r < 0) throw connectError(r, address);
   }
 
@@ -212,16 +255,21 @@ export class Socket<A extends Address = Address> implements Disposable {
    */
   connectEx(address: A): number {
     const r = this.#connect(address);
+    if (r === null) return -EAGAIN; // Python's connect_ex on a timeout: EWOULDBLOCK
+    // An AF_UNIX path too long for sun_path is the address's fault, not connect(2)'s (which never
+    // says ENAMETOOLONG for a path this short): thrown, as Python raises "AF_UNIX path too long".
+    if (r === ENAMETOOLONG && this.#family === AF_UNIX) throw connectError(r, address);
     return r < 0 ? -r : 0;
   }
 
   // connect(2) as 0 or -errno. A blocking connect interrupted by a signal goes on in the kernel
   // (calling connect again would fail with EALREADY), so, as CPython does for PEP 475, wait for
   // it to finish and take its result from SO_ERROR. A non-blocking socket keeps the EINTR.
-  #connect(address: A): number {
+  #connect(address: A): number | null {
     const fd = this.#open();
     const r = native.connect(fd, this.#family, ...toNative(this.#family, address));
-    if (r !== EINTR || !this.getblocking()) return r;
+    if (r === EINPROGRESS) return connectWithin(this, fd, r); // null: timeout mode ran out of time
+    if (r !== EINTR || check(native.getBlocking(fd), 'fcntl') !== 1) return r; // the fd's own mode: O_NONBLOCK in timeout mode too
     pollOne(fd, C.POLLOUT, -1);
     return -this.getsockopt(C.SOL_SOCKET, C.SO_ERROR);
   }
@@ -237,7 +285,9 @@ export class Socket<A extends Address = Address> implements Disposable {
     const size = validateInt(n, 'n', 0, INT32_MAX);
     const f = validateInt(flags, 'flags');
     const buf = Buffer.allocUnsafe(size);
-    return filled(buf, check(native.recv(fd, buf, 0, size, f), 'recv'));
+    let r = native.recv(fd, buf, 0, size, f);
+    if (r === EAGAIN) r = retryWithin(this, fd, C.POLLIN, r, () => native.recv(fd, buf, 0, size, f), 'recv');
+    return filled(buf, check(r, 'recv'));
   }
 
   /**
@@ -250,7 +300,10 @@ export class Socket<A extends Address = Address> implements Disposable {
     const fd = this.#open();
     validateBytes(buf, 'buf');
     const len = intoLength(buf, nbytes);
-    return check(native.recv(fd, buf, 0, len, validateInt(flags, 'flags')), 'recv');
+    const f = validateInt(flags, 'flags');
+    let r = native.recv(fd, buf, 0, len, f);
+    if (r === EAGAIN) r = retryWithin(this, fd, C.POLLIN, r, () => native.recv(fd, buf, 0, len, f), 'recv');
+    return check(r, 'recv');
   }
 
   /**
@@ -275,7 +328,8 @@ export class Socket<A extends Address = Address> implements Disposable {
     const size = validateInt(n, 'n', 0, INT32_MAX);
     const f = validateInt(flags, 'flags');
     const buf = Buffer.allocUnsafe(size);
-    const r = native.recvfrom(fd, buf, 0, size, f);
+    let r = native.recvfrom(fd, buf, 0, size, f);
+    if (r === EAGAIN) r = retryWithin(this, fd, C.POLLIN, r, () => native.recvfrom(fd, buf, 0, size, f), 'recvfrom');
     if (typeof r === 'number') throw systemError(r, 'recvfrom');
     const got = r[0];
     return [got === size ? buf : Buffer.from(buf.subarray(0, got)), r[1] as A | null];
@@ -286,7 +340,9 @@ export class Socket<A extends Address = Address> implements Disposable {
     const fd = this.#open();
     validateBytes(buf, 'buf');
     const len = intoLength(buf, nbytes);
-    const r = native.recvfrom(fd, buf, 0, len, validateInt(flags, 'flags'));
+    const f = validateInt(flags, 'flags');
+    let r = native.recvfrom(fd, buf, 0, len, f);
+    if (r === EAGAIN) r = retryWithin(this, fd, C.POLLIN, r, () => native.recvfrom(fd, buf, 0, len, f), 'recvfrom');
     if (typeof r === 'number') throw systemError(r, 'recvfrom');
     return r as [number, A | null];
   }
@@ -299,7 +355,10 @@ export class Socket<A extends Address = Address> implements Disposable {
   send(data: ArrayBufferView, flags = 0): number {
     const fd = this.#open();
     validateBytes(data, 'data');
-    return check(native.send(fd, data, 0, data.byteLength, validateInt(flags, 'flags')), 'send');
+    const f = validateInt(flags, 'flags');
+    let r = native.send(fd, data, 0, data.byteLength, f);
+    if (r === EAGAIN) r = retryWithin(this, fd, C.POLLOUT, r, () => native.send(fd, data, 0, data.byteLength, f), 'send');
+    return check(r, 'send');
   }
 
   /**
@@ -320,6 +379,8 @@ export class Socket<A extends Address = Address> implements Disposable {
     const fd = this.#open();
     validateBytes(data, 'data');
     const f = validateInt(flags, 'flags');
+    const seconds = timeoutOf(this);
+    if (seconds !== undefined) return sendallWithin(fd, seconds, data, f);
     const total = data.byteLength;
     let off = 0;
     do off += check(native.send(fd, data, off, total - off, f), 'send');
@@ -338,7 +399,44 @@ export class Socket<A extends Address = Address> implements Disposable {
     const threeArgs = arguments.length >= 3;
     const f = threeArgs ? validateInt(flagsOrAddress, 'flags') : 0;
     const to = toNative(this.#family, threeArgs ? address : flagsOrAddress);
-    return check(native.sendto(fd, data, 0, data.byteLength, f, this.#family, ...to), 'sendto');
+    let r = native.sendto(fd, data, 0, data.byteLength, f, this.#family, ...to);
+    if (r === EAGAIN) r = retryWithin(this, fd, C.POLLOUT, r, () => native.sendto(fd, data, 0, data.byteLength, f, this.#family, ...to), 'sendto');
+    return check(r, 'sendto');
+  }
+
+  /**
+   * Python's `sendfile(file, offset=0, count=None)`: sends `file` (an fd, or an object with
+   * `fileno()`) from `offset` — `count` bytes, or to its end — with sendfile(2), else (not a
+   * regular file, or sendfile(2) refused it before any byte went) by read + send, and returns the
+   * bytes sent; the file's position is left just past them. Blocking or timeout-mode stream
+   * sockets only (in timeout mode each wait for writability has the whole timeout, as CPython).
+   * @throws `ERR_INVALID_ARG_VALUE` (a non-blocking socket, not `SOCK_STREAM`), bad `file`
+   *   (`ERR_INVALID_ARG_TYPE`/`ERR_INVALID_FD`), `ERR_INVALID_ARG_TYPE`/`ERR_OUT_OF_RANGE`
+   *   (offset negative, count not positive), a `TimeoutError`, SystemError (`EPIPE`, …)
+   */
+  sendfile(file: FileLike, offset?: number, count?: number | null): number {
+    this.#open();
+    return sendfileOf(this, file, offset, count);
+  }
+
+  /**
+   * Python's `dup()`: a new Socket over a duplicate of the fd (close-on-exec), with the same
+   * family, type, protocol and timeout. The two share the open file (and its O_NONBLOCK flag).
+   * @throws SystemError `EMFILE`
+   */
+  dup(): Socket<A> {
+    const fd = this.#open();
+    const timeout = this.gettimeout();
+    const copy = check(native.dup(fd), 'dup');
+    let sock: Socket<A>;
+    try {
+      sock = new Socket<A>(this.#family, this.#type, this.#proto, copy);
+    } catch (err) {
+      native.close(copy);
+      throw err;
+    }
+    sock.settimeout(timeout);
+    return sock;
   }
 
   /** Shuts down reading (`SHUT_RD`), writing (`SHUT_WR`) or both (`SHUT_RDWR`). @throws SystemError `ENOTCONN`, `EINVAL`. */
