@@ -31,7 +31,7 @@ export function sendFds<A extends Address>(
   sock: Socket<A>, buffers: Iterable<ArrayBufferView>, fds: Iterable<FileLike>, flags?: number, address?: A | null,
 ): number {
   const s = openSocket(sock);
-  const numbers = Int32Array.from(elementsOf(fds, 'fds', 'fds (numbers or objects with fileno())'), (fd, i) => fileobjToFd(fd, `fds[${i}]`));
+  const numbers = Int32Array.from(elementsOf(fds, 'fds', 'fds (numbers or objects with fileno())', true), (fd, i) => fileobjToFd(fd, `fds[${i}]`));
   return s.sendmsg(buffers, [[SOL_SOCKET, SCM_RIGHTS, numbers]], flags, address as A | null | undefined);
 }
 

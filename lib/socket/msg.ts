@@ -37,6 +37,8 @@ export const MSG_CMSG_CLOEXEC: number = C.MSG_CMSG_CLOEXEC;
 
 // CMSG_LEN(0): the header before an item's data.
 const CMSG_HEADER = native.cmsgLen(0);
+// CPython's bound for CMSG_SPACE: room for the padding before and after the data (CMSG_SPACE(1)).
+const CMSG_SPACE_MAX = INT32_MAX - native.cmsgSpace(1);
 
 /** The largest `maxfds` a receive can ask for: CMSG_LEN(maxfds * 4) must fit a socklen_t, as in CPython. */
 export const MAX_FDS = Math.floor((INT32_MAX - CMSG_HEADER) / 4);
@@ -57,19 +59,20 @@ export function CMSG_LEN(length: number): number {
 /**
  * Python's `socket.CMSG_SPACE(length)`: the bytes an item carrying `length` bytes of data takes
  * in a control buffer, padding included; a buffer for several items is the sum of theirs.
- * @throws RangeError `ERR_OUT_OF_RANGE` when `length` is negative, not an integer, or so large that
- * the result exceeds 2**31-1 (Python's OverflowError).
+ * @throws RangeError `ERR_OUT_OF_RANGE` when `length` is negative, not an integer, or above
+ * 2**31-1 - CMSG_SPACE(1), CPython's bound (its OverflowError).
  */
 export function CMSG_SPACE(length: number): number {
-  const r = native.cmsgSpace(validateInt(length, 'length', 0, INT32_MAX));
-  if (r > INT32_MAX) throw outOfRange('length', 'an integer whose CMSG_SPACE is at most 2**31-1', length);
-  return r;
+  return native.cmsgSpace(validateInt(length, 'length', 0, CMSG_SPACE_MAX));
 }
 
-/** The elements of an iterable argument (not a string, and not one Buffer: that is a common slip). */
-export function elementsOf(value: unknown, name: string, expected: string): unknown[] {
+/**
+ * The elements of an iterable argument: not a string, and, unless `views` allows it, not one
+ * Buffer or TypedArray either (`sendmsg(Buffer.from('x'))` for `sendmsg([Buffer.from('x')])`).
+ */
+export function elementsOf(value: unknown, name: string, expected: string, views = false): unknown[] {
   const iterable = value !== null && typeof value === 'object' && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function';
-  if (!iterable || ArrayBuffer.isView(value)) throw invalidArgType(name, `an iterable of ${expected}`, value);
+  if (!iterable || (!views && ArrayBuffer.isView(value))) throw invalidArgType(name, `an iterable of ${expected}`, value);
   return [...(value as Iterable<unknown>)];
 }
 
