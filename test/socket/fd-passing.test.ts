@@ -263,3 +263,16 @@ test('a datagram socketpair: each message brings its own fds, even with no data 
   os.write(first[1][0], Buffer.from('dgram'));
   expect(os.read(second[1][0], 100).toString()).toBe('dgram');
 });
+
+test('MSG_PEEK: each peek brings a new copy of the fds (Linux), each the caller\'s to close', () => {
+  const [a, b] = res.socketpair();
+  const [r, w] = res.pipe();
+  sendFds(a, [Buffer.from('p')], [w]);
+  const copies = [recvFds(b, 10, 1, socket.MSG_PEEK), recvFds(b, 10, 1, socket.MSG_PEEK), recvFds(b, 10, 1)].map(([data, [fd]]) => {
+    expect(data.toString()).toBe('p');
+    return res.fd(fd);
+  });
+  expect(new Set([w, ...copies]).size).toBe(4);
+  for (const [i, fd] of copies.entries()) os.write(fd, Buffer.from(String(i)));
+  expect(os.read(r, 10).toString()).toBe('012');
+});
