@@ -2,6 +2,7 @@
 // recvmsg (msg.ts). The fds received are plain numbers owned by the caller, as os.pipe()'s.
 import { endianness } from 'node:os';
 import { closedError, invalidArgType } from '../errors';
+import { INT32_MAX } from '../limits';
 import { fileobjToFd, validateInt, type FileLike } from '../validate';
 import type { Address } from './address';
 import { SOL_SOCKET } from './constants';
@@ -10,7 +11,7 @@ import { Socket } from './socket';
 
 const LITTLE_ENDIAN = endianness() === 'LE';
 
-function openSocket(sock: unknown): Socket {
+function openSocket<A extends Address>(sock: Socket<A>): Socket<A> {
   if (!(sock instanceof Socket)) throw invalidArgType('sock', 'an iomux Socket', sock);
   if (sock.closed) throw closedError('socket');
   return sock;
@@ -32,7 +33,7 @@ export function sendFds<A extends Address>(
 ): number {
   const s = openSocket(sock);
   const numbers = Int32Array.from(elementsOf(fds, 'fds', 'fds (numbers or objects with fileno())', true), (fd, i) => fileobjToFd(fd, `fds[${i}]`));
-  return s.sendmsg(buffers, [[SOL_SOCKET, SCM_RIGHTS, numbers]], flags, address as A | null | undefined);
+  return s.sendmsg(buffers, [[SOL_SOCKET, SCM_RIGHTS, numbers]], flags, address);
 }
 
 /**
@@ -51,8 +52,8 @@ export function sendFds<A extends Address>(
  * `ERR_CLOSED`; SystemError `EAGAIN` when non-blocking and nothing is ready.
  */
 export function recvFds<A extends Address>(sock: Socket<A>, bufsize: number, maxfds: number, flags?: number): [data: Buffer, fds: number[], msgFlags: number, address: A | null] {
-  const s = openSocket(sock) as Socket<A>;
-  validateInt(bufsize, 'bufsize', 0, 2 ** 31 - 1);
+  const s = openSocket(sock);
+  validateInt(bufsize, 'bufsize', 0, INT32_MAX);
   const ancbufsize = CMSG_LEN(validateInt(maxfds, 'maxfds', 0, MAX_FDS) * 4);
   const [data, ancdata, msgFlags, address] = s.recvmsg(bufsize, ancbufsize, flags);
   const fds: number[] = [];
