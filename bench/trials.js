@@ -19,14 +19,17 @@ const contenders = {
   'iomux-select-async': { lang: 'iomux', backend: 'select', mode: 'async' },
   'iomux-uring-sync': { lang: 'iomux', backend: 'uring', mode: 'sync' },
   'iomux-uring-async': { lang: 'iomux', backend: 'uring', mode: 'async' },
-  // ProactorEventLoop (completions on io_uring): servers only (echo, http).
-  'iomux-uring-proactor': { lang: 'iomux', backend: 'uring', mode: 'proactor', serverOnly: true },
+  // ProactorEventLoop (completions on io_uring): sockRecvInto/sockSendall, no readiness.
+  'iomux-uring-proactor': { lang: 'iomux', backend: 'uring', mode: 'proactor' },
   // The same sock* server program on the epoll EventLoop (full tier): the two models, one API.
   'iomux-epoll-sock': { lang: 'iomux', backend: 'epoll', mode: 'sock', serverOnly: true },
   'python-epoll': { lang: 'python', backend: 'epoll' },
   'python-poll': { lang: 'python', backend: 'poll' },
   'python-select': { lang: 'python', backend: 'select' },
   'iomux-protocol-epoll': { lang: 'iomux-protocol', backend: 'epoll', serverOnly: true },
+  // The raw async echo server in worker threads, one SO_REUSEPORT socket each: workload echo-multicore only.
+  'iomux-epoll-1worker': { lang: 'iomux-workers', backend: 'epoll', workers: 1, serverOnly: true, multicore: true },
+  'iomux-epoll-2workers': { lang: 'iomux-workers', backend: 'epoll', workers: 2, serverOnly: true, multicore: true },
   'node-net': { lang: 'node' },
   'node-http': { lang: 'node', serverOnly: true },
 };
@@ -42,8 +45,8 @@ const ECHO_CONNS = [1, 50, 200];
 const HTTP_CONNS = [50, 200]; // 200: --full only, unless --conns names it
 const QUICK_CONNS = 50;
 const QUICK = ['c-epoll', 'iomux-epoll-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'python-epoll', 'node-net', 'node-http'];
-const DEFAULT_CHAIN = ['c-epoll', 'c-poll', 'c-select', 'iomux-epoll-sync', 'iomux-poll-sync', 'iomux-select-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'python-epoll', 'node-net'];
-const TCP_CHAIN = ['c-epoll', 'iomux-epoll-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'python-epoll', 'node-net', 'iomux-poll-sync', 'c-poll'];
+const DEFAULT_CHAIN = ['c-epoll', 'c-poll', 'c-select', 'iomux-epoll-sync', 'iomux-poll-sync', 'iomux-select-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'iomux-uring-proactor', 'python-epoll', 'node-net'];
+const TCP_CHAIN = ['c-epoll', 'iomux-epoll-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'iomux-uring-proactor', 'python-epoll', 'node-net', 'iomux-poll-sync', 'c-poll'];
 const SERVERS = ['c-epoll', 'iomux-epoll-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'python-epoll'];
 
 /** select(2): N read ends + the process's own fds must stay below FD_SETSIZE (1024). */
@@ -56,8 +59,8 @@ function chainTier(contender, n, shape, quickSizes) {
   if (n > 5000 && shape.active === 1 && backend === 'poll') return 'full';
   // node:net needs a quarter second to wrap 1,000 socketpairs (it has tcpchain in the default run).
   if (n > 100 && contender === 'node-net') return 'full';
-  // EventLoop over 9,990 fds: the A=100/N=1000 rows already show its per-iteration cost.
-  if (n > 5000 && contender === 'iomux-epoll-async') return 'full';
+  // A loop over 9,990 fds: the A=100/N=1000 rows already show its per-iteration cost.
+  if (n > 5000 && (contender === 'iomux-epoll-async' || contender === 'iomux-uring-proactor')) return 'full';
   if (shape.quick && quickSizes.includes(n) && QUICK.includes(contender)) return 'quick';
   return 'default';
 }
@@ -72,6 +75,17 @@ function chainRows(sizes, quickSizes) {
         if (contenders[contender].backend === 'select' && !selectFits(n)) row.na = 'FD_SETSIZE';
         rows.push(row);
       }
+    }
+  }
+  return rows;
+}
+
+/** echo-multicore: the server in 1 and in 2 worker threads, 50 connections by default (200: --full). */
+function multicoreRows(conns) {
+  const rows = [];
+  for (const c of conns ?? [QUICK_CONNS, 200]) {
+    for (const contender of Object.keys(contenders).filter((k) => contenders[k].multicore)) {
+      rows.push({ workload: 'echo-multicore', contender, params: { conns: c }, tier: c === 200 && !conns ? 'full' : 'default' });
     }
   }
   return rows;
@@ -94,7 +108,8 @@ function serverRows(workload, anchor, conns, quickConns, fullConns = []) {
   const rows = [];
   for (const c of conns) {
     for (const contender of Object.keys(contenders)) {
-      const { lang } = contenders[contender];
+      const { lang, multicore } = contenders[contender];
+      if (multicore) continue; // echo-multicore only
       if (lang === 'node' && contender !== anchor) continue;
       let tier = SERVERS.includes(contender) || contender === anchor ? 'default' : 'full';
       if (workload === 'echo' && contender === 'iomux-uring-proactor') tier = 'default'; // beside the epoll EventLoop
@@ -121,6 +136,7 @@ function matrix({ sizes, conns } = {}) {
     ...tcpChainRows(sizes ?? SIZES),
     ...serverRows('echo', 'node-net', conns ?? ECHO_CONNS, quickConns),
     ...serverRows('http', 'node-http', conns ?? HTTP_CONNS, quickConns, conns ? [] : [200]),
+    ...multicoreRows(conns),
   ];
 }
 

@@ -1,7 +1,7 @@
 // The iomux contender: backend=epoll|poll|select|kqueue|uring, mode=sync (a `select()` loop) or async
 // (`EventLoop.run()`). Hot path: tryRecvInto/trySend on reused buffers, no allocation per event.
-// Servers only (echo, http): mode=proactor (ProactorEventLoop's sock* operations) and mode=sock
-// (the same sock* program on EventLoop).
+// mode=proactor: ProactorEventLoop's sock* operations (completions on io_uring); mode=sock (servers
+// only: the same sock* program on EventLoop).
 // Usage: node iomux.js workload=chain|tcpchain|echo|http backend=… mode=sync|async|proactor|sock [n= active= writes= mintime=]
 'use strict';
 const { Buffer } = require('node:buffer');
@@ -83,7 +83,34 @@ async function chain(tcp) {
     for (let i = 0; i < active; i++) W[i * space].trySend(views[1]);
   };
   let round;
-  if (args.mode === 'async') {
+  if (args.mode === 'proactor') {
+    // Completions: every read end has one sockRecvInto in flight, queued again as it completes;
+    // a forward is a sockSendall, not awaited (the loop submits it with the next wait).
+    loop = new iomux.ProactorEventLoop();
+    const ignore = () => {};
+    const receive = (i) => {
+      const into = Buffer.alloc(64);
+      const next = W[i + 1 === n ? 0 : i + 1];
+      const completed = (got) => {
+        stats.events++;
+        count += got;
+        const fwd = got < writes ? got : writes;
+        if (fwd > 0) {
+          loop.sockSendall(next, views[fwd]).catch(ignore);
+          writes -= fwd;
+        }
+        if (count === fired) loop.stop();
+        loop.sockRecvInto(R[i], into).then(completed, ignore);
+      };
+      loop.sockRecvInto(R[i], into).then(completed, ignore);
+    };
+    for (let i = 0; i < n; i++) receive(i);
+    round = async () => {
+      start();
+      await loop.run();
+      return fired;
+    };
+  } else if (args.mode === 'async') {
     loop = new EventLoop(sel);
     for (let i = 0; i < n; i++) {
       const cb = () => onReadable(i);

@@ -6,7 +6,7 @@ const USAGE = `usage: iomux bench [options]
   --quick                 a small matrix in under 30 s (epoll, N=100 and 1000, 50 connections)
   --full                  the whole matrix (much longer)
   --backends LIST         epoll,poll,select,uring (every contender of those backends)
-  --workloads LIST        chain,tcpchain,echo,http
+  --workloads LIST        chain,tcpchain,echo,http,echo-multicore
   --fds LIST              registered fds of the chain workloads, e.g. 100,1000,10000
   --conns LIST            connections of the echo and HTTP workloads, e.g. 1,50,200
   --seconds S             length of each trial's measurement
@@ -18,7 +18,7 @@ const USAGE = `usage: iomux bench [options]
   --svg FILE              the chart: ns per hop against registered fds; server rates as bars
   -h, --help              this text`;
 
-const LISTS = { backends: ['epoll', 'poll', 'select', 'kqueue', 'uring'], workloads: ['chain', 'tcpchain', 'echo', 'http'] };
+const LISTS = { backends: ['epoll', 'poll', 'select', 'kqueue', 'uring'], workloads: ['chain', 'tcpchain', 'echo', 'http', 'echo-multicore'] };
 
 class UsageError extends Error {}
 

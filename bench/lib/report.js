@@ -7,6 +7,7 @@ const UNITS = {
   tcpchain: { name: 'ns per hop (loop time / bytes forwarded)', lower: true },
   echo: { name: 'round trips per server CPU-second', lower: false },
   http: { name: 'requests per server CPU-second', lower: false },
+  'echo-multicore': { name: 'round trips per server CPU-second, all threads (server and client unpinned; rate/s is the total)', lower: false },
 };
 
 function median(xs) {
@@ -138,6 +139,12 @@ function checkTargets(results) {
     target(`HTTP epoll ${mode}: ≥1.8× node:http per server CPU-s (aim 2.2×)`, find((r) => r.workload === 'http' && r.contender === c && r.ratios.node),
       (r) => r.ratios.node.ratio >= 1.8, (r) => `conns=${r.params.conns}: ${r.ratios.node.ratio.toFixed(2)}×`);
   }
+  // More than one core: a second worker thread should add throughput, not cost per round trip.
+  const multicore = find((r) => r.workload === 'echo-multicore' && r.contender === 'iomux-epoll-2workers')
+    .map((two) => ({ two, one: ok.find((r) => r.workload === 'echo-multicore' && r.contender === 'iomux-epoll-1worker' && r.params.conns === two.params.conns) }))
+    .filter((p) => p.one);
+  target('echo-multicore epoll: 2 workers ≥0.9× 1 worker per server CPU-s', multicore, (p) => p.two.median >= 0.9 * p.one.median,
+    (p) => `conns=${p.two.params.conns}: ${(p.two.median / p.one.median).toFixed(2)}× per CPU-s, ${(p.two.extras.rate / p.one.extras.rate).toFixed(2)}× round trips/s`);
   for (const b of ['poll', 'select']) {
     target(`chain ${b} sync: ≤1.1× C at N ≥ 1000`, find((r) => r.workload === 'chain' && r.contender === `iomux-${b}-sync` && r.params.n >= 1000 && r.ratios.c),
       (r) => r.ratios.c.ratio <= 1.1, (r) => `${P(r)}: ${r.ratios.c.ratio.toFixed(2)}×`);

@@ -61,7 +61,7 @@ function whyNot(t, c, env) {
   // The C and CPython contenders call the OS directly: epoll is Linux's, kqueue the BSDs' and macOS's.
   const osHas = { epoll: process.platform === 'linux', kqueue: process.platform !== 'linux' };
   if ((c.lang === 'c' || c.lang === 'python') && osHas[c.backend] === false) return `${c.backend} is not on ${process.platform}`;
-  if (t.workload === 'echo' && !env.bins['echo-client']) return `the echo load generator is C (bench/clients/echo-client.c): ${noC ?? env.buildErrors['echo-client']}`;
+  if ((t.workload === 'echo' || t.workload === 'echo-multicore') && !env.bins['echo-client']) return `the echo load generator is C (bench/clients/echo-client.c): ${noC ?? env.buildErrors['echo-client']}`;
   if (t.workload === 'http' && !env.httpClient) return `no wrk on PATH, and bench/clients/http-client.c not built: ${noC ?? env.buildErrors['http-client']}`;
   const need = fdsNeeded(t);
   if (need > env.fds.soft && need > env.fds.hard) return `needs ${need} fds, the hard limit is ${env.fds.hard} (raise it: ulimit -Hn, LimitNOFILE)`;

@@ -10,12 +10,16 @@ const path = require('node:path');
 
 const contenderDir = path.join(__dirname, '..', 'contenders');
 const START_MS = 20000;
+// echo-multicore's shortest window: each worker thread warms up its own JIT, and 10 ms CPU ticks
+// over a short window would rate the warm-up, not the server.
+const MULTICORE_MIN = { warmup: 0.5, seconds: 1 };
 
 /** [cmd, args, extraEnv] of a contender. */
 function command(c, workload, params, env, T) {
   const args = [`workload=${workload}`, ...Object.entries(params).map(([k, v]) => `${k}=${v}`), `mintime=${T.mintime}`];
   if (c.backend) args.push(`backend=${c.backend}`);
   if (c.mode) args.push(`mode=${c.mode}`);
+  if (c.workers) args.push(`workers=${c.workers}`);
   switch (c.lang) {
     case 'c':
       return [env.bins.c, args];
@@ -52,8 +56,9 @@ function fdsNeeded(t) {
   return t.params.conns + 64;
 }
 
+// echo-multicore pins nothing: a server of 2 threads on one core would show nothing.
 function pinned(env, core, [cmd, args, extraEnv]) {
-  return env.taskset ? ['taskset', ['-c', String(core), cmd, ...args], extraEnv] : [cmd, args, extraEnv];
+  return env.taskset && core !== null ? ['taskset', ['-c', String(core), cmd, ...args], extraEnv] : [cmd, args, extraEnv];
 }
 
 /** Raises the soft fd limit for one child (Node cannot call setrlimit): sh's ulimit, then exec. */
@@ -63,7 +68,7 @@ function limited(need, env, [cmd, args, extraEnv]) {
 }
 
 function prepared(t, env, core, cmdArgs) {
-  return limited(fdsNeeded(t), env, pinned(env, core, cmdArgs));
+  return limited(fdsNeeded(t), env, pinned(env, t.workload === 'echo-multicore' ? null : core, cmdArgs));
 }
 
 function spawnWith([cmd, args, extraEnv], opts = {}) {
@@ -235,9 +240,11 @@ async function serverTrial(t, c, env, T) {
     server = await startServer(prepared(t, env, 0, command(c, t.workload, {}, env, T)), port);
     const pid = server.child.pid;
     if (t.workload === 'http' && env.httpClient === 'wrk') return await wrkTrial(t, env, T, server);
-    const [bin, warmup, seconds] = t.workload === 'echo'
-      ? [env.bins['echo-client'], T.echoWarmup, T.echoSeconds]
-      : [env.bins['http-client'], T.echoWarmup, T.httpSeconds];
+    const [bin, warmup, seconds] = t.workload === 'echo-multicore'
+      ? [env.bins['echo-client'], Math.max(T.echoWarmup, MULTICORE_MIN.warmup), Math.max(T.echoSeconds, MULTICORE_MIN.seconds)]
+      : t.workload === 'echo'
+        ? [env.bins['echo-client'], T.echoWarmup, T.echoSeconds]
+        : [env.bins['http-client'], T.echoWarmup, T.httpSeconds];
     const client = [bin, [server.port, t.params.conns, warmup, seconds, pid].map(String)];
     const res = await runToEnd(prepared(t, env, 1, client), 60000 + seconds * 2000);
     if (res.error) return res;

@@ -35,7 +35,10 @@ export interface CreateServerOptions {
   backlog?: number;
   /** Set SO_REUSEADDR (default true, as asyncio on Unix). */
   reuseAddress?: boolean;
-  /** Set SO_REUSEPORT (`ERR_NOT_SUPPORTED` where the OS has none). */
+  /**
+   * Set SO_REUSEPORT before bind (`ERR_NOT_SUPPORTED` where the OS has none), so that several
+   * sockets — one per thread or process, each with this option — can listen on the same port.
+   */
   reusePort?: boolean;
   /** Serve this listening (or bound) stream socket instead of binding `host`/`port`, which must then be left out. */
   sock?: Socket;

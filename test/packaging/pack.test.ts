@@ -243,6 +243,7 @@ when(!variant, `${variant} selects a variant of the addon, not the package`).des
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^ {2}selectors-echo +The selectors example/m);
     expect(r.stdout).toMatch(/^ {2}level-vs-edge +Level- vs edge-triggered/m);
+    expect(r.stdout).toMatch(/^ {2}multicore +More than one core/m);
     expect(r.stdout).toMatch(/^ {2}prefork +Prefork: one listening socket/m);
     expect(r.stdout).not.toMatch(/^ {2}args /m);
   }, 60_000);
