@@ -16,6 +16,7 @@
         "native/kqueue.cc",
         "native/fd.cc",
         "native/socket.cc",
+        "native/msg.cc",
         "native/handle.cc",
         "native/watch.cc",
         "native/waiter.cc",

@@ -121,6 +121,26 @@ export interface Native {
   lseek(fd: number, position: number, whence: number): number;
   /** fstat(2)'s st_size of a regular file; -EINVAL for anything else (a pipe, a socket), or -errno. */
   regularFileSize(fd: number): number;
+  // msg.cc — sendmsg/recvmsg with ancillary data (fd passing).
+  /**
+   * sendmsg(2) with MSG_NOSIGNAL of the views in `buffers` (one iovec each) and the ancillary items
+   * of `ancdata` (the control buffer laid out with CMSG_SPACE each); with `host` null, no address.
+   * Bytes, or -errno (-EINVAL: bad host).
+   */
+  sendmsg(fd: number, buffers: ArrayBufferView[], ancdata: Array<[number, number, ArrayBufferView]>, flags: number,
+    family: number, host: string | null, port: number, flowinfo: number, scopeId: number): number;
+  /**
+   * recvmsg(2) with MSG_CMSG_CLOEXEC into the views in `buffers`, with a control buffer of
+   * `ancbufsize` bytes: [bytes, [level, type, data copy] items, msgFlags (MSG_CMSG_CLOEXEC only
+   * when asked), sender address or null], or -errno. Received fds are close-on-exec and not
+   * owned; under MSG_CTRUNC they are closed and their SCM_RIGHTS items left out.
+   */
+  recvmsg(fd: number, buffers: ArrayBufferView[], ancbufsize: number, flags: number):
+    [number, Array<[number, number, Buffer]>, number, Address | null] | number;
+  /** CMSG_LEN(n) for 0 <= n <= 2**31-1. */
+  cmsgLen(n: number): number;
+  /** CMSG_SPACE(n) for 0 <= n <= 2**31-1. */
+  cmsgSpace(n: number): number;
 
   // signals.cc — EventLoop.addSignalHandler (process-wide state: main thread only).
   /** A close-on-exec pipe with both ends non-blocking into out[0] (read), out[1] (write). 0 or -errno. Not owned. */

@@ -7,6 +7,9 @@
 export * from './socket/constants';
 export type { Address, InetAddress } from './socket/address';
 export { Socket } from './socket/socket';
+export { CMSG_LEN, CMSG_SPACE, SCM_RIGHTS, MSG_CMSG_CLOEXEC } from './socket/msg';
+export type { AncillaryItem, AncillaryInput, RecvmsgResult, RecvmsgIntoResult } from './socket/msg';
+export { sendFds, recvFds } from './socket/fds';
 export { socket, socketpair, createServer, createConnection } from './socket/create';
 export type { CreateServerOptions } from './socket/create';
 export { dup } from './socket/dup';

@@ -16,6 +16,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
   InitKqueue(env, exports);
   InitFd(env, exports);
   InitSocket(env, exports);
+  InitMsg(env, exports);
   InitHandle(env, exports);
   InitWatch(env, exports);
   InitWaiter(env, exports);

@@ -3,6 +3,7 @@
 // in socket.cc's header (AF_UNIX paths and abstract names, sin_len on BSDs, numeric hosts).
 #pragma once
 #include <arpa/inet.h>
+#include <napi.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -66,5 +67,8 @@ inline int BuildAddress(int family, const std::string& host, int port, double fl
   }
   return -EAFNOSUPPORT;
 }
+
+// The reverse, in socket.cc: a sockaddr as the Python-shaped Address (null for an unknown family).
+Napi::Value MakeAddress(Napi::Env env, const sockaddr_storage* ss, socklen_t len);
 
 }  // namespace iomux

@@ -82,7 +82,10 @@ int ArgAddress(const Napi::CallbackInfo& info, size_t i, sockaddr_storage* ss, s
   return BuildAddress(family, info[i + 1].As<Napi::String>().Utf8Value(), port, flowinfo, scopeId, ss, len);
 }
 
+}  // namespace
+
 // A sockaddr as the Python-shaped Address, or null for an unknown family or an empty address.
+// Declared in address.h: msg.cc's recvmsg returns addresses too.
 Napi::Value MakeAddress(Napi::Env env, const sockaddr_storage* ss, socklen_t len) {
   char buf[INET6_ADDRSTRLEN];
   if (len >= sizeof(sa_family_t) && ss->ss_family == AF_INET) {
@@ -114,6 +117,8 @@ Napi::Value MakeAddress(Napi::Env env, const sockaddr_storage* ss, socklen_t len
   }
   return env.Null();
 }
+
+namespace {
 
 // socket(family, type, proto)
 Napi::Value Socket(const Napi::CallbackInfo& info) {

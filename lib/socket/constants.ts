@@ -107,7 +107,7 @@ export const MSG_NOSIGNAL: number = C.MSG_NOSIGNAL;
 /** The largest `listen` backlog the OS advertises. */
 export const SOMAXCONN: number = C.SOMAXCONN;
 
-const SOCKET_CONSTANT = /^(AF_|SOCK_|SOL_|SO_|IPPROTO_|TCP_|IP_|IPV6_|SHUT_|MSG_|SOMAXCONN$)/;
+const SOCKET_CONSTANT = /^(AF_|SOCK_|SOL_|SO_|SCM_|IPPROTO_|TCP_|IP_|IPV6_|SHUT_|MSG_|SOMAXCONN$)/;
 
 /** Every socket constant this platform defines, by its OS name (including ones not exported above). */
 export const constants: Readonly<Record<string, number>> = Object.freeze(

@@ -16,6 +16,7 @@ import { sendfileOf } from './sendfile';
 import {
   applyDefaultTimeout, clearTimeoutMode, connectWithin, gettimeoutOf, retryWithin, sendallWithin, setTimeoutMode, timeoutOf, validateSocketTimeout,
 } from './timeout-mode';
+import { recvmsgIntoOn, recvmsgOn, sendmsgOn, type AncillaryInput, type RecvmsgIntoResult, type RecvmsgResult } from './msg';
 
 const ECONNRESET = -osConstants.errno.ECONNRESET;
 const EINTR = -osConstants.errno.EINTR;
@@ -497,6 +498,38 @@ export class Socket<A extends Address = Address> implements Disposable {
     const buf = Buffer.alloc(validateInt(buflen, 'buflen', 1, 1024));
     const n = check(native.getsockoptBytes(fd, lvl, opt, buf), 'getsockopt');
     return buf.subarray(0, n);
+  }
+
+  /**
+   * Python's `sendmsg(buffers, ancdata=(), flags=0, address=None)`: sends the bytes of every view
+   * in `buffers` (gathered, one iovec each) with ancillary data, `[level, type, data]` items (e.g.
+   * `[SOL_SOCKET, SCM_RIGHTS, Int32Array.of(fd)]`; `socket.sendFds` does that one), to `address` when
+   * given. Returns the count of bytes sent, which may be short on a stream socket.
+   * @throws SystemError `EAGAIN` when non-blocking and the send buffer is full; `EPIPE` (never
+   * SIGPIPE); `EBADF` for a passed fd that is not open; `EINVAL` for an item the kernel refuses.
+   */
+  sendmsg(buffers: Iterable<ArrayBufferView>, ancdata?: Iterable<AncillaryInput>, flags?: number, address?: A | null): number {
+    return sendmsgOn(this.#open(), this.#family, buffers, ancdata, flags, address);
+  }
+
+  /**
+   * Python's `recvmsg(bufsize, ancbufsize=0, flags=0)`: `[data, ancdata, msgFlags, address]`, with
+   * room for `ancbufsize` bytes of ancillary data (size it with `socket.CMSG_SPACE`). Received fds
+   * (`SCM_RIGHTS`) are close-on-exec and the caller's, as `socket.recvFds` says; under `MSG_CTRUNC`
+   * they are closed and their items left out (*ours*).
+   * @throws SystemError `EAGAIN` when non-blocking and nothing is ready.
+   */
+  recvmsg(bufsize: number, ancbufsize?: number, flags?: number): RecvmsgResult<A> {
+    return recvmsgOn<A>(this.#open(), bufsize, ancbufsize, flags);
+  }
+
+  /**
+   * Python's `recvmsg_into(buffers, ancbufsize=0, flags=0)`: as {@link Socket.recvmsg}, scattering
+   * the bytes over the views of `buffers` in order; `[nbytes, ancdata, msgFlags, address]`.
+   * @throws SystemError `EAGAIN` when non-blocking and nothing is ready.
+   */
+  recvmsgInto(buffers: Iterable<ArrayBufferView>, ancbufsize?: number, flags?: number): RecvmsgIntoResult<A> {
+    return recvmsgIntoOn<A>(this.#open(), buffers, ancbufsize, flags);
   }
 
   /**

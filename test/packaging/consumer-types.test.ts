@@ -19,7 +19,7 @@ import type {
   FileLike, IOCallback, SelectorClass, SelectorMap, SelectorOptions, SelectResult, SystemError, TimerHandle,
 } from 'iomux';
 import { pipe } from 'iomux/os';
-import type { Address, CreateServerOptions, InetAddress } from 'iomux/socket';
+import type { Address, AncillaryInput, AncillaryItem, CreateServerOptions, InetAddress, RecvmsgIntoResult, RecvmsgResult } from 'iomux/socket';
 
 // The README's echo server: key.data is the callback, key.fileobj the socket it was registered with.
 type Handler = (sock: socket.Socket<InetAddress>, mask: number) => void;
@@ -101,7 +101,18 @@ const timer: TimerHandle = loop.callLater(1, () => {});
 const adopted: socket.Socket = socket.Socket.fromfd(os.dup(right.fileno()));
 const blocking: boolean = adopted.getblocking();
 
+// fd passing: Python's shapes, the fds plain numbers; recvmsg keeps the socket's address type.
+const sentBytes: number = socket.sendFds(left, [Buffer.from('x')], [fds[1], server]);
+const [fdData, passed, fdFlags, fdFrom]: [Buffer, number[], number, string | null] = socket.recvFds(right, 1, 2);
+const item: AncillaryInput = [socket.SOL_SOCKET, socket.SCM_RIGHTS, Int32Array.from(passed)];
+const gathered: number = left.sendmsg([Buffer.from('y')], [item]);
+const got: RecvmsgResult<string> = right.recvmsg(1, socket.CMSG_SPACE(4 * passed.length));
+const items: AncillaryItem[] = got[1];
+const scattered: RecvmsgIntoResult<InetAddress> = client.recvmsgInto([new Uint8Array(1)], socket.CMSG_LEN(4), socket.MSG_DONTWAIT);
+const udpFrom: InetAddress | null = scattered[3];
+
 export {
+  sentBytes, fdData, fdFlags, fdFrom, gathered, items, udpFrom,
   readmePort, listening, peerPort, unbound, path, anyFamily, first, other, classes, results, fromMap, label, anything,
   mask, reuse, sigio, explain, polled, ep, kevents, kq, timer, blocking,
 };

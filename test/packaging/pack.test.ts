@@ -178,6 +178,7 @@ when(!variant, `${variant} selects a variant of the addon, not the package`).des
       'bench/contenders/c.c', 'bench/contenders/iomux.js', 'bench/contenders/python.py',
       'bench/clients/echo-client.c', 'bench/clients/http-client.c',
       'dist/examples/selectors-echo.js', 'dist/examples/args.js',
+      'dist/examples/prefork.js', 'dist/examples/node-interop.js',
     ]));
     // Nothing the bench writes or builds, and no TypeScript of the examples (they ship compiled).
     expect(files.filter((f) => /^(bench\/results|examples)\//.test(f))).toEqual([]);
@@ -243,6 +244,7 @@ when(!variant, `${variant} selects a variant of the addon, not the package`).des
     expect(r.stdout).toMatch(/^ {2}selectors-echo +The selectors example/m);
     expect(r.stdout).toMatch(/^ {2}level-vs-edge +Level- vs edge-triggered/m);
     expect(r.stdout).toMatch(/^ {2}multicore +More than one core/m);
+    expect(r.stdout).toMatch(/^ {2}prefork +Prefork: one listening socket/m);
     expect(r.stdout).not.toMatch(/^ {2}args /m);
   }, 60_000);
 
