@@ -21,6 +21,8 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
   InitWaiter(env, exports);
   InitSignals(env, exports);
   InitUring(env, exports);
+  InitResolve(env, exports);
+  InitErrno(env, exports);
 }
 
 Addon::~Addon() {

@@ -36,5 +36,7 @@ void InitHandle(Napi::Env env, Napi::Object exports);
 void InitWatch(Napi::Env env, Napi::Object exports);
 void InitWaiter(Napi::Env env, Napi::Object exports);
 void InitSignals(Napi::Env env, Napi::Object exports);
+void InitResolve(Napi::Env env, Napi::Object exports);
+void InitErrno(Napi::Env env, Napi::Object exports);
 
 }  // namespace iomux
