@@ -141,3 +141,19 @@ export function abortError(reason: unknown) {
   err.name = 'AbortError';
   return err;
 }
+
+/**
+ * A resolver failure (Python's `socket.gaierror`): `code` is the EAI_* name, `errno` its value on
+ * this platform (Python's `gaierror.errno`: negative on glibc, positive on macOS and the BSDs),
+ * the message gai_strerror's, as Python's (`EAI_NONAME: Name or service not known, getaddrinfo
+ * example.invalid`), and `hostname` the host asked about, as node:dns's errors carry it.
+ */
+export function gaiError(name: string, value: number, message: string, syscall: string, hostname?: string): SystemError & { hostname?: string } {
+  const err = new Error(`${name}: ${message}, ${syscall}${hostname === undefined ? '' : ` ${hostname}`}`) as SystemError & { hostname?: string };
+  err.code = name;
+  err.errno = value;
+  err.syscall = syscall;
+  if (hostname !== undefined) err.hostname = hostname;
+  Error.captureStackTrace(err, gaiError);
+  return err;
+}

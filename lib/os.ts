@@ -166,3 +166,4 @@ export function getOwner(fd: number): number {
   check(native.getOwner(fd, out), 'fcntl');
   return out[0];
 }
+export { strerror } from './os-strerror';

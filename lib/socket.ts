@@ -9,3 +9,11 @@ export type { Address, InetAddress } from './socket/address';
 export { Socket } from './socket/socket';
 export { socket, socketpair, createServer, createConnection } from './socket/create';
 export type { CreateServerOptions } from './socket/create';
+export {
+  getaddrinfo, getnameinfo, gethostname,
+  AI_PASSIVE, AI_CANONNAME, AI_NUMERICHOST, AI_NUMERICSERV, AI_ADDRCONFIG, AI_V4MAPPED, AI_ALL,
+  NI_NUMERICHOST, NI_NUMERICSERV, NI_NOFQDN, NI_NAMEREQD, NI_DGRAM, NI_MAXHOST, NI_MAXSERV,
+  EAI_ADDRFAMILY, EAI_AGAIN, EAI_BADFLAGS, EAI_FAIL, EAI_FAMILY, EAI_MEMORY, EAI_NODATA, EAI_NONAME,
+  EAI_OVERFLOW, EAI_SERVICE, EAI_SOCKTYPE, EAI_SYSTEM,
+} from './socket/resolve';
+export type { AddrInfo, GetaddrinfoOptions } from './socket/resolve';

@@ -8,10 +8,11 @@ import { callExceptionHandler, defaultExceptionHandler, type ExceptionContext, t
 import { Handle, TimerHandle } from './handle';
 import type { IOCallback } from '../loop';
 import { EVENT_READ, EVENT_WRITE, type FileLike } from '../selectors/base';
-import type { Address } from '../socket/address';
+import type { Address, InetAddress } from '../socket/address';
 import type { Socket } from '../socket/socket';
 import { toSignal, type SignalHandlers } from './signals';
-import type { SockOptions } from './sock-ops';
+import { validateOptions, type SockOptions } from './sock-ops';
+import { getaddrinfoAsync, getnameinfoAsync, lookupArgs, type AddrInfo, type GetaddrinfoOptions } from '../socket/resolve';
 import { ReadyQueue } from './ready-queue';
 import { TimerQueue } from '../timer-queue';
 
@@ -194,6 +195,35 @@ export abstract class BaseEventLoop implements Disposable {
    */
   sockConnect(sock: Socket, address: Address, options?: SockOptions): Promise<void> {
     return this.sockOps.connect(sock, address, options);
+  }
+
+  /**
+   * Python's `loop.getaddrinfo(host, port, *, family=0, type=0, proto=0, flags=0)`: as
+   * `socket.getaddrinfo`, resolved on libuv's thread pool, so the loop and Node go on meanwhile.
+   * `options.signal` withdraws it (the promise rejects with `AbortError`; the C call runs to its end).
+   * @throws (rejects with) what `socket.getaddrinfo` throws (`EAI_NONAME`, …, bad arguments),
+   *   `ERR_CLOSED` when the loop is closed, `AbortError`
+   */
+  getaddrinfo(host: string | null, port: number | string | null, options?: GetaddrinfoOptions): Promise<AddrInfo[]> {
+    return new Promise<AddrInfo[]>((resolve) => {
+      this.checkOpen();
+      if (options !== undefined && (typeof options !== 'object' || options === null)) throw invalidArgType('options', 'an object', options);
+      const { family = 0, type = 0, proto = 0, flags = 0 } = options ?? {};
+      const args = lookupArgs(host, port, family, type, proto, flags);
+      resolve(getaddrinfoAsync(args, validateOptions(options)));
+    });
+  }
+
+  /**
+   * Python's `loop.getnameinfo(sockaddr, flags=0)`: as `socket.getnameinfo`, on libuv's thread
+   * pool. `options.signal` withdraws it.
+   * @throws (rejects with) what `socket.getnameinfo` throws, `ERR_CLOSED` when the loop is closed, `AbortError`
+   */
+  getnameinfo(sockaddr: InetAddress, flags = 0, options?: SockOptions): Promise<[host: string, port: string]> {
+    return new Promise<[string, string]>((resolve) => {
+      this.checkOpen();
+      resolve(getnameinfoAsync(sockaddr, flags, validateOptions(options)));
+    });
   }
 
   /** The loop's clock in seconds (Python's `loop.time()`), the one `callAt` and `TimerHandle.when()` use. */

@@ -2,6 +2,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import { check, connectError, invalidArgType, invalidArgValue, notSupported } from '../errors';
+import { getaddrinfo } from './resolve';
 import { pollOne } from '../kernel/pollfds';
 import { MAX_WAIT_MS } from '../limits';
 import { C, native } from '../native';
@@ -82,16 +83,18 @@ export function createServer(address: Address, options: CreateServerOptions = {}
   }
 }
 
-// The families to try for a host, in order: 'localhost' tries IPv4, then IPv6.
-function familiesFor(address: unknown): number[] {
+// The [family, address] pairs to try, in order: a numeric host as it is; a name, each
+// getaddrinfo(host, port, 0, SOCK_STREAM) result (Python's create_connection).
+function targetsFor(address: unknown): Array<[number, InetAddress]> {
   if (!Array.isArray(address) || address.length < 2 || address.length > 4 || typeof address[0] !== 'string') {
     throw invalidArgType('address', 'a [host, port] array', address);
   }
   const host = address[0];
-  if (address.length > 2 || isIPv6(host.split('%')[0])) return [AF_INET6];
-  if (isIPv4(host) || host === '' || host === '<broadcast>') return [AF_INET];
-  if (host === 'localhost') return [AF_INET, AF_INET6];
-  throw invalidArgValue('address[0]', host, 'must be a numeric IP address or \'localhost\' (iomux resolves no names)');
+  const target = address as InetAddress;
+  if (address.length > 2 || isIPv6(host.split('%')[0])) return [[AF_INET6, target]];
+  if (isIPv4(host) || host === '' || host === '<broadcast>') return [[AF_INET, target]];
+  validateInt(address[1], 'address[1]', 0, 65535);
+  return getaddrinfo(host, address[1] as number, 0, SOCK_STREAM).map(([family, , , , sockaddr]) => [family, sockaddr]);
 }
 
 // Connects sock, waiting at most waitMs (-1: forever) with a non-blocking connect and poll(2).
@@ -119,13 +122,12 @@ function connectWithin(sock: Socket<InetAddress>, address: InetAddress, waitMs: 
  *   `address` and `port` (as node:net's errors).
  */
 export function createConnection(address: InetAddress, timeoutSeconds?: number | null): Socket<InetAddress> {
-  const families = familiesFor(address);
   const waitMs = toWait(timeoutSeconds, MS, MAX_WAIT_MS, 'error', 'timeoutSeconds');
   let last: unknown;
-  for (const family of families) {
+  for (const [family, target] of targetsFor(address)) {
     const sock = new Socket<InetAddress>(family, SOCK_STREAM, 0);
     try {
-      connectWithin(sock, address, waitMs);
+      connectWithin(sock, target, waitMs);
       return sock;
     } catch (err) {
       sock.close();
