@@ -9,7 +9,7 @@ import { invalidArgType, invalidArgValue } from '../errors';
 import { UINT32_MAX } from '../limits';
 import { validateInt } from '../validate';
 import { AF_INET, AF_INET6, AF_UNIX } from './constants';
-import { getaddrinfo, getaddrinfoAsync, lookupArgs } from './resolve';
+import { getaddrinfoAsync, lookupArgs, resolveHost } from './resolve';
 
 /**
  * An IP address as Python shapes it: `[host, port]` (IPv4) or `[host, port, flowinfo, scopeId]`
@@ -100,7 +100,7 @@ export function toNative(family: number, address: unknown, name = 'address'): Na
   // Another family (adopted with fromFd): the native call reports EAFNOSUPPORT.
   if (p === null) return ['', 0, 0, 0];
   if (!p.name) return [p.host, p.port, p.flowinfo, p.scopeId ?? 0];
-  const first = getaddrinfo(p.host, null, family)[0][4];
+  const first = resolveHost(p.host, family, `${name}[0]`);
   return [first[0], p.port, p.flowinfo, p.scopeId ?? first[3] ?? 0];
 }
 

@@ -86,13 +86,25 @@ type Lookup = [host: string | null, port: string | null, family: number, type: n
 type NameLookup = [host: string, port: number, flowinfo: number, scopeId: number, pair: boolean, flags: number];
 
 // A host as the C resolver takes it: ASCII (non-ASCII names IDNA-encoded, as Python's 'idna' codec
-// does), no NUL; null stays null (NULL: the wildcard or loopback address).
-function hostArg(host: unknown, name: string, nullable: boolean): string | null {
+// does), no NUL; null stays null (NULL: the wildcard or loopback address). As that codec, an ASCII
+// name is refused when a label before the last is empty or longer than 63 characters, or the last
+// is longer than 63 ('a..b'; a trailing dot is allowed). `idna`: 'labels' checks ASCII labels so
+// (getaddrinfo's host), 'encode' only encodes non-ASCII (a socket address's host), 'none' neither
+// (getnameinfo's numeric host): each as CPython does there.
+function hostArg(host: unknown, name: string, nullable: boolean, idna: 'labels' | 'encode' | 'none'): string | null {
   if (host === null && nullable) return null;
   if (typeof host !== 'string') throw invalidArgType(name, nullable ? 'a string or null' : 'a string', host);
   if (host.includes('\0')) throw invalidArgValue(name, host, 'must not contain null characters');
+  if (idna === 'none') return host;
   // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(host)) return host;
+  if (/^[\x00-\x7f]*$/.test(host)) {
+    if (idna === 'encode') return host;
+    const labels = host.split('.');
+    if (host !== '' && (labels.slice(0, -1).some((l) => l.length === 0 || l.length > 63) || labels[labels.length - 1].length > 63)) {
+      throw invalidArgValue(name, host, 'has an empty label or one longer than 63 characters');
+    }
+    return host;
+  }
   const ascii = domainToASCII(host);
   if (ascii === '') throw invalidArgValue(name, host, 'is not a valid internationalized domain name');
   return ascii;
@@ -110,7 +122,7 @@ function portArg(port: unknown): string | null {
 /** Validates Python's getaddrinfo arguments into the native call's. @internal */
 export function lookupArgs(host: unknown, port: unknown, family: unknown = 0, type: unknown = 0, proto: unknown = 0, flags: unknown = 0): Lookup {
   return [
-    hostArg(host, 'host', true),
+    hostArg(host, 'host', true, 'labels'),
     portArg(port),
     validateInt(family, 'family'),
     validateInt(type, 'type'),
@@ -123,7 +135,7 @@ function nameLookupArgs(sockaddr: unknown, flags: unknown): NameLookup {
   if (!Array.isArray(sockaddr) || sockaddr.length < 2 || sockaddr.length > 4) {
     throw invalidArgType('sockaddr', 'a [host, port] or [host, port, flowinfo?, scopeId?] array', sockaddr);
   }
-  const host = hostArg(sockaddr[0], 'sockaddr[0]', false) as string;
+  const host = hostArg(sockaddr[0], 'sockaddr[0]', false, 'none') as string;
   const port = validateInt(sockaddr[1], 'sockaddr[1]', 0, 65535);
   const flowinfo = sockaddr.length > 2 ? validateInt(sockaddr[2], 'sockaddr[2]', 0, 0xfffff) : 0;
   const scopeId = sockaddr.length > 3 ? validateInt(sockaddr[3], 'sockaddr[3]', 0, UINT32_MAX) : 0;
@@ -207,6 +219,15 @@ function offThread<T, R>(start: (cb: (r: T) => void) => void, signal: AbortSigna
       }
     });
   });
+}
+
+/**
+ * The first address of a socket address's host name for `family` (CPython's setipaddr: a blocking
+ * getaddrinfo with only the family as hint). @internal
+ */
+export function resolveHost(host: string, family: number, name: string): InetAddress {
+  const h = hostArg(host, name, false, 'encode');
+  return addrInfos(native.getaddrinfo(h, null, family, 0, 0, 0), h)[0][4];
 }
 
 /** `getaddrinfo` on libuv's thread pool, for the loops. Validation errors throw (the caller rejects). @internal */
