@@ -77,7 +77,7 @@ export interface Native {
   /** Stops owning an fd without closing it (detach). */
   release(fd: number): void;
 
-  // socket.cc — host strings are numeric (inet_pton); the TypeScript layer maps '' and 'localhost'.
+  // socket.cc — host strings are numeric (inet_pton); the TypeScript layer maps '' and resolves names.
   /** socket(2) with SOCK_CLOEXEC (and SO_NOSIGPIPE where it exists); owned. fd or -errno. */
   socket(family: number, type: number, proto: number): number;
   /** socketpair(2) with SOCK_CLOEXEC into out[0], out[1]; both owned. 0 or -errno. */

@@ -1,7 +1,7 @@
 /**
  * `iomux/socket`: Python's `socket` module, non-blocking first. Every socket is close-on-exec and
- * a write to a closed peer is `EPIPE`, never SIGPIPE. Hosts are numeric (plus `''` and
- * `'localhost'`): iomux resolves no names.
+ * a write to a closed peer is `EPIPE`, never SIGPIPE. Host names are resolved as Python does
+ * (getaddrinfo, blocking); the loops resolve off the thread.
  * @packageDocumentation
  */
 export * from './socket/constants';

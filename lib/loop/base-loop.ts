@@ -178,7 +178,7 @@ export abstract class BaseEventLoop implements Disposable {
     return this.sockOps.sendall(sock, data, options);
   }
 
-  /** Sends one datagram to `address` (Python's `sock_sendto`); resolves to the count sent. Rejections as {@link BaseEventLoop.sockRecv}. */
+  /** Sends one datagram to `address` (Python's `sock_sendto`; a host name resolved first, off the thread, as {@link BaseEventLoop.sockConnect}); resolves to the count sent. Rejections as {@link BaseEventLoop.sockRecv}. */
   sockSendto(sock: Socket, data: ArrayBufferView, address: Address, options?: SockOptions): Promise<number> {
     return this.sockOps.sendto(sock, data, address, options);
   }
@@ -190,8 +190,8 @@ export abstract class BaseEventLoop implements Disposable {
 
   /**
    * Connects (Python's `sock_connect`): resolves once connected, rejects with the OS error
-   * (`ECONNREFUSED`, …). The address is not resolved (numeric hosts, '' and 'localhost', and
-   * AF_UNIX paths). Rejections as {@link BaseEventLoop.sockRecv}.
+   * (`ECONNREFUSED`, …). A host name is first resolved with {@link BaseEventLoop.getaddrinfo}, off
+   * the thread (asyncio's `_ensure_resolved`). Rejections as {@link BaseEventLoop.sockRecv}, plus `EAI_*`.
    */
   sockConnect(sock: Socket, address: Address, options?: SockOptions): Promise<void> {
     return this.sockOps.connect(sock, address, options);

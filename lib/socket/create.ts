@@ -54,8 +54,8 @@ export interface CreateServerOptions {
 
 /**
  * Python's `socket.create_server(address, family=…, backlog=…, reuse_port=…)`: a bound, listening
- * stream socket (blocking) with SO_REUSEADDR set (IP families). Hosts must be numeric, `''` or
- * `'localhost'` (see {@link Socket.bind}). On failure nothing is left open.
+ * stream socket (blocking) with SO_REUSEADDR set (IP families). A host name is resolved as
+ * {@link Socket.bind} does (blocking). On failure nothing is left open.
  * @throws SystemError `EADDRINUSE`, `EACCES`, …; `ERR_NOT_SUPPORTED` for `reusePort` without SO_REUSEPORT.
  */
 export function createServer(address: InetAddress, options?: CreateServerOptions): Socket<InetAddress>;
@@ -116,8 +116,8 @@ function connectWithin(sock: Socket<InetAddress>, address: InetAddress, waitMs: 
  * Python's `socket.create_connection(address, timeout)`: a connected, blocking TCP socket, within
  * `timeoutSeconds` seconds if given.
  * Without `timeoutSeconds` (`null`: none) the connect blocks; with one it is a non-blocking
- * connect and a poll for writability, and running out of time throws `ETIMEDOUT`. The host must
- * be numeric or `'localhost'` (tried as 127.0.0.1, then ::1).
+ * connect and a poll for writability, and running out of time throws `ETIMEDOUT`. A host name is
+ * resolved with getaddrinfo (blocking) and each of its addresses tried in turn, as in Python.
  * @throws SystemError `ECONNREFUSED`, `ETIMEDOUT`, `ENETUNREACH`, …, with the target's
  *   `address` and `port` (as node:net's errors).
  */

@@ -1,6 +1,6 @@
-// The hosts createServer binds and createConnection tries: numeric hosts, '' and 'localhost' as
-// they are (no lookup), any other name through the loop's getaddrinfo (asyncio's create_server
-// and create_connection: SOCK_STREAM, AI_PASSIVE for a server; every result, in order).
+// The hosts createServer binds and createConnection tries: numeric hosts and a server's '' as
+// they are (no lookup), any name ('localhost' too) through the loop's getaddrinfo (asyncio's
+// create_server and create_connection: SOCK_STREAM, AI_PASSIVE for a server; every result, in order).
 import { isIPv4, isIPv6 } from 'node:net';
 import { invalidArgType, invalidArgValue, outOfRange } from '../errors';
 import { AF_INET, AF_INET6, SOCK_STREAM } from '../socket/constants';
@@ -10,7 +10,7 @@ import { AI_PASSIVE, type AddrInfo } from '../socket/resolve';
 export interface HostAddress {
   family: number;
   host: string;
-  /** Implied by `''`/`null`/`'localhost'` (the IPv6 half): skipped where IPv6 is not available. */
+  /** Implied by `''`/`null` (the IPv6 half): skipped where IPv6 is not available. */
   optional: boolean;
 }
 
@@ -29,7 +29,6 @@ function one(host: unknown, forServer: boolean): HostAddress[] | string {
     if (!forServer) throw invalidArgValue('host', host, 'must name a host to connect to');
     return [{ family: AF_INET, host: '0.0.0.0', optional: false }, { family: AF_INET6, host: '::', optional: true }];
   }
-  if (host === 'localhost') return [{ family: AF_INET, host: '127.0.0.1', optional: false }, { family: AF_INET6, host: '::1', optional: true }];
   if (isIPv4(host)) return [{ family: AF_INET, host, optional: false }];
   if (isIPv6(host.split('%')[0])) return [{ family: AF_INET6, host, optional: false }];
   if (host.includes('\0')) throw invalidArgValue('host', host, 'must not contain null characters');
@@ -37,9 +36,9 @@ function one(host: unknown, forServer: boolean): HostAddress[] | string {
 }
 
 /**
- * Checks `host` without resolving anything: a numeric address; `'localhost'` (127.0.0.1, then
- * ::1); for a server `''`/`null`/`undefined` (every interface: 0.0.0.0 and ::, as asyncio); a
- * name (kept as a string, resolved by {@link resolveHosts}); for a server, an array of those.
+ * Checks `host` without resolving anything: a numeric address; for a server `''`/`null`/`undefined`
+ * (every interface: 0.0.0.0 and ::, as asyncio); a name (kept as a string, resolved by
+ * {@link resolveHosts}); for a server, an array of those.
  */
 export function parseHosts(host: unknown, forServer: boolean): Array<HostAddress[] | string> {
   if (host === undefined || host === null) {

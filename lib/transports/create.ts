@@ -16,7 +16,7 @@ import type { LoopCalls, Transport, TransportOwner } from './transport';
 
 // asyncio's default listen backlog for create_server.
 const DEFAULT_BACKLOG = 100;
-// Errors on an implied IPv6 address (from '' or 'localhost') that mean "no IPv6 here".
+// Errors on an implied IPv6 address (from '') that mean "no IPv6 here".
 const NO_IPV6 = new Set([-osConstants.errno.EAFNOSUPPORT, -osConstants.errno.EADDRNOTAVAIL, -(osConstants.errno.EPROTONOSUPPORT ?? 93)]);
 
 /** What a loop gives createServer / createConnection: its transport class and how it serves. @internal */
@@ -161,7 +161,7 @@ function transportFor<P extends ProtocolLike>(loop: TransportLoop, sock: Socket,
   });
 }
 
-/** asyncio's `create_connection`: each address of the host in turn ('localhost': 127.0.0.1, then ::1). @internal */
+/** asyncio's `create_connection`: each address of the host, from the loop's getaddrinfo, in turn. @internal */
 export async function createConnection<P extends ProtocolLike>(loop: TransportLoop, protocolFactory: ProtocolFactory<P>, host: unknown, port: unknown, options: unknown): Promise<[Transport, P]> {
   validateFactory(protocolFactory);
   const opts = validateOptions<CreateConnectionOptions>(options);

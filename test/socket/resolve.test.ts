@@ -4,9 +4,10 @@
 // numeric hosts, a null host, the machine's own name when /etc/hosts lists it, and names glibc
 // refuses before asking DNS ('a..b', an address of the other family).
 import { readFileSync } from 'node:fs';
+import { hostname as hostnameOfNode } from 'node:os';
 import path from 'node:path';
 import {
-  AF_INET, AF_INET6, AI_CANONNAME, AI_NUMERICHOST, AI_NUMERICSERV, AI_PASSIVE, AI_V4MAPPED, NI_DGRAM, NI_NUMERICHOST,
+  AF_INET, AF_INET6, EAI_NONAME, AI_CANONNAME, AI_NUMERICHOST, AI_NUMERICSERV, AI_PASSIVE, AI_V4MAPPED, NI_DGRAM, NI_NUMERICHOST,
   NI_NUMERICSERV, SOCK_DGRAM, SOCK_STREAM, createConnection, createServer, getaddrinfo, gethostname, getnameinfo, socket,
   type Socket,
 } from '../../lib/socket';
@@ -191,8 +192,7 @@ python.describe('as CPython', () => {
 });
 
 test('gethostname is what the OS says (os.hostname)', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  expect(gethostname()).toBe((require('node:os') as typeof import('node:os')).hostname());
+  expect(gethostname()).toBe(hostnameOfNode());
 });
 
 test('a resolver failure is an Error with the EAI name as code, the EAI value as errno, the syscall and the hostname', () => {
@@ -204,7 +204,7 @@ test('a resolver failure is an Error with the EAI name as code, the EAI value as
   }
   expect(err).toBeInstanceOf(Error);
   expect(err).toMatchObject({ code: 'EAI_NONAME', syscall: 'getaddrinfo', hostname: ' 127.0.0.1' });
-  expect(err.errno).toBe((require('../../lib/socket') as { EAI_NONAME: number }).EAI_NONAME); // eslint-disable-line @typescript-eslint/no-require-imports
+  expect(err.errno).toBe(EAI_NONAME);
   expect(err.message).toMatch(/^EAI_NONAME: .+, getaddrinfo {2}127\.0\.0\.1$/);
 });
 
