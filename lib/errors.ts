@@ -23,6 +23,8 @@ export interface SystemError extends Error {
   address?: string;
   /** For a failed connect to an IP address: the port, as node:net sets it. */
   port?: number;
+  /** For a resolver failure (`code` `EAI_*`): the host asked about, as node:dns sets it. */
+  hostname?: string;
 }
 
 /** Builds the error for a native call that returned -errno. */
@@ -148,8 +150,8 @@ export function abortError(reason: unknown) {
  * the message gai_strerror's, as Python's (`EAI_NONAME: Name or service not known, getaddrinfo
  * example.invalid`), and `hostname` the host asked about, as node:dns's errors carry it.
  */
-export function gaiError(name: string, value: number, message: string, syscall: string, hostname?: string): SystemError & { hostname?: string } {
-  const err = new Error(`${name}: ${message}, ${syscall}${hostname === undefined ? '' : ` ${hostname}`}`) as SystemError & { hostname?: string };
+export function gaiError(name: string, value: number, message: string, syscall: string, hostname?: string): SystemError {
+  const err = new Error(`${name}: ${message}, ${syscall}${hostname === undefined ? '' : ` ${hostname}`}`) as SystemError;
   err.code = name;
   err.errno = value;
   err.syscall = syscall;
