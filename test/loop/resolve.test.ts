@@ -161,7 +161,7 @@ describe('EventLoop: createConnection and createServer with names', () => {
     // The resolver of this subclass makes two real lookups and answers both: the first address
     // (::1, where nothing listens) is refused, the second connects, as asyncio goes on.
     class TwoAddressLoop extends EventLoop {
-      override async getaddrinfo(host: string | null, port: number | string | null, options?: GetaddrinfoOptions): Promise<AddrInfo[]> {
+      override async getaddrinfo(_host: string | null, port: number | string | null, options?: GetaddrinfoOptions): Promise<AddrInfo[]> {
         return [...await super.getaddrinfo('::1', port, options), ...await super.getaddrinfo('127.0.0.1', port, options)];
       }
     }
