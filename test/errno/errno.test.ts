@@ -50,7 +50,7 @@ test('the numbers are Node\'s too (os.constants.errno), positive; the index expo
 test('a thrown error\'s errno is the negative number; connectEx returns the positive one; strerror reads it', () => {
   const probe = socket(AF_INET, SOCK_STREAM);
   probe.bind(['127.0.0.1', 0]);
-  const port = probe.getsockname()[1]; // bound, not listening: a connect is refused
+  const port = (probe.getsockname() as [string, number])[1]; // bound, not listening: a connect is refused
   const a = socket();
   const b = socket();
   try {

@@ -118,7 +118,7 @@ for (const [name, Loop, gate] of loops) {
         const rx = track(socket(AF_INET, SOCK_DGRAM));
         rx.bind(['127.0.0.1', 0]);
         const tx = nonblocking(socket(AF_INET, SOCK_DGRAM));
-        expect(await loop.sockSendto(tx, Buffer.from('hi'), ['localhost', rx.getsockname()[1]])).toBe(2);
+        expect(await loop.sockSendto(tx, Buffer.from('hi'), ['localhost', (rx.getsockname() as [string, number])[1]])).toBe(2);
         expect(rx.recvfrom(10)[0].toString()).toBe('hi');
 
         // A name that does not resolve, or an abort while it resolves: nothing is connected.
