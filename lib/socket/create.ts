@@ -2,7 +2,6 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import { check, connectError, invalidArgType, invalidArgValue, notSupported } from '../errors';
-import { getaddrinfo } from './resolve';
 import { pollOne } from '../kernel/pollfds';
 import { MAX_WAIT_MS } from '../limits';
 import { C, native } from '../native';
@@ -10,6 +9,7 @@ import { MS, toWait } from '../timeout';
 import { validateFlag, validateInt } from '../validate';
 import { familyOf, type Address, type InetAddress } from './address';
 import { AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM } from './constants';
+import { getaddrinfo } from './resolve';
 import { Socket } from './socket';
 
 const EINPROGRESS = osConstants.errno.EINPROGRESS;
