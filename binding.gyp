@@ -23,7 +23,9 @@
         "native/signals.cc",
         "native/uring.cc",
         "native/uring_ring.cc",
-        "native/sendfile.cc"
+        "native/sendfile.cc",
+        "native/resolve.cc",
+        "native/errno.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       # C++ exceptions off, as in node-addon-api's noexcept.gypi: the flag is only ever added. gyp

@@ -23,6 +23,8 @@ export interface SystemError extends Error {
   address?: string;
   /** For a failed connect to an IP address: the port, as node:net sets it. */
   port?: number;
+  /** For a resolver failure (`code` `EAI_*`): the host asked about, as node:dns sets it. */
+  hostname?: string;
 }
 
 /** Builds the error for a native call that returned -errno. */
@@ -163,5 +165,21 @@ export function timeoutError(syscall: string, target?: unknown): SystemError {
 export function sendfileNotAvailable(reason: string, cause?: unknown) {
   const err = coded(new Error(`sendfile is not available: ${reason}`, cause === undefined ? undefined : { cause }), 'ERR_NOT_SUPPORTED');
   err.name = 'SendfileNotAvailableError';
+  return err;
+}
+
+/**
+ * A resolver failure (Python's `socket.gaierror`): `code` is the EAI_* name, `errno` its value on
+ * this platform (Python's `gaierror.errno`: negative on glibc, positive on macOS and the BSDs),
+ * the message gai_strerror's, as Python's (`EAI_NONAME: Name or service not known, getaddrinfo
+ * example.invalid`), and `hostname` the host asked about, as node:dns's errors carry it.
+ */
+export function gaiError(name: string, value: number, message: string, syscall: string, hostname?: string): SystemError {
+  const err = new Error(`${name}: ${message}, ${syscall}${hostname === undefined ? '' : ` ${hostname}`}`) as SystemError;
+  err.code = name;
+  err.errno = value;
+  err.syscall = syscall;
+  if (hostname !== undefined) err.hostname = hostname;
+  Error.captureStackTrace(err, gaiError);
   return err;
 }

@@ -8,6 +8,7 @@ export * as select from './select';
 export * as socket from './socket';
 export * as os from './os';
 export * as uring from './uring';
+export * as errno from './errno';
 export { EventLoop } from './loop';
 export { ProactorEventLoop } from './proactor';
 export type { IOCallback } from './loop';

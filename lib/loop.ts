@@ -75,8 +75,9 @@ export class EventLoop extends BaseEventLoop {
   }
 
   /**
-   * Serves TCP connections (Python's `create_server`): binds `host`/`port` (a numeric address,
-   * `'localhost'`, `''` or null for every interface, or an array of them; port 0 picks one),
+   * Serves TCP connections (Python's `create_server`): binds `host`/`port` (a numeric address, a
+   * name — every address `getaddrinfo` gives it —, `''` or null for every interface, or an array
+   * of them; port 0 picks one),
    * listens, and for each accepted connection calls `protocolFactory()` and makes a transport.
    * @param options - `backlog` (100), `reuseAddress` (true), `reusePort`, `sock` (serve this
    *   socket instead of binding), `startServing` (true)
@@ -88,8 +89,9 @@ export class EventLoop extends BaseEventLoop {
   }
 
   /**
-   * Connects to `host`/`port` (Python's `create_connection`; `'localhost'` tries 127.0.0.1, then
-   * ::1; no name resolution) and resolves to `[transport, protocol]` once `connectionMade` ran.
+   * Connects to `host`/`port` (Python's `create_connection`: a name is resolved with
+   * `loop.getaddrinfo`, off the thread, and each address tried in turn) and resolves to
+   * `[transport, protocol]` once `connectionMade` ran.
    * @param options - `sock`: use this connected socket instead (leave host and port out)
    * @throws (rejects with) bad arguments as `createServer`, the OS error (`ECONNREFUSED`, …)
    */

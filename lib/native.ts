@@ -77,7 +77,7 @@ export interface Native {
   /** Stops owning an fd without closing it (detach). */
   release(fd: number): void;
 
-  // socket.cc — host strings are numeric (inet_pton); the TypeScript layer maps '' and 'localhost'.
+  // socket.cc — host strings are numeric (inet_pton); the TypeScript layer maps '' and resolves names.
   /** socket(2) with SOCK_CLOEXEC (and SO_NOSIGPIPE where it exists); owned. fd or -errno. */
   socket(family: number, type: number, proto: number): number;
   /** socketpair(2) with SOCK_CLOEXEC into out[0], out[1]; both owned. 0 or -errno. */
@@ -149,6 +149,35 @@ export interface Native {
   signalInstall(signum: number, wakeFd: number): number;
   /** Puts back the handler signalInstall replaced (0 when none is installed), or -errno. */
   signalRestore(signum: number): number;
+
+  // resolve.cc — name resolution. A lookup fails with [code, errno]: an EAI_* code, and errno for EAI_SYSTEM.
+  /**
+   * getaddrinfo(3) with the hints; host and port null for NULL. Success: a flat array of 8 values
+   * per result, [family, type, proto, canonname, host, port, flowinfo, scopeId, ...] (AF_INET and
+   * AF_INET6 only; host numeric). Blocks the thread.
+   */
+  getaddrinfo(host: string | null, port: string | null, family: number, type: number, proto: number, flags: number): Array<number | string>;
+  /** The same on libuv's thread pool; `cb` gets the result on this thread. */
+  getaddrinfoAsync(host: string | null, port: string | null, family: number, type: number, proto: number, flags: number, cb: (result: Array<number | string>) => void): void;
+  /**
+   * CPython's getnameinfo: the numeric host (and port) through getaddrinfo(AI_NUMERICHOST,
+   * SOCK_DGRAM), flowinfo and scopeId set for IPv6, then getnameinfo(3) with `flags`. `pair`:
+   * the sockaddr had 2 elements (an IPv4 result of a longer one fails with EAI_FAMILY).
+   * Success: [host, serv]. Blocks the thread.
+   */
+  getnameinfo(host: string, port: number, flowinfo: number, scopeId: number, pair: boolean, flags: number): [string | number, string | number];
+  /** The same on libuv's thread pool. */
+  getnameinfoAsync(host: string, port: number, flowinfo: number, scopeId: number, pair: boolean, flags: number, cb: (result: [string | number, string | number]) => void): void;
+  /** gethostname(2): the name, or -errno. */
+  gethostname(): string | number;
+  /** gai_strerror(3). */
+  gaiStrerror(code: number): string;
+
+  // errno.cc
+  /** Every errno name <errno.h> defines here → its value, aliases before the name errorcode keeps. */
+  readonly errnoCodes: Readonly<Record<string, number>>;
+  /** strerror(3). */
+  strerror(code: number): string;
 
   // watch.cc, waiter.cc, handle.cc — waiting without blocking Node (selectAsync). A handle is an opaque External.
   /**

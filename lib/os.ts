@@ -168,3 +168,4 @@ export function getOwner(fd: number): number {
 }
 
 export { sendfile } from './os/sendfile';
+export { strerror } from './os/strerror';

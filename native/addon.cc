@@ -23,6 +23,8 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
   InitSignals(env, exports);
   InitSendfile(env, exports);
   InitUring(env, exports);
+  InitResolve(env, exports);
+  InitErrno(env, exports);
 }
 
 Addon::~Addon() {

@@ -38,5 +38,7 @@ void InitWatch(Napi::Env env, Napi::Object exports);
 void InitWaiter(Napi::Env env, Napi::Object exports);
 void InitSignals(Napi::Env env, Napi::Object exports);
 void InitSendfile(Napi::Env env, Napi::Object exports);
+void InitResolve(Napi::Env env, Napi::Object exports);
+void InitErrno(Napi::Env env, Napi::Object exports);
 
 }  // namespace iomux

@@ -8,11 +8,12 @@ import { callExceptionHandler, defaultExceptionHandler, type ExceptionContext, t
 import { Handle, TimerHandle } from './handle';
 import type { IOCallback } from '../loop';
 import { EVENT_READ, EVENT_WRITE, type FileLike } from '../selectors/base';
-import type { Address } from '../socket/address';
+import type { Address, InetAddress } from '../socket/address';
 import type { Socket } from '../socket/socket';
 import { toSignal, type SignalHandlers } from './signals';
-import type { SockOptions } from './sock-ops';
+import { validateOptions, type SockOptions } from './sock-ops';
 import { sockSendfile, type SendfileLoop, type SendfileOptions, type SendfileProgress } from './sendfile';
+import { getaddrinfoAsync, getnameinfoAsync, lookupArgs, type AddrInfo, type GetaddrinfoOptions } from '../socket/resolve';
 import { ReadyQueue } from './ready-queue';
 import { TimerQueue } from '../timer-queue';
 
@@ -179,7 +180,7 @@ export abstract class BaseEventLoop implements Disposable {
     return this.sockOps.sendall(sock, data, options);
   }
 
-  /** Sends one datagram to `address` (Python's `sock_sendto`); resolves to the count sent. Rejections as {@link BaseEventLoop.sockRecv}. */
+  /** Sends one datagram to `address` (Python's `sock_sendto`; a host name resolved first, off the thread, as {@link BaseEventLoop.sockConnect}); resolves to the count sent. Rejections as {@link BaseEventLoop.sockRecv}. */
   sockSendto(sock: Socket, data: ArrayBufferView, address: Address, options?: SockOptions): Promise<number> {
     return this.sockOps.sendto(sock, data, address, options);
   }
@@ -191,8 +192,8 @@ export abstract class BaseEventLoop implements Disposable {
 
   /**
    * Connects (Python's `sock_connect`): resolves once connected, rejects with the OS error
-   * (`ECONNREFUSED`, …). The address is not resolved (numeric hosts, '' and 'localhost', and
-   * AF_UNIX paths). Rejections as {@link BaseEventLoop.sockRecv}.
+   * (`ECONNREFUSED`, …). A host name is first resolved with {@link BaseEventLoop.getaddrinfo}, off
+   * the thread (asyncio's `_ensure_resolved`). Rejections as {@link BaseEventLoop.sockRecv}, plus `EAI_*`.
    */
   sockConnect(sock: Socket, address: Address, options?: SockOptions): Promise<void> {
     return this.sockOps.connect(sock, address, options);
@@ -221,6 +222,35 @@ export abstract class BaseEventLoop implements Disposable {
     addReader: (fd, cb) => this.addReader(fd, cb),
     removeReader: (fd) => this.removeReader(fd),
   };
+
+  /**
+   * Python's `loop.getaddrinfo(host, port, *, family=0, type=0, proto=0, flags=0)`: as
+   * `socket.getaddrinfo`, resolved on libuv's thread pool, so the loop and Node go on meanwhile.
+   * `options.signal` withdraws it (the promise rejects with `AbortError`; the C call runs to its end).
+   * @throws (rejects with) what `socket.getaddrinfo` throws (`EAI_NONAME`, …, bad arguments),
+   *   `ERR_CLOSED` when the loop is closed, `AbortError`
+   */
+  getaddrinfo(host: string | null, port: number | string | null, options?: GetaddrinfoOptions): Promise<AddrInfo[]> {
+    return new Promise<AddrInfo[]>((resolve) => {
+      this.checkOpen();
+      if (options !== undefined && (typeof options !== 'object' || options === null)) throw invalidArgType('options', 'an object', options);
+      const { family = 0, type = 0, proto = 0, flags = 0 } = options ?? {};
+      const args = lookupArgs(host, port, family, type, proto, flags);
+      resolve(getaddrinfoAsync(args, validateOptions(options)));
+    });
+  }
+
+  /**
+   * Python's `loop.getnameinfo(sockaddr, flags=0)`: as `socket.getnameinfo`, on libuv's thread
+   * pool. `options.signal` withdraws it.
+   * @throws (rejects with) what `socket.getnameinfo` throws, `ERR_CLOSED` when the loop is closed, `AbortError`
+   */
+  getnameinfo(sockaddr: InetAddress, flags = 0, options?: SockOptions): Promise<[host: string, port: string]> {
+    return new Promise<[string, string]>((resolve) => {
+      this.checkOpen();
+      resolve(getnameinfoAsync(sockaddr, flags, validateOptions(options)));
+    });
+  }
 
   /** The loop's clock in seconds (Python's `loop.time()`), the one `callAt` and `TimerHandle.when()` use. */
   time(): number {

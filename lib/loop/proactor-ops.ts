@@ -16,7 +16,7 @@ import type { Ring } from '../uring/ring';
 import { validateBytes, validateInt } from '../validate';
 import type { RingDriver } from './proactor-ring';
 import type { SendfileProgress } from './sendfile';
-import { retriable, validateOpenSocket, validateOptions, type SockOptions } from './sock-ops';
+import { retriable, validateOpenSocket, validateOptions, withResolved, type SockOptions } from './sock-ops';
 
 const AGAIN = Symbol('again');
 const ECANCELED = -osConstants.errno.ECANCELED;
@@ -172,7 +172,7 @@ export class ProactorOps {
 
   /** `sock_sendto`: a poll on the ring, then sendto(2). */
   sendto(sock: Socket, data: ArrayBufferView, address: Address, options?: SockOptions): Promise<number> {
-    return this.#start(Kind.Sendto, sock, options, 0, data, address) as Promise<number>;
+    return withResolved(() => this.#check(sock), address, options, (resolved) => this.#start(Kind.Sendto, sock, options, 0, data, resolved) as Promise<number>);
   }
 
   /** `sock_accept`: one IORING_OP_ACCEPT; `[conn, address]`, `conn` non-blocking. */
@@ -182,7 +182,12 @@ export class ProactorOps {
 
   /** `sock_connect`: one IORING_OP_CONNECT; resolves once connected, rejects with the OS error. */
   connect(sock: Socket, address: Address, options?: SockOptions): Promise<void> {
-    return this.#start(Kind.Connect, sock, options, 0, undefined, address) as Promise<void>;
+    return withResolved(() => this.#check(sock), address, options, (resolved) => this.#start(Kind.Connect, sock, options, 0, undefined, resolved) as Promise<void>);
+  }
+
+  #check(sock: unknown): Socket {
+    this.#checkOpen();
+    return validateOpenSocket(sock);
   }
 
   /** loop.sock_sendfile's sendfile(2) calls: a poll for writability on the ring, then sendfile(2), until `progress` is done. @internal */

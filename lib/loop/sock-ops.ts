@@ -5,7 +5,7 @@
 import { abortError, closedError, invalidArgType, invalidArgValue, systemError } from '../errors';
 import { INT32_MAX } from '../limits';
 import { C } from '../native';
-import { toNative, type Address } from '../socket/address';
+import { needsResolution, resolveAddress, toNative, type Address } from '../socket/address';
 import { Socket } from '../socket/socket';
 import { validateBytes, validateInt } from '../validate';
 import type { SendfileProgress } from './sendfile';
@@ -81,6 +81,24 @@ export function validateOptions(options: unknown): AbortSignal | undefined {
   return signal;
 }
 
+/**
+ * asyncio's `_ensure_resolved` before `sock_connect`/`sock_sendto`: the loop, the socket (`check`),
+ * the address's shape and the options are checked first; a numeric address goes straight to
+ * `then`, a host name is resolved on libuv's thread pool first (getaddrinfo with the socket's
+ * family, type and proto; the first result), abortable through `options.signal`. @internal
+ */
+export function withResolved<T>(check: () => Socket, address: unknown, options: unknown, then: (address: Address) => Promise<T>): Promise<T> {
+  let sock: Socket;
+  try {
+    sock = check();
+    if (!needsResolution(sock.family, address)) return then(address as Address);
+    validateOptions(options);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  return resolveAddress(sock.family, sock.type, sock.proto, address as Address, (options as SockOptions | undefined)?.signal).then(then);
+}
+
 function bytesOf(data: ArrayBufferView): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
@@ -150,6 +168,10 @@ export class SockOps {
 
   /** Python's `sock_sendto`: one datagram to `address`; resolves to the count sent. */
   sendto(sock: Socket, data: ArrayBufferView, address: Address, options?: SockOptions): Promise<number> {
+    return withResolved(() => this.#check(sock), address, options, (resolved) => this.#sendto(sock, data, resolved, options));
+  }
+
+  #sendto(sock: Socket, data: ArrayBufferView, address: Address, options?: SockOptions): Promise<number> {
     return this.#start(() => {
       const s = validateSocket(sock);
       const bytes = validateBytes(data, 'data');
@@ -185,6 +207,10 @@ export class SockOps {
 
   /** Python's `sock_connect`: connect at once, or wait for writability and read `SO_ERROR`. */
   connect(sock: Socket, address: Address, options?: SockOptions): Promise<void> {
+    return withResolved(() => this.#check(sock), address, options, (resolved) => this.#connect(sock, resolved, options));
+  }
+
+  #connect(sock: Socket, address: Address, options?: SockOptions): Promise<void> {
     return this.#start(() => {
       const s = validateSocket(sock);
       toNative(s.family, address); // a bad address rejects now, not on a later try
@@ -213,6 +239,11 @@ export class SockOps {
       const s = validateSocket(sock);
       return [s, 'write', options, () => progress.step(s.fileno()) ?? WOULD_BLOCK];
     });
+  }
+
+  #check(sock: unknown): Socket {
+    this.#hooks.checkOpen();
+    return validateSocket(sock);
   }
 
   /** Rejects every pending operation with `err` and removes their readers and writers (the loop's close()). */

@@ -9,6 +9,7 @@ import { MS, toWait } from '../timeout';
 import { validateFlag, validateInt } from '../validate';
 import { familyOf, type Address, type InetAddress } from './address';
 import { AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM } from './constants';
+import { getaddrinfo } from './resolve';
 import { Socket } from './socket';
 
 const EINPROGRESS = osConstants.errno.EINPROGRESS;
@@ -53,8 +54,8 @@ export interface CreateServerOptions {
 
 /**
  * Python's `socket.create_server(address, family=…, backlog=…, reuse_port=…)`: a bound, listening
- * stream socket (blocking) with SO_REUSEADDR set (IP families). Hosts must be numeric, `''` or
- * `'localhost'` (see {@link Socket.bind}). On failure nothing is left open.
+ * stream socket (blocking) with SO_REUSEADDR set (IP families). A host name is resolved as
+ * {@link Socket.bind} does (blocking). On failure nothing is left open.
  * @throws SystemError `EADDRINUSE`, `EACCES`, …; `ERR_NOT_SUPPORTED` for `reusePort` without SO_REUSEPORT.
  */
 export function createServer(address: InetAddress, options?: CreateServerOptions): Socket<InetAddress>;
@@ -82,16 +83,18 @@ export function createServer(address: Address, options: CreateServerOptions = {}
   }
 }
 
-// The families to try for a host, in order: 'localhost' tries IPv4, then IPv6.
-function familiesFor(address: unknown): number[] {
+// The [family, address] pairs to try, in order: a numeric host as it is; a name, each
+// getaddrinfo(host, port, 0, SOCK_STREAM) result (Python's create_connection).
+function targetsFor(address: unknown): Array<[number, InetAddress]> {
   if (!Array.isArray(address) || address.length < 2 || address.length > 4 || typeof address[0] !== 'string') {
     throw invalidArgType('address', 'a [host, port] array', address);
   }
   const host = address[0];
-  if (address.length > 2 || isIPv6(host.split('%')[0])) return [AF_INET6];
-  if (isIPv4(host) || host === '' || host === '<broadcast>') return [AF_INET];
-  if (host === 'localhost') return [AF_INET, AF_INET6];
-  throw invalidArgValue('address[0]', host, 'must be a numeric IP address or \'localhost\' (iomux resolves no names)');
+  const target = address as InetAddress;
+  if (address.length > 2 || isIPv6(host.split('%')[0])) return [[AF_INET6, target]];
+  if (isIPv4(host) || host === '' || host === '<broadcast>') return [[AF_INET, target]];
+  validateInt(address[1], 'address[1]', 0, 65535);
+  return getaddrinfo(host, address[1] as number, 0, SOCK_STREAM).map(([family, , , , sockaddr]) => [family, sockaddr]);
 }
 
 // Connects sock, waiting at most waitMs (-1: forever) with a non-blocking connect and poll(2).
@@ -113,19 +116,18 @@ function connectWithin(sock: Socket<InetAddress>, address: InetAddress, waitMs: 
  * Python's `socket.create_connection(address, timeout)`: a connected, blocking TCP socket, within
  * `timeoutSeconds` seconds if given.
  * Without `timeoutSeconds` (`null`: none) the connect blocks; with one it is a non-blocking
- * connect and a poll for writability, and running out of time throws `ETIMEDOUT`. The host must
- * be numeric or `'localhost'` (tried as 127.0.0.1, then ::1).
+ * connect and a poll for writability, and running out of time throws `ETIMEDOUT`. A host name is
+ * resolved with getaddrinfo (blocking) and each of its addresses tried in turn, as in Python.
  * @throws SystemError `ECONNREFUSED`, `ETIMEDOUT`, `ENETUNREACH`, …, with the target's
  *   `address` and `port` (as node:net's errors).
  */
 export function createConnection(address: InetAddress, timeoutSeconds?: number | null): Socket<InetAddress> {
-  const families = familiesFor(address);
   const waitMs = toWait(timeoutSeconds, MS, MAX_WAIT_MS, 'error', 'timeoutSeconds');
   let last: unknown;
-  for (const family of families) {
+  for (const [family, target] of targetsFor(address)) {
     const sock = new Socket<InetAddress>(family, SOCK_STREAM, 0);
     try {
-      connectWithin(sock, address, waitMs);
+      connectWithin(sock, target, waitMs);
       return sock;
     } catch (err) {
       sock.close();

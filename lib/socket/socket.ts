@@ -206,8 +206,8 @@ export class Socket<A extends Address = Address> implements Disposable {
 
   /**
    * Binds to `address`: `[host, port]`, `[host, port, flowinfo?, scopeId?]` or a path. Host `''`
-   * is any address and `'localhost'` the family's loopback; other hosts must be numeric (unlike
-   * Python, iomux resolves no names: `ERR_INVALID_ARG_VALUE`).
+   * is any address; a name is resolved with getaddrinfo for the socket's family, blocking the
+   * thread, as in Python (`EAI_NONAME`, … when it fails).
    * @throws SystemError e.g. `EADDRINUSE`, `EACCES`.
    */
   bind(address: A): void {

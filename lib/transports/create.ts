@@ -9,14 +9,14 @@ import type { Address } from '../socket/address';
 import { AF_INET6, IPPROTO_IPV6, IPV6_V6ONLY, SO_REUSEADDR, SO_REUSEPORT, SOCK_STREAM, SOL_SOCKET } from '../socket/constants';
 import { Socket } from '../socket/socket';
 import { validateFlag, validateInt } from '../validate';
-import { hostAddresses, validatePort, type HostAddress } from './addresses';
+import { parseHosts, resolveHosts, validatePort, type HostAddress, type Lookup } from './addresses';
 import type { ProtocolFactory, ProtocolLike } from './protocols';
 import { Server, type ServingLoop } from './server';
 import type { LoopCalls, Transport, TransportOwner } from './transport';
 
 // asyncio's default listen backlog for create_server.
 const DEFAULT_BACKLOG = 100;
-// Errors on an implied IPv6 address (from '' or 'localhost') that mean "no IPv6 here".
+// Errors on an implied IPv6 address (from '') that mean "no IPv6 here".
 const NO_IPV6 = new Set([-osConstants.errno.EAFNOSUPPORT, -osConstants.errno.EADDRNOTAVAIL, -(osConstants.errno.EPROTONOSUPPORT ?? 93)]);
 
 /** What a loop gives createServer / createConnection: its transport class and how it serves. @internal */
@@ -81,6 +81,11 @@ function isOSError(err: unknown): err is { errno: number } {
   return typeof (err as { errno?: unknown })?.errno === 'number';
 }
 
+// The loop's getaddrinfo, for the names among the hosts.
+function lookupOf(loop: TransportLoop): Lookup {
+  return (host, port, options) => loop.eventLoop.getaddrinfo(host, port, options);
+}
+
 function bindOne(addr: HostAddress, port: number, reuseAddress: boolean, reusePort: boolean): Socket {
   const sock = new Socket(addr.family, SOCK_STREAM, 0);
   try {
@@ -96,10 +101,10 @@ function bindOne(addr: HostAddress, port: number, reuseAddress: boolean, reusePo
   }
 }
 
-function bindAll(host: unknown, port: number, reuseAddress: boolean, reusePort: boolean): Socket[] {
+function bindAll(addrs: HostAddress[], port: number, reuseAddress: boolean, reusePort: boolean): Socket[] {
   const sockets: Socket[] = [];
   try {
-    for (const addr of hostAddresses(host, true)) {
+    for (const addr of addrs) {
       try {
         sockets.push(bindOne(addr, port, reuseAddress, reusePort));
       } catch (err) {
@@ -129,9 +134,11 @@ export async function createServer(loop: TransportLoop, protocolFactory: unknown
     }
     sockets = [validateStreamSocket(opts.sock, 'options.sock')];
   } else {
+    const hosts = parseHosts(host, true);
     const p = validatePort(port);
     if (loop.isClosed()) throw closedError(loop.constructor.name);
-    sockets = bindAll(host, p, reuseAddress, reusePort);
+    const addrs = await resolveHosts(hosts, p, true, lookupOf(loop));
+    sockets = bindAll(addrs, p, reuseAddress, reusePort);
   }
   try {
     for (const sock of sockets) {
@@ -157,7 +164,7 @@ function transportFor<P extends ProtocolLike>(loop: TransportLoop, sock: Socket,
   });
 }
 
-/** asyncio's `create_connection` (no name resolution; 'localhost' tries 127.0.0.1, then ::1). @internal */
+/** asyncio's `create_connection`: each address of the host, from the loop's getaddrinfo, in turn. @internal */
 export async function createConnection<P extends ProtocolLike>(loop: TransportLoop, protocolFactory: ProtocolFactory<P>, host: unknown, port: unknown, options: unknown): Promise<[Transport, P]> {
   validateFactory(protocolFactory);
   const opts = validateOptions<CreateConnectionOptions>(options);
@@ -167,9 +174,10 @@ export async function createConnection<P extends ProtocolLike>(loop: TransportLo
     }
     return connectAcceptedSocket(loop, protocolFactory, opts.sock);
   }
-  const addrs = hostAddresses(host, false);
+  const hosts = parseHosts(host, false);
   const p = validatePort(port);
   if (p === 0) throw invalidArgValue('port', p, 'must not be 0 to connect');
+  const addrs = await resolveHosts(hosts, p, false, lookupOf(loop));
   let last: unknown;
   for (const addr of addrs) {
     const sock = new Socket(addr.family, SOCK_STREAM, 0);

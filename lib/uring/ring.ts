@@ -5,7 +5,7 @@ import { check, closedError, invalidArgType, invalidArgValue, notSupported, outO
 import { MAX_TIMEOUT_NS as MAX_NS, UINT32_MAX } from '../limits';
 import { native, type UringHandle } from '../native';
 import { POLL_MASK } from '../select/masks';
-import { familyOf, toNative, type Address } from '../socket/address';
+import { familyOf, toNumericNative, type Address } from '../socket/address';
 import { NS, toWait } from '../timeout';
 import { fileobjToFd, validateBytes, validateFlag, validateInt, validateMask, type FileLike } from '../validate';
 import { UNAVAILABLE } from './availability';
@@ -122,7 +122,7 @@ export class Ring implements Disposable {
   prepConnect(fd: FileLike, address: Address, tag: number): void {
     const n = this.#fdArg(fd);
     const family = familyOf(address);
-    const parts = toNative(family, address);
+    const parts = toNumericNative(family, address);
     const t = validateTag(tag);
     this.#check(native.uringPrepConnect!(this.#handle, n, family, ...parts, t), t, 'io_uring_prep_connect');
   }

@@ -235,7 +235,7 @@ for (const [Loop, gate, peerSucceeded] of LOOPS) {
         expect((await rejection(loop.sockSendall(a, bad as never))).code).toBe('ERR_INVALID_ARG_TYPE');
         expect((await rejection(loop.sockSendto(u, bad as never, ['127.0.0.1', 9]))).code).toBe('ERR_INVALID_ARG_TYPE');
       }
-      for (const [bad, code] of [[undefined, 'ERR_INVALID_ARG_TYPE'], ['127.0.0.1', 'ERR_INVALID_ARG_TYPE'], [['example.com', 80], 'ERR_INVALID_ARG_VALUE'], [['127.0.0.1', 70000], 'ERR_OUT_OF_RANGE']] as const) {
+      for (const [bad, code] of [[undefined, 'ERR_INVALID_ARG_TYPE'], ['127.0.0.1', 'ERR_INVALID_ARG_TYPE'], [['a\0b', 80], 'ERR_INVALID_ARG_VALUE'], [['a..b', 80], 'ERR_INVALID_ARG_VALUE'], [[' 127.0.0.1', 80], 'EAI_NONAME'], [['127.0.0.1', 70000], 'ERR_OUT_OF_RANGE']] as const) {
         expect((await rejection(loop.sockSendto(u, Buffer.alloc(1), bad as never))).code).toBe(code);
         expect((await rejection(loop.sockConnect(nonblocking(socket(AF_INET)), bad as never))).code).toBe(code);
       }

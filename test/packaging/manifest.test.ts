@@ -6,7 +6,7 @@ import path from 'node:path';
 const root = path.join(__dirname, '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 
-test.each(['.', './select', './socket', './os'])('exports %s with types, for require and import', (entry) => {
+test.each(['.', './select', './socket', './os', './errno'])('exports %s with types, for require and import', (entry) => {
   const target = pkg.exports[entry];
   const stem = entry === '.' ? 'index' : entry.slice(2);
   // "types" first: TypeScript takes the first condition that matches.

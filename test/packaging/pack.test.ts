@@ -69,17 +69,19 @@ const [r, w] = ios.pipe();
 try {
   ios.write(w, Buffer.from('pong'));
   console.log(JSON.stringify({ got: ios.read(r, 16).toString(),
-    select: typeof require('iomux/select').select, socketpair: typeof require('iomux/socket').socketpair }));
+    select: typeof require('iomux/select').select, socketpair: typeof require('iomux/socket').socketpair,
+    errno: require('iomux/errno').errorcode[require('iomux/errno').ENOENT] }));
 } finally { ios.close(r); ios.close(w); }`;
 
 const subpathsEsm = `
 import { pipe, read, write, close } from 'iomux/os';
 import { select } from 'iomux/select';
 import { socketpair } from 'iomux/socket';
+import { ENOENT, errorcode } from 'iomux/errno';
 const [r, w] = pipe();
 try {
   write(w, Buffer.from('pong'));
-  console.log(JSON.stringify({ got: read(r, 16).toString(), select: typeof select, socketpair: typeof socketpair }));
+  console.log(JSON.stringify({ got: read(r, 16).toString(), select: typeof select, socketpair: typeof socketpair, errno: errorcode[ENOENT] }));
 } finally { close(r); close(w); }`;
 
 // Typed use from a CommonJS .ts and an ES module .mts, resolved through the exports map.
@@ -208,10 +210,10 @@ when(!variant, `${variant} selects a variant of the addon, not the package`).des
   });
 
   test.each([['require', ['-e', subpathsCjs]], ['import', ['--input-type=module', '-e', subpathsEsm]]])(
-    '%s of iomux/os, iomux/select and iomux/socket',
+    '%s of iomux/os, iomux/select, iomux/socket and iomux/errno',
     (_how, args) => {
       const out = JSON.parse(run('node', args as string[], { cwd: consumer, env }));
-      expect(out).toEqual({ got: 'pong', select: 'function', socketpair: 'function' });
+      expect(out).toEqual({ got: 'pong', select: 'function', socketpair: 'function', errno: 'ENOENT' });
     },
   );
 

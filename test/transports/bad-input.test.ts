@@ -35,7 +35,10 @@ afterEach(() => {
 test('createServer(protocolFactory, host, port, options)', async () => {
   for (const f of NOT_FUNCTIONS) expect(await rejectCode(() => loop.createServer(f as never, '127.0.0.1', 0))).toBe('ERR_INVALID_ARG_TYPE');
   for (const h of NOT_HOSTS) expect([h, await rejectCode(() => loop.createServer(factory, h as never, 0))]).toEqual([h, 'ERR_INVALID_ARG_TYPE']);
-  for (const h of ['example.com', 'not an ip', [] as string[], ['127.0.0.1', 'x.org']]) expect(await rejectCode(() => loop.createServer(factory, h as never, 0))).toBe('ERR_INVALID_ARG_VALUE');
+  // A NUL; an empty label (Python's idna codec refuses it before any lookup).
+  for (const h of ['a\0b', 'a..b', [] as string[], ['127.0.0.1', 'a\0b']]) expect(await rejectCode(() => loop.createServer(factory, h as never, 0))).toBe('ERR_INVALID_ARG_VALUE');
+  // A name the resolver refuses without asking DNS (glibc: a space in it): its EAI code.
+  for (const h of [' 127.0.0.1', ['127.0.0.1', ' 127.0.0.1']]) expect(await rejectCode(() => loop.createServer(factory, h as never, 0))).toBe('EAI_NONAME');
   for (const p of NOT_NUMBERS.filter((v) => v !== undefined && v !== null)) expect(await rejectCode(() => loop.createServer(factory, '127.0.0.1', p as never))).toBe('ERR_INVALID_ARG_TYPE');
   for (const p of [-1, 65536, 1.5, NaN, Infinity]) expect(await rejectCode(() => loop.createServer(factory, '127.0.0.1', p))).toBe('ERR_OUT_OF_RANGE');
   for (const o of NOT_OBJECTS) expect(await rejectCode(() => loop.createServer(factory, '127.0.0.1', 0, o as never))).toBe('ERR_INVALID_ARG_TYPE');
@@ -55,7 +58,9 @@ test('createServer(protocolFactory, host, port, options)', async () => {
 test('createConnection(protocolFactory, host, port, options)', async () => {
   for (const f of NOT_FUNCTIONS) expect(await rejectCode(() => loop.createConnection(f as never, '127.0.0.1', 1))).toBe('ERR_INVALID_ARG_TYPE');
   for (const h of [...NOT_HOSTS, undefined, null, ['127.0.0.1']]) expect(await rejectCode(() => loop.createConnection(factory, h as never, 1))).toBe('ERR_INVALID_ARG_TYPE');
-  for (const h of ['', 'example.com']) expect(await rejectCode(() => loop.createConnection(factory, h, 1))).toBe('ERR_INVALID_ARG_VALUE');
+  for (const h of ['', 'a\0b']) expect(await rejectCode(() => loop.createConnection(factory, h, 1))).toBe('ERR_INVALID_ARG_VALUE');
+  expect(await rejectCode(() => loop.createConnection(factory, 'a..b', 1))).toBe('ERR_INVALID_ARG_VALUE');
+  expect(await rejectCode(() => loop.createConnection(factory, ' 127.0.0.1', 1))).toBe('EAI_NONAME');
   for (const p of NOT_NUMBERS.filter((v) => v !== undefined && v !== null)) expect(await rejectCode(() => loop.createConnection(factory, '127.0.0.1', p as never))).toBe('ERR_INVALID_ARG_TYPE');
   for (const p of [-1, 65536, 1.5, NaN]) expect(await rejectCode(() => loop.createConnection(factory, '127.0.0.1', p))).toBe('ERR_OUT_OF_RANGE');
   expect(await rejectCode(() => loop.createConnection(factory, '127.0.0.1', 0))).toBe('ERR_INVALID_ARG_VALUE');
