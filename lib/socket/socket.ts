@@ -14,7 +14,7 @@ import { AF_INET, AF_UNIX, SOCK_STREAM } from './constants';
 import { describeSocket } from './describe';
 import { sendfileOf } from './sendfile';
 import {
-  applyDefaultTimeout, clearTimeoutMode, connectWithin, gettimeoutOf, retryWithin, sendallWithin, setTimeoutMode, timeoutOf, validateSocketTimeout,
+  applyDefaultTimeout, callWithin, clearTimeoutMode, connectWithin, gettimeoutOf, retryWithin, sendallWithin, setTimeoutMode, timeoutOf, validateSocketTimeout,
 } from './timeout-mode';
 import { recvmsgIntoOn, recvmsgOn, sendmsgOn, type AncillaryInput, type RecvmsgIntoResult, type RecvmsgResult } from './msg';
 
@@ -505,11 +505,12 @@ export class Socket<A extends Address = Address> implements Disposable {
    * in `buffers` (gathered, one iovec each) with ancillary data, `[level, type, data]` items (e.g.
    * `[SOL_SOCKET, SCM_RIGHTS, Int32Array.of(fd)]`; `socket.sendFds` does that one), to `address` when
    * given. Returns the count of bytes sent, which may be short on a stream socket.
-   * @throws SystemError `EAGAIN` when non-blocking and the send buffer is full; `EPIPE` (never
-   * SIGPIPE); `EBADF` for a passed fd that is not open; `EINVAL` for an item the kernel refuses.
+   * @throws SystemError `EAGAIN` when non-blocking and the send buffer is full (`TimeoutError` in
+   * timeout mode, after waiting); `EPIPE` (never SIGPIPE); `EBADF` for a passed fd that is not open; `EINVAL` for an item the kernel refuses.
    */
   sendmsg(buffers: Iterable<ArrayBufferView>, ancdata?: Iterable<AncillaryInput>, flags?: number, address?: A | null): number {
-    return sendmsgOn(this.#open(), this.#family, buffers, ancdata, flags, address);
+    const fd = this.#open();
+    return callWithin(this, fd, C.POLLOUT, () => sendmsgOn(fd, this.#family, buffers, ancdata, flags, address), 'sendmsg');
   }
 
   /**
@@ -517,19 +518,23 @@ export class Socket<A extends Address = Address> implements Disposable {
    * room for `ancbufsize` bytes of ancillary data (size it with `socket.CMSG_SPACE`). Received fds
    * (`SCM_RIGHTS`) are close-on-exec and the caller's, as `socket.recvFds` says; under `MSG_CTRUNC`
    * they are closed and their items left out (*ours*).
-   * @throws SystemError `EAGAIN` when non-blocking and nothing is ready.
+   * @throws SystemError `EAGAIN` when non-blocking and nothing is ready (`TimeoutError` in timeout
+   * mode, after waiting).
    */
   recvmsg(bufsize: number, ancbufsize?: number, flags?: number): RecvmsgResult<A> {
-    return recvmsgOn<A>(this.#open(), bufsize, ancbufsize, flags);
+    const fd = this.#open();
+    return callWithin(this, fd, C.POLLIN, () => recvmsgOn<A>(fd, bufsize, ancbufsize, flags), 'recvmsg');
   }
 
   /**
    * Python's `recvmsg_into(buffers, ancbufsize=0, flags=0)`: as {@link Socket.recvmsg}, scattering
    * the bytes over the views of `buffers` in order; `[nbytes, ancdata, msgFlags, address]`.
-   * @throws SystemError `EAGAIN` when non-blocking and nothing is ready.
+   * @throws SystemError `EAGAIN` when non-blocking and nothing is ready (`TimeoutError` in timeout
+   * mode, after waiting).
    */
   recvmsgInto(buffers: Iterable<ArrayBufferView>, ancbufsize?: number, flags?: number): RecvmsgIntoResult<A> {
-    return recvmsgIntoOn<A>(this.#open(), buffers, ancbufsize, flags);
+    const fd = this.#open();
+    return callWithin(this, fd, C.POLLIN, () => recvmsgIntoOn<A>(fd, buffers, ancbufsize, flags), 'recvmsg');
   }
 
   /**

@@ -107,6 +107,29 @@ export function retryWithin<T>(sock: object, fd: number, mask: number, first: T,
 }
 
 /**
+ * As {@link retryWithin}, for calls that throw their errors (sendmsg, recvmsg): a would-block
+ * thrown in timeout mode waits for readiness up to the deadline and tries again. @internal
+ */
+export function callWithin<T>(sock: object, fd: number, mask: number, call: () => T, syscall: string): T {
+  try {
+    return call();
+  } catch (err) {
+    const seconds = timeouts.get(sock);
+    if (seconds === undefined || (err as { errno?: number }).errno !== EAGAIN) throw err;
+    const deadline = performance.now() + seconds * 1000;
+    for (;;) {
+      const ms = msLeft(deadline);
+      if (ms <= 0 || pollOne(fd, mask, ms) === 0) throw timeoutError(syscall);
+      try {
+        return call();
+      } catch (again) {
+        if ((again as { errno?: number }).errno !== EAGAIN) throw again;
+      }
+    }
+  }
+}
+
+/**
  * `sendall` in timeout mode: one deadline for the whole call, as CPython ≥ 3.5. What was sent
  * before the timeout stays sent. @internal
  */

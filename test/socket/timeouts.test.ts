@@ -94,6 +94,27 @@ test('a recv in timeout mode returns the data that arrives while it waits (a pyt
   expect((await child.exited).status).toBe(0);
 });
 
+test('recvmsg, recvmsgInto and sendmsg wait up to the timeout too, then TimeoutError', () => {
+  const [a, b] = res.socketpair();
+  a.settimeout(0.15);
+  for (const [call, name] of [[() => a.recvmsg(1), 'recvmsg'], [() => a.recvmsgInto([Buffer.alloc(4)]), 'recvmsg']] as const) {
+    expect(timedOut(call, name)).toBeGreaterThanOrEqual(0.149);
+  }
+  b.setblocking(false);
+  const chunk = Buffer.alloc(65536);
+  while (a.trySend(chunk) !== null); // fill the send buffer: b never reads
+  expect(timedOut(() => a.sendmsg([chunk]), 'sendmsg')).toBeGreaterThanOrEqual(0.149);
+});
+
+test('a recvmsg in timeout mode returns the data that arrives while it waits (a python3 child writes it later)', async () => {
+  const [a, b] = res.socketpair();
+  a.settimeout(10);
+  const child = start('python3', ['-c', 'import os, time; time.sleep(0.2); os.write(3, b"late")'], { stdio: ['ignore', 'pipe', 'pipe', b.fileno()] });
+  const [data] = a.recvmsg(10);
+  expect(data.toString()).toBe('late');
+  expect((await child.exited).status).toBe(0);
+});
+
 test('a signal during the wait does not end it (PEP 475): the data still arrives (in a child with a SIGUSR2 listener)', async () => {
   const script = `
 const { socketpair } = require('./lib/socket');
