@@ -5,7 +5,7 @@
 // several times over, so these trials never give a timing figure, and the timing trials never run
 // under a tracer. The count is a difference of two client runs against one server, each with the
 // tracer attached just before the client starts and detached once the server has closed the
-// client's connections (after an untraced first run that warms the server up): a short one (the
+// client's connections (after an untraced run that warms the server up): a short one (the
 // connections made and closed, a few round trips) and a long one; (long − short) ÷ (round trips of long − of short) leaves out the accepts, setsockopts
 // and closes the two runs share, and the server's start.
 'use strict';
@@ -131,8 +131,10 @@ async function syscallTrial({ start, client, stop, counting, tracer }) {
     const nextCrossings = counting ? crossingReader(server.child) : undefined;
     const points = [];
     let before;
-    // A first short run untraced: the crossing counts are cumulative, it gives them a start.
-    for (const [i, seconds] of [SHORT_S, SHORT_S, client.seconds].entries()) {
+    // A first run untraced, as long as the long one: it warms the server up (a JavaScript server
+    // compiles its hot path, and would otherwise make the traced short run pay for it), and
+    // the crossing counts, cumulative, get a start.
+    for (const [i, seconds] of [client.seconds, SHORT_S, client.seconds].entries()) {
       const traced = tracer.name && i > 0 ? await attach(tracer, server.child.pid) : undefined;
       const crossingsLine = nextCrossings?.(10000 + seconds * 1000);
       const res = await client.run(server, seconds);
