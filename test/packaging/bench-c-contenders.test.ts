@@ -31,7 +31,6 @@ interface Row {
 
 /** The bench's own build of its C programs (into build/bench/, as `npm run bench` does). */
 function buildC(): Built {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { build } = require(path.join(ROOT, 'bench', 'lib', 'build.js')) as { build: (log: (m: string) => void) => Built };
   return build(() => undefined);
 }
