@@ -94,6 +94,9 @@ function parseOptions(argv) {
         o[m[1]] = v;
     }
   }
+  if (o.syscalls && o.workloads && !o.workloads.some((w) => w === 'echo' || w === 'http')) {
+    throw new UsageError(`--syscalls counts the echo and http servers, not ${o.workloads.join(', ')}`);
+  }
   if (o.servers.length) {
     o.workloads ??= ['http'];
     const bad = o.workloads.filter((w) => w !== 'echo' && w !== 'http');
