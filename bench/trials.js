@@ -109,6 +109,8 @@ function serverRows(workload, anchor, conns, quickConns, fullConns = []) {
       let tier = SERVERS.includes(contender) || contender === anchor ? 'default' : 'full';
       if (workload === 'echo' && contender === 'iomux-uring-proactor') tier = 'default'; // beside the epoll EventLoop
       if (fullConns.includes(c)) tier = 'full';
+      // What a thread costs is the same at every connection count: one default row per workload.
+      else if (contenders[contender].mt) tier = c === QUICK_CONNS ? 'default' : 'full';
       // The protocol contender (transports over EventLoop): one default row per workload.
       else if (contender === 'iomux-protocol-epoll') tier = c === QUICK_CONNS ? 'default' : 'full';
       else if (quickConns.includes(c) && QUICK.includes(contender)) tier = 'quick';
