@@ -43,10 +43,13 @@ function aggregate(rows, samples) {
     if (r.median === undefined) continue;
     const group = byGroup.get(groupKey(r));
     const { backend } = r;
-    // The anchor of the row's backend; for that anchor itself (c-uring, c-poll), the epoll one.
+    // The anchor of the row's backend; for a server that is that anchor itself (c-uring), the
+    // epoll one where it ran (else itself: 1.00×).
     const anchor = (family, fallback, suffix = '') => {
       let a = group.get(`${family}-${backend}${suffix}`);
-      if (a?.median === undefined || (a === r && !suffix)) a = group.get(fallback);
+      const other = group.get(fallback);
+      const server = r.workload === 'echo' || r.workload === 'http';
+      if (a?.median === undefined || (a === r && server && !suffix && other?.median !== undefined)) a = other;
       return a?.median !== undefined ? { contender: a.contender, ratio: r.median / a.median } : undefined;
     };
     r.ratios = {
