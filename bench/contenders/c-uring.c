@@ -28,10 +28,18 @@
 #define BUF_SIZE 4096
 #define BGID 0
 
-enum { OP_ACCEPT = 1, OP_RECV, OP_SEND };
+enum { OP_ACCEPT = 1, OP_RECV, OP_SEND, OP_CLOSE };
 #define NO_BUF 0xffff
-/* user_data: op in bits 48..55, buffer id in 32..47 (NO_BUF: none), fd in 0..31. */
-static uint64_t tag(int op, unsigned bid, int fd) { return (uint64_t)op << 48 | (uint64_t)bid << 32 | (uint32_t)fd; }
+#define MAX_FD 65536
+/* Per fd: the generation of the connection on it (a completion of a closed connection's send
+   must not touch the next connection given the same fd: closing starts a new generation) and the
+   HTTP parser's state. */
+static uint8_t conn_gen[MAX_FD];
+static int http_state[MAX_FD];
+/* user_data: generation in bits 56..63, op in 48..55, buffer id in 32..47 (NO_BUF: none), fd in 0..31. */
+static uint64_t tag(int op, unsigned bid, int fd) {
+  return (uint64_t)conn_gen[fd] << 56 | (uint64_t)op << 48 | (uint64_t)bid << 32 | (uint32_t)fd;
+}
 
 static void unusable(const char *why, int err) {
   fprintf(stderr, "io_uring: %s%s%s\n", why, err ? ": " : "", err ? strerror(err) : "");
@@ -52,9 +60,8 @@ static struct {
 static struct io_uring_buf_ring *bufring;
 static char *bufs;
 static unsigned buf_tail;
-static unsigned send_len[BUFS];
+static unsigned send_len[BUFS], send_off[BUFS]; /* an echo send: its length, its offset in its buffer */
 static unsigned sends_in_flight; /* sends whose completion will come (echo's: they hold a buffer) */
-static int http_state[65536];
 
 static int enter(unsigned to_submit, unsigned min_complete, unsigned flags) {
   return (int)syscall(__NR_io_uring_enter, ring.fd, to_submit, min_complete, flags, NULL, 0);
@@ -185,9 +192,22 @@ static void queue_send(int fd, const void *data, unsigned len, unsigned bid) {
   if (bid == NO_BUF) s->flags = IOSQE_CQE_SKIP_SUCCESS;
   else {
     send_len[bid] = len;
+    send_off[bid] = (unsigned)((const char *)data - (bufs + (size_t)bid * BUF_SIZE));
     sends_in_flight++;
   }
   s->user_data = tag(OP_SEND, bid, fd);
+}
+
+/* Closes a connection through the ring, after the sends queued before it (SQEs are issued in
+   order, and a send holds its socket from then on): a close(2) now could free the fd for the
+   next accept while a send queued for the old connection still names it. */
+static void queue_close(int fd) {
+  struct io_uring_sqe *s = sqe();
+  s->opcode = IORING_OP_CLOSE;
+  s->fd = fd;
+  s->flags = IOSQE_CQE_SKIP_SUCCESS;
+  s->user_data = tag(OP_CLOSE, NO_BUF, fd);
+  conn_gen[fd]++;
 }
 
 /* Counts "\r\n\r\n" across reads; *state is how much of it the previous read ended with. */
@@ -208,26 +228,35 @@ static const char RESPONSE[] =
     "Date: Thu, 01 Jan 2026 00:00:00 GMT\r\n\r\nhello";
 
 static void on_cqe(const struct io_uring_cqe *c, int ls, int http) {
-  int op = (int)(c->user_data >> 48), fd = (int)(uint32_t)c->user_data;
+  int op = (int)(c->user_data >> 48) & 0xff, fd = (int)(uint32_t)c->user_data;
+  int stale = (uint8_t)(c->user_data >> 56) != conn_gen[fd];
   unsigned bid = (unsigned)(c->user_data >> 32) & 0xffff;
   int more = (c->flags & IORING_CQE_F_MORE) != 0;
   if (op == OP_ACCEPT) {
-    if (c->res >= 0) {
+    if (c->res >= MAX_FD) {
+      close(c->res);
+    } else if (c->res >= 0) {
       int one = 1;
       setsockopt(c->res, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-      if (c->res < 65536) http_state[c->res] = 0;
+      http_state[c->res] = 0;
       arm_recv(c->res);
     }
     if (!more) arm_accept(ls);
     return;
   }
+  if (op == OP_CLOSE) return; /* reported only when it failed: nothing to do */
   if (op == OP_SEND) {
-    if (bid != NO_BUF) {
-      recycle(bid);
-      sends_in_flight--;
+    if (bid == NO_BUF) { /* an HTTP answer: reported only when it failed */
+      if (!stale) shutdown(fd, SHUT_RDWR); /* its recv then ends the connection */
+      return;
     }
-    /* A failed or short send: shut the connection down, its recv then ends it. */
-    if (c->res < 0 || (bid != NO_BUF && (unsigned)c->res != send_len[bid])) shutdown(fd, SHUT_RDWR);
+    sends_in_flight--;
+    if (!stale && c->res > 0 && (unsigned)c->res < send_len[bid]) { /* a short echo: send the rest */
+      queue_send(fd, bufs + (size_t)bid * BUF_SIZE + send_off[bid] + (unsigned)c->res, send_len[bid] - (unsigned)c->res, bid);
+      return;
+    }
+    recycle(bid);
+    if (!stale && c->res < 0) shutdown(fd, SHUT_RDWR);
     return;
   }
   if (c->res > 0) { /* OP_RECV with data in a provided buffer */
@@ -236,7 +265,7 @@ static void on_cqe(const struct io_uring_cqe *c, int ls, int http) {
     if (!http) {
       queue_send(fd, data, (unsigned)c->res, got_bid);
     } else {
-      int r = count_requests(data, c->res, fd < 65536 ? &http_state[fd] : &(int){0});
+      int r = count_requests(data, c->res, &http_state[fd]);
       recycle(got_bid);
       while (r-- > 0) queue_send(fd, RESPONSE, sizeof RESPONSE - 1, NO_BUF);
     }
@@ -247,7 +276,7 @@ static void on_cqe(const struct io_uring_cqe *c, int ls, int http) {
     if (!more) arm_recv(fd);
     return;
   }
-  if (!more) close(fd); /* end of stream or an error: the multishot recv is over */
+  if (!more) queue_close(fd); /* end of stream or an error: the multishot recv is over */
 }
 
 /* Takes the next completion, waiting for it: its result, and its flags into *flags. */

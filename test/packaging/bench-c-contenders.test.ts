@@ -126,6 +126,26 @@ linuxCc.describe('the C contenders, built as the bench builds them', () => {
     }
   }, 30_000);
 
+  // --syscalls runs three load generators against one server; each leaves with its 200
+  // connections reset (SO_LINGER 0) while answers to them are in flight.
+  async function servesInTurn(bin: string, args: string[]): Promise<void> {
+    const { child, port } = await serve(bin, args);
+    try {
+      for (let i = 0; i < 4; i++) {
+        const r = runSync(built.bins['echo-client'], [String(port), '200', '0', '0.15', String(child.process.pid)], { timeoutMs: 30_000 });
+        expect({ run: i, status: r.status, stderr: r.stderr }).toEqual({ run: i, status: 0, stderr: '' });
+        expect((JSON.parse(r.stdout) as { roundTrips: number }).roundTrips).toBeGreaterThan(0);
+      }
+    } finally {
+      child.process.kill('SIGKILL');
+      await child.exited;
+    }
+  }
+  const inTurn = 'serves load generator after load generator, 200 connections each, reset as each leaves';
+  test(`c-epoll ${inTurn}`, () => servesInTurn(built.bins.c, ['workload=echo', 'backend=epoll']), 120_000);
+  whenUring.test(`c-uring ${inTurn}`, () => servesInTurn(built.bins['c-uring'], ['workload=echo']), 120_000);
+  test(`iomux-epoll-sync ${inTurn}`, () => servesInTurn(process.execPath, [path.join(ROOT, 'bench', 'contenders', 'iomux.js'), 'workload=echo', 'backend=epoll', 'mode=sync']), 120_000);
+
   test('c-uring with IOMUX_URING=0 says why in one line and exits 3', () => {
     const r = runSync(built.bins['c-uring'], ['workload=echo'], { env: { ...process.env, IOMUX_URING: '0' }, timeoutMs: 10_000 });
     expect({ status: r.status, stderr: r.stderr, stdout: r.stdout }).toEqual({ status: 3, stderr: 'io_uring: IOMUX_URING=0 is set in the environment\n', stdout: '' });
