@@ -274,7 +274,10 @@ async function countingTrial(t, c, env, T) {
 
 /** Runs one trial in its own process(es). */
 async function runTrial(t, c, env, T) {
-  if (env.syscalls) return countingTrial(t, c, env, T);
+  if (env.syscalls) {
+    const counted = await countingTrial(t, c, env, T);
+    return counted.starved ? countingTrial(t, c, env, T) : counted;
+  }
   if (t.workload === 'chain' || t.workload === 'tcpchain') {
     const res = await runToEnd(prepared(t, env, 0, command(c, t.workload, t.params, env, T)), 120000);
     return res.error ? res : { ...res, metric: res.nsPerHop };
