@@ -2,7 +2,9 @@
 // row per {workload, contender, params}, each with a tier: `quick` rows run in every mode
 // (`npx iomux bench --quick`), `default` rows in `npm run bench` / `npx iomux bench`, `full` rows
 // only with `--full`; `na` rows are shown as n/a and never run. The default matrix runs in
-// 2 min 07 s on the 2-core development machine: a new row goes in it only if it is worth that time.
+// 2 min 07 s on the 2-core development machine (measured before the 11 rows of the -mt and
+// c-uring anchors, which add about 30 s by their trials' lengths): a new row goes in it only if
+// it is worth that time.
 // A new contender is one row of `contenders` (and its name in the lists below that it belongs to).
 'use strict';
 
@@ -11,6 +13,13 @@ const contenders = {
   'c-epoll': { lang: 'c', backend: 'epoll' },
   'c-poll': { lang: 'c', backend: 'poll' },
   'c-select': { lang: 'c', backend: 'select' },
+  // The same C loops with one idle extra thread (c.c mt=1): what a multi-threaded process costs
+  // in the kernel (atomic fd reference counts), which every Node process pays, iomux or not.
+  'c-epoll-mt': { lang: 'c', backend: 'epoll', mt: true },
+  'c-poll-mt': { lang: 'c', backend: 'poll', mt: true },
+  'c-select-mt': { lang: 'c', backend: 'select', mt: true },
+  // C on io_uring (contenders/c-uring.c): multishot accept and recv, provided buffers, batched sends.
+  'c-uring': { lang: 'c', backend: 'uring', bin: 'c-uring', serverOnly: true },
   'iomux-epoll-sync': { lang: 'iomux', backend: 'epoll', mode: 'sync' },
   'iomux-epoll-async': { lang: 'iomux', backend: 'epoll', mode: 'async' },
   'iomux-poll-sync': { lang: 'iomux', backend: 'poll', mode: 'sync' },
@@ -45,9 +54,9 @@ const ECHO_CONNS = [1, 50, 200];
 const HTTP_CONNS = [50, 200]; // 200: --full only, unless --conns names it
 const QUICK_CONNS = 50;
 const QUICK = ['c-epoll', 'iomux-epoll-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'python-epoll', 'node-net', 'node-http'];
-const DEFAULT_CHAIN = ['c-epoll', 'c-poll', 'c-select', 'iomux-epoll-sync', 'iomux-poll-sync', 'iomux-select-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'iomux-uring-proactor', 'python-epoll', 'node-net'];
+const DEFAULT_CHAIN = ['c-epoll', 'c-poll', 'c-select', 'c-poll-mt', 'c-select-mt', 'iomux-epoll-sync', 'iomux-poll-sync', 'iomux-select-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'iomux-uring-proactor', 'python-epoll', 'node-net'];
 const TCP_CHAIN = ['c-epoll', 'iomux-epoll-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'iomux-uring-proactor', 'python-epoll', 'node-net', 'iomux-poll-sync', 'c-poll'];
-const SERVERS = ['c-epoll', 'iomux-epoll-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'python-epoll'];
+const SERVERS = ['c-epoll', 'c-epoll-mt', 'c-uring', 'iomux-epoll-sync', 'iomux-epoll-async', 'iomux-uring-sync', 'python-epoll'];
 
 /** select(2): N read ends + the process's own fds must stay below FD_SETSIZE (1024). */
 const selectFits = (n) => n <= 1000;
@@ -55,6 +64,8 @@ const selectFits = (n) => n <= 1000;
 function chainTier(contender, n, shape, quickSizes) {
   const { backend } = contenders[contender];
   if (shape.full || !DEFAULT_CHAIN.includes(contender)) return 'full';
+  // poll/select's -mt anchors exist for the ≤1.1× target, which is at N ≥ 1000.
+  if (contenders[contender].mt && n < 1000) return 'full';
   // poll/select with one active chain over 9,990 fds: ~2 ms per hop, 2 s per round.
   if (n > 5000 && shape.active === 1 && backend === 'poll') return 'full';
   // node:net needs a quarter second to wrap 1,000 socketpairs (it has tcpchain in the default run).
@@ -111,9 +122,12 @@ function serverRows(workload, anchor, conns, quickConns, fullConns = []) {
       const { lang, multicore } = contenders[contender];
       if (multicore) continue; // echo-multicore only
       if (lang === 'node' && contender !== anchor) continue;
+      if (contenders[contender].mt && contenders[contender].backend !== 'epoll') continue; // c.c serves on epoll only
       let tier = SERVERS.includes(contender) || contender === anchor ? 'default' : 'full';
       if (workload === 'echo' && contender === 'iomux-uring-proactor') tier = 'default'; // beside the epoll EventLoop
       if (fullConns.includes(c)) tier = 'full';
+      // What a thread costs is the same at every connection count: one default row per workload.
+      else if (contenders[contender].mt) tier = c === QUICK_CONNS ? 'default' : 'full';
       // The protocol contender (transports over EventLoop): one default row per workload.
       else if (contender === 'iomux-protocol-epoll') tier = c === QUICK_CONNS ? 'default' : 'full';
       else if (quickConns.includes(c) && QUICK.includes(contender)) tier = 'quick';

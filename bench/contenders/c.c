@@ -1,12 +1,16 @@
 /* The C anchor: the same loops as the other contenders, written directly on the syscalls.
-   Usage: c workload=chain|tcpchain|echo|http backend=epoll|poll|select [n= active= writes= mintime=]
-   chain/tcpchain print one JSON line of results; echo/http print {"port": P} and serve until killed. */
+   Usage: c workload=chain|tcpchain|echo|http backend=epoll|poll|select [n= active= writes= mintime=] [mt=1]
+   chain/tcpchain print one JSON line of results; echo/http print {"port": P} and serve until killed.
+   mt=1 (the -mt contenders) starts one extra thread that stays blocked forever: the process is then
+   multi-threaded, as a Node process always is, and the kernel takes the atomic path for every fd
+   lookup (fdget's reference count) — what threads cost, apart from what iomux costs. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,8 +276,19 @@ static int serve(int http) {
   return 0;
 }
 
+/* The idle thread of mt=1: blocked in pause() for the life of the process. */
+static void *idle_thread(void *arg) {
+  (void)arg;
+  for (;;) pause();
+  return NULL;
+}
+
 int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
+  if (strcmp(opt(argc, argv, "mt", "0"), "1") == 0) {
+    pthread_t t;
+    if (pthread_create(&t, NULL, idle_thread, NULL) != 0) die("pthread_create");
+  }
   const char *w = opt(argc, argv, "workload", "chain");
   if (strcmp(w, "chain") == 0) return chain(argc, argv, 0);
   if (strcmp(w, "tcpchain") == 0) return chain(argc, argv, 1);

@@ -5,6 +5,7 @@
 // Usage: node iomux-protocol.js workload=echo|http [backend=epoll]
 'use strict';
 const { dist, SELECTOR_CLASSES, parseArgs, emit, countRequests, RESPONSE } = require('../lib/common');
+require('../lib/count-calls').installCallCounter(dist); // --syscalls: before iomux loads
 const iomux = require(dist);
 
 const { EventLoop, Protocol } = iomux;

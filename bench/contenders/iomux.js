@@ -7,6 +7,7 @@
 const { Buffer } = require('node:buffer');
 const { performance } = require('node:perf_hooks');
 const { dist, SELECTOR_CLASSES, parseArgs, emit, compact, forwardViews, measureRounds, countRequests, RESPONSE } = require('../lib/common');
+require('../lib/count-calls').installCallCounter(dist); // --syscalls: before iomux loads
 const iomux = require(dist);
 
 const { EVENT_READ, EventLoop, socket, os } = iomux;
@@ -147,7 +148,17 @@ function serve(http) {
   const buf = Buffer.alloc(16384);
   const views = [];
   const sel = new Selector();
+  // A client that leaves resets its connections (SO_LINGER 0): the server drops them and serves
+  // on (`--syscalls` runs two clients against one server).
   const onData = (conn) => {
+    try {
+      serveData(conn);
+    } catch (err) {
+      if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') throw err;
+      drop(conn);
+    }
+  };
+  const serveData = (conn) => {
     const s = conn.sock;
     const got = s.tryRecvInto(buf);
     if (got === null) return;

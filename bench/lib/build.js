@@ -15,7 +15,9 @@ const root = path.join(__dirname, '..', '..');
 /** The repository (lib/ holds the TypeScript sources), not an installed package. */
 const inRepo = fs.existsSync(path.join(root, 'lib', 'index.ts'));
 
-const C_SOURCES = { c: 'contenders/c.c', 'echo-client': 'clients/echo-client.c', 'http-client': 'clients/http-client.c' };
+const C_SOURCES = { c: 'contenders/c.c', 'echo-client': 'clients/echo-client.c', 'http-client': 'clients/http-client.c', 'c-uring': 'contenders/c-uring.c' };
+/** The compiler flags, part of every program's hash (c.c's mt=1 starts a thread: -pthread). */
+const C_FLAGS = ['-O2', '-Wall', '-pthread'];
 /** Headers the C programs include: part of every program's hash, so editing one rebuilds them. */
 const C_HEADERS = ['clients/client.h'];
 
@@ -52,6 +54,15 @@ function cacheDir() {
   return path.join(base || os.tmpdir(), 'iomux', 'bench');
 }
 
+/** A compile error that says a system header is missing, as the one line a row shows. */
+function missingHeader(stderr) {
+  const h = /([\w/.]+\.h): No such file or directory/.exec(stderr ?? '')?.[1];
+  if (!h) return undefined;
+  return h.startsWith('linux/')
+    ? `<${h}> is missing: the kernel's headers (linux-libc-dev on Debian and Ubuntu, kernel-headers on Fedora) are not installed`
+    : `<${h}> is missing on this system`;
+}
+
 /**
  * Compiles each C program once per source text and compiler (the file name carries their hash),
  * so a cache shared by versions never runs a stale binary. Returns { bins, errors, cc }.
@@ -72,16 +83,16 @@ function buildC(log) {
     const file = path.join(__dirname, '..', src);
     const sha = crypto.createHash('sha256').update(fs.readFileSync(file));
     for (const h of C_HEADERS) sha.update(fs.readFileSync(path.join(__dirname, '..', h)));
-    const hash = sha.update(cc).digest('hex').slice(0, 12);
+    const hash = sha.update(cc).update(C_FLAGS.join(' ')).digest('hex').slice(0, 12);
     const bin = path.join(out, `${name}-${hash}`);
     if (!fs.existsSync(bin)) {
       log(`${path.basename(cc)} -O2 bench/${src} -o ${bin}`);
       const tmp = `${bin}.${process.pid}.tmp`;
-      const r = spawnSync(cc, ['-O2', '-Wall', '-o', tmp, file], { encoding: 'utf8' });
+      const r = spawnSync(cc, [...C_FLAGS, '-o', tmp, file], { encoding: 'utf8' });
       if (r.status !== 0) {
         fs.rmSync(tmp, { force: true });
         const first = (r.stderr || r.error?.message || '').split('\n').find((l) => /error/i.test(l)) ?? r.stderr.split('\n')[0];
-        errors[name] = `${path.basename(cc)} failed on bench/${src}: ${first.trim().slice(0, 160)}`;
+        errors[name] = missingHeader(r.stderr) ?? `${path.basename(cc)} failed on bench/${src}: ${first.trim().slice(0, 160)}`;
         continue;
       }
       fs.renameSync(tmp, bin);

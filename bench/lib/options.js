@@ -14,6 +14,9 @@ const USAGE = `usage: iomux bench [options]
   --server CMD            your own server (repeatable): "node my-server.js", run under the echo
                           or HTTP load generator (--workloads echo or http; http by default)
   --only REGEX            only the rows whose "workload contender k=v …" matches
+  --syscalls              count instead of timing (echo and HTTP rows): the server's syscalls
+                          per round trip (strace -c, else perf trace) and iomux's JS↔native
+                          crossings per round trip
   --json FILE             every sample, the medians and the machine, as JSON
   --svg FILE              the chart: ns per hop against registered fds; server rates as bars
   -h, --help              this text`;
@@ -47,6 +50,10 @@ function parseOptions(argv) {
     const a = argv[i];
     if (a === '-h' || a === '--help') {
       o.help = true;
+      continue;
+    }
+    if (a === '--syscalls') {
+      o.syscalls = true;
       continue;
     }
     if (a === '--quick' || a === '--full') {
@@ -86,6 +93,9 @@ function parseOptions(argv) {
       default:
         o[m[1]] = v;
     }
+  }
+  if (o.syscalls && o.workloads && !o.workloads.some((w) => w === 'echo' || w === 'http')) {
+    throw new UsageError(`--syscalls counts the echo and http servers, not ${o.workloads.join(', ')}`);
   }
   if (o.servers.length) {
     o.workloads ??= ['http'];

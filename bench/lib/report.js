@@ -29,7 +29,7 @@ function aggregate(rows, samples) {
     if (ok.length === 0) return { ...row, na: 'failed', errors };
     const metrics = ok.map((r) => r.metric);
     const extras = {};
-    for (const k of ['setupMs', 'spurious', 'events', 'wakes', 'hops', 'rate', 'p50Us', 'p99Us', 'serverCpuS', 'cpuShare']) {
+    for (const k of ['setupMs', 'spurious', 'events', 'wakes', 'hops', 'rate', 'p50Us', 'p99Us', 'serverCpuS', 'cpuShare', 'syscalls', 'crossings', 'calls', 'callbacks']) {
       if (ok[0][k] !== undefined) extras[k] = median(ok.map((r) => r[k]));
     }
     return { ...row, runs: ok.length, median: median(metrics), min: Math.min(...metrics), max: Math.max(...metrics), extras, samples: got, ...(errors.length && { errors }) };
@@ -44,8 +44,13 @@ function aggregate(rows, samples) {
     if (r.median === undefined) continue;
     const group = byGroup.get(groupKey(r));
     const { backend } = r;
-    const anchor = (family, fallback) => {
-      const a = group.get(`${family}-${backend}`)?.median !== undefined ? group.get(`${family}-${backend}`) : group.get(fallback);
+    // The anchor of the row's backend; for a server that is that anchor itself (c-uring), the
+    // epoll one where it ran (else itself: 1.00×).
+    const anchor = (family, fallback, suffix = '') => {
+      let a = group.get(`${family}-${backend}${suffix}`);
+      const other = group.get(fallback);
+      const server = r.workload === 'echo' || r.workload === 'http';
+      if (a?.median === undefined || (a === r && server && !suffix && other?.median !== undefined)) a = other;
       return a?.median !== undefined ? { contender: a.contender, ratio: r.median / a.median } : undefined;
     };
     r.ratios = {
@@ -53,6 +58,10 @@ function aggregate(rows, samples) {
       python: anchor('python', 'python-epoll'),
       node: anchor('node', r.workload === 'http' ? 'node-http' : 'node-net'),
     };
+    // Against the C loop of the same backend with an idle extra thread (c-epoll-mt, c-poll-mt…),
+    // where it ran: JSON and the targets only, the table keeps its columns.
+    const mt = anchor('c', undefined, '-mt');
+    if (mt && !r.contender.startsWith('c-')) r.ratios.cMt = mt;
   }
   return out;
 }
@@ -145,9 +154,12 @@ function checkTargets(results) {
     .filter((p) => p.one);
   target('echo-multicore epoll: 2 workers ≥0.9× 1 worker per server CPU-s', multicore, (p) => p.two.median >= 0.9 * p.one.median,
     (p) => `conns=${p.two.params.conns}: ${(p.two.median / p.one.median).toFixed(2)}× per CPU-s, ${(p.two.extras.rate / p.one.extras.rate).toFixed(2)}× round trips/s`);
+  // Against the -mt anchor where it ran (a Node process always has threads; c.c mt=1 has one
+  // idle extra thread), else the single-threaded one; both figures are printed.
   for (const b of ['poll', 'select']) {
-    target(`chain ${b} sync: ≤1.1× C at N ≥ 1000`, find((r) => r.workload === 'chain' && r.contender === `iomux-${b}-sync` && r.params.n >= 1000 && r.ratios.c),
-      (r) => r.ratios.c.ratio <= 1.1, (r) => `${P(r)}: ${r.ratios.c.ratio.toFixed(2)}×`);
+    const anchorOf = (r) => r.ratios.cMt ?? r.ratios.c;
+    target(`chain ${b} sync: ≤1.1× C-mt (C with one idle thread) at N ≥ 1000`, find((r) => r.workload === 'chain' && r.contender === `iomux-${b}-sync` && r.params.n >= 1000 && anchorOf(r)),
+      (r) => anchorOf(r).ratio <= 1.1, (r) => `${P(r)}: ${r.ratios.cMt ? `${r.ratios.cMt.ratio.toFixed(2)}× C-mt, ` : ''}${r.ratios.c.ratio.toFixed(2)}× C`);
   }
   const print = (s) => process.stdout.write(s + '\n');
   print('');

@@ -10,6 +10,8 @@ const { probe, describeMachine } = require('./machine');
 const { runTrial, fdsNeeded } = require('./trial');
 const { aggregate, printTable, checkTargets } = require('./report');
 const { chart } = require('./chart');
+const { findTracer } = require('./syscalls');
+const { printSyscallTable } = require('./syscalls-report');
 const { parseOptions, USAGE, UsageError } = require('./options');
 const { contenders: builtIn, matrix, timing } = require('../trials');
 
@@ -52,9 +54,9 @@ function selectRows(o, contenders) {
 function whyNot(t, c, env) {
   if (t.na) return t.na;
   const noC = env.cc ? null : 'no C compiler on PATH (cc, gcc or clang)';
-  if (c.lang === 'c' && !env.bins.c) return noC ?? env.buildErrors.c;
-  if (c.lang === 'python' && !env.python) return 'no python3 on PATH';
   if (c.backend === 'uring' && !env.uring.available) return `io_uring: ${env.uring.reason}`;
+  if (c.lang === 'c' && !env.bins[c.bin ?? 'c']) return noC ?? env.buildErrors[c.bin ?? 'c'];
+  if (c.lang === 'python' && !env.python) return 'no python3 on PATH';
   const b = c.backend && env.backends[c.backend];
   if (b && c.lang === 'iomux' && !b.exists) return `${b.name} is not in this version of iomux`;
   if (b && c.lang === 'iomux' && !b.available) return `${b.name} is not available on ${process.platform}`;
@@ -62,6 +64,8 @@ function whyNot(t, c, env) {
   const osHas = { epoll: process.platform === 'linux', kqueue: process.platform !== 'linux' };
   if ((c.lang === 'c' || c.lang === 'python') && osHas[c.backend] === false) return `${c.backend} is not on ${process.platform}`;
   if ((t.workload === 'echo' || t.workload === 'echo-multicore') && !env.bins['echo-client']) return `the echo load generator is C (bench/clients/echo-client.c): ${noC ?? env.buildErrors['echo-client']}`;
+  if (env.syscalls && t.workload === 'http' && !env.bins['http-client']) return `--syscalls runs bench/clients/http-client.c (wrk cannot run without warm-up): ${noC ?? env.buildErrors['http-client']}`;
+  if (env.syscalls && !env.syscalls.tracer.name && c.lang !== 'iomux' && c.lang !== 'iomux-protocol') return `syscalls: — (${env.syscalls.tracer.reason})`;
   if (t.workload === 'http' && !env.httpClient) return `no wrk on PATH, and bench/clients/http-client.c not built: ${noC ?? env.buildErrors['http-client']}`;
   const need = fdsNeeded(t);
   if (need > env.fds.soft && need > env.fds.hard) return `needs ${need} fds, the hard limit is ${env.fds.hard} (raise it: ulimit -Hn, LimitNOFILE)`;
@@ -121,16 +125,20 @@ async function runBench(argv) {
   const T = { ...timing[o.mode] };
   if (o.runs) T.runs = o.runs;
   if (o.seconds) Object.assign(T, { mintime: o.seconds, echoSeconds: o.seconds, httpSeconds: o.seconds });
+  // --syscalls: counts barely vary between runs; the long client run of each count (the short one is 0.05 s).
+  if (o.syscalls) Object.assign(T, { runs: o.runs ?? 1, syscallSeconds: o.seconds ?? (o.mode === 'quick' ? 0.3 : 1) });
   const machine = probe();
   const { bins, errors: buildErrors, cc } = build(log);
   // wrk is the reference HTTP load generator; it cannot run less than a second.
   const httpClient = machine.wrk && T.httpSeconds >= 1 ? 'wrk' : bins['http-client'] ? 'http-client' : machine.wrk ? 'wrk' : null;
   machine.httpClient = httpClient === 'http-client' ? 'bench/clients/http-client.c' : httpClient;
   const env = { bins, buildErrors, cc, httpClient, python: Boolean(machine.python), taskset: machine.taskset, fds: machine.fds, uring: machine.uring, backends: machine.backends };
+  if (o.syscalls) env.syscalls = { tracer: findTracer() };
 
   const contenders = { ...builtIn };
   o.servers.forEach((command, i) => (contenders[`server${i + 1}`] = { lang: 'user', command }));
-  const rows = selectRows(o, contenders).map((t) => {
+  if (o.syscalls) log('--syscalls: the echo and HTTP rows, counted under a tracer (no timings)');
+  const rows = selectRows(o, contenders).filter((t) => !o.syscalls || t.workload === 'echo' || t.workload === 'http').map((t) => {
     const why = whyNot(t, contenders[t.contender], env);
     return { ...t, backend: contenders[t.contender].backend, ...(why && { na: why }) };
   });
@@ -141,11 +149,12 @@ async function runBench(argv) {
 
   const results = aggregate(rows, samples);
   const seconds = (Date.now() - started) / 1e3;
-  const meta = { date: new Date().toISOString(), mode: o.mode, seconds, timing: T, ...machine, loadavg: require('node:os').loadavg(), servers: o.servers };
-  printTable(results, meta, describeMachine(machine));
-  const targets = o.servers.length ? [] : checkTargets(results);
-  const jsonFile = o.json ?? (inRepo && path.join(root, 'bench', 'results', 'latest.json'));
-  const svgFile = o.svg ?? (inRepo && path.join(root, 'bench', 'results', 'latest.svg'));
+  const meta = { date: new Date().toISOString(), mode: o.mode, seconds, timing: T, ...machine, loadavg: require('node:os').loadavg(), servers: o.servers, ...(o.syscalls && { tracer: env.syscalls.tracer.name ?? env.syscalls.tracer.reason }) };
+  if (o.syscalls) printSyscallTable(results, meta, describeMachine(machine), env.syscalls.tracer);
+  else printTable(results, meta, describeMachine(machine));
+  const targets = o.servers.length || o.syscalls ? [] : checkTargets(results);
+  const jsonFile = o.json ?? (inRepo && path.join(root, 'bench', 'results', o.syscalls ? 'syscalls.json' : 'latest.json'));
+  const svgFile = o.svg ?? (inRepo && !o.syscalls && path.join(root, 'bench', 'results', 'latest.svg'));
   for (const [file, text] of [[jsonFile, () => JSON.stringify({ meta, rows: results, targets }, null, 2) + '\n'], [svgFile, () => chart(results, meta)]]) {
     if (!file) continue;
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });

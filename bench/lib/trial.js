@@ -8,6 +8,8 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 
+const { syscallTrial } = require('./syscalls');
+
 const contenderDir = path.join(__dirname, '..', 'contenders');
 const START_MS = 20000;
 // echo-multicore's shortest window: each worker thread warms up its own JIT, and 10 ms CPU ticks
@@ -20,9 +22,10 @@ function command(c, workload, params, env, T) {
   if (c.backend) args.push(`backend=${c.backend}`);
   if (c.mode) args.push(`mode=${c.mode}`);
   if (c.workers) args.push(`workers=${c.workers}`);
+  if (c.mt) args.push('mt=1');
   switch (c.lang) {
     case 'c':
-      return [env.bins.c, args];
+      return [env.bins[c.bin ?? 'c'], args];
     case 'python':
       return ['python3', [path.join(contenderDir, 'python.py'), ...args]];
     case 'user':
@@ -258,8 +261,30 @@ async function serverTrial(t, c, env, T) {
   }
 }
 
+/** `--syscalls` (bench/lib/syscalls.js): the server's syscalls and, for iomux, crossings per round trip. */
+async function countingTrial(t, c, env, T) {
+  const counting = c.lang === 'iomux' || c.lang === 'iomux-protocol';
+  const [cmd, args, extraEnv] = prepared(t, env, 0, command(c, t.workload, {}, env, T));
+  const port = c.lang === 'user' ? await freePort() : undefined;
+  const bin = env.bins[t.workload === 'echo' ? 'echo-client' : 'http-client'];
+  return syscallTrial({
+    tracer: env.syscalls.tracer,
+    counting,
+    start: () => startServer([cmd, args, { ...extraEnv, ...(counting && { IOMUX_COUNT_CALLS: '1' }) }], port),
+    client: {
+      seconds: T.syscallSeconds,
+      run: (server, s) => runToEnd(prepared(t, env, 1, [bin, [server.port, t.params.conns, 0, s, server.child.pid].map(String)]), 60000 + s * 4000),
+    },
+    stop: stopServer,
+  });
+}
+
 /** Runs one trial in its own process(es). */
 async function runTrial(t, c, env, T) {
+  if (env.syscalls) {
+    const counted = await countingTrial(t, c, env, T);
+    return counted.starved ? countingTrial(t, c, env, T) : counted;
+  }
   if (t.workload === 'chain' || t.workload === 'tcpchain') {
     const res = await runToEnd(prepared(t, env, 0, command(c, t.workload, t.params, env, T)), 120000);
     return res.error ? res : { ...res, metric: res.nsPerHop };

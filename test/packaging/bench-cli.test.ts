@@ -23,6 +23,7 @@ describe('npx iomux bench: the command line', () => {
     [['--workloads', ''], /--workloads: \(empty\) not one of/],
     [['--quick', '--full'], /--quick and --full exclude each other/],
     [['--server', 'node s.js', '--workloads', 'chain'], /--server runs under the echo or http load generator, not chain/],
+    [['--syscalls', '--workloads', 'chain,tcpchain'], /--syscalls counts the echo and http servers, not chain, tcpchain/],
     [['--colour'], /unknown option --colour/],
     [['extra'], /unknown option extra/],
   ])('%j fails with status 2, the reason and the usage', (args, reason) => {

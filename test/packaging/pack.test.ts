@@ -301,7 +301,9 @@ when(!variant, `${variant} selects a variant of the addon, not the package`).des
         }
       }
       const built = fs.readdirSync(path.join(cache, 'iomux', 'bench')).sort();
-      expect(built).toEqual([expect.stringMatching(/^c-[0-9a-f]{12}$/), expect.stringMatching(/^echo-client-/), expect.stringMatching(/^http-client-/)]);
+      expect(built).toEqual([
+        expect.stringMatching(/^c-[0-9a-f]{12}$/), expect.stringMatching(/^c-uring-[0-9a-f]{12}$/), expect.stringMatching(/^echo-client-/), expect.stringMatching(/^http-client-/),
+      ]);
       const installed = path.join(consumer, 'node_modules', 'iomux');
       expect(fs.existsSync(path.join(installed, 'build'))).toBe(false);
       process.stdout.write(`npx iomux bench --quick (cc, python3): ${meta.seconds.toFixed(1)} s\n`);
