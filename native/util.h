@@ -22,6 +22,8 @@ namespace iomux {
 inline Addon& State(Napi::Env env) { return *env.GetInstanceData<Addon>(); }
 
 inline void ThrowCoded(Napi::Error err, const char* code) {
+  // An Error that could not be made (the worker is being terminated) has no env to build on.
+  if (err.IsEmpty()) return;
   err.Set("code", Napi::String::New(err.Env(), code));
   err.ThrowAsJavaScriptException();
 }
@@ -237,7 +239,17 @@ class Deadline {
 };
 
 // The shared object of OS constants on the exports; IOMUX_CONST(obj, EPOLLIN) adds one.
-inline Napi::Object Constants(Napi::Object exports) { return exports.Get("constants").As<Napi::Object>(); }
+// Always bound to the exports' env, even when it cannot be read: once a worker is being
+// terminated, every Node-API call that may run JS fails with napi_pending_exception (and no
+// exception to get), exports.Get would return an empty Value whose Env() is null, and the first
+// IOMUX_CONST on that would hand node-addon-api a null env, which it cannot report (Error::New
+// fails in napi_get_last_error_info) and so aborts the whole process. With the env kept, each Set
+// on the missing object just fails and is dropped (NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS).
+inline Napi::Object Constants(Napi::Object exports) {
+  napi_value c = nullptr;
+  napi_get_named_property(exports.Env(), exports, "constants", &c);
+  return Napi::Object(exports.Env(), c);
+}
 #define IOMUX_CONST(obj, name) (obj).Set(#name, Napi::Number::New((obj).Env(), static_cast<double>(name)))
 
 }  // namespace iomux
