@@ -1,0 +1,30 @@
+// Workers terminated at any moment while they load iomux, in a child process
+// (fixtures/terminate-during-load.js): once a worker is being terminated, Node-API calls that may
+// run JS fail, and the addon's start-up must let them fail quietly instead of aborting the process.
+import path from 'node:path';
+import { runSync } from '../helpers/child';
+
+test('many workers terminated while they require the addon or the package leave the process running (no abort, exit 0)', () => {
+  const r = runSync(process.execPath, [path.join(__dirname, 'fixtures', 'terminate-during-load.js'), '300', '5000'], { timeoutMs: 60000 });
+  // An abort (FATAL ERROR from node-addon-api) shows as SIGABRT and a native stack on stderr.
+  expect(r.stderr).toBe('');
+  expect(r.signal).toBeNull();
+  expect(r.status).toBe(0);
+  expect(r.json).toHaveLength(1);
+  const [report] = r.json as Array<{
+    rounds: { addon: number; package: number };
+    loaded: { addon: number; package: number };
+    notWhole: number;
+    errors: string[];
+  }>;
+  // Enough rounds for the terminations to have hit the addon's start-up: on a build without the
+  // fix, a run this long aborted every time it was tried.
+  expect(report.rounds.addon).toBeGreaterThanOrEqual(40);
+  expect(report.rounds.package).toBeGreaterThanOrEqual(5);
+  // Workers the terminate missed (and the undisturbed ones that run first) loaded everything.
+  expect(report.loaded.addon).toBeGreaterThanOrEqual(3);
+  expect(report.loaded.package).toBeGreaterThanOrEqual(2);
+  expect(report.notWhole).toBe(0);
+  // A terminated worker emits no 'error'.
+  expect(report.errors).toEqual([]);
+}, 90000);
