@@ -54,6 +54,13 @@ uv_loop_t* Loop(Napi::Env env) {
 
 Napi::Value Wrap(Napi::Env env, Handle* handle, const napi_type_tag* tag) {
   auto external = Napi::External<Handle>::New(env, handle, Handle::Finalize);
+  if (external.IsEmpty()) {
+    // No External (a worker being terminated: Node-API calls fail), so no finalizer: close the
+    // handle now and let its close free it.
+    handle->external = false;
+    handle->Close();
+    return Napi::Value();
+  }
   napi_type_tag_object(env, external, tag);
   return external;
 }
@@ -86,7 +93,7 @@ Napi::Value HandleClose(const Napi::CallbackInfo& info) {
 Napi::Value HandleRef(const Napi::CallbackInfo& info) {
   Handle* h = AnyHandle(info);
   if (!h) return Napi::Value();
-  h->keepAlive = info[1].ToBoolean();
+  h->keepAlive = ArgTruthy(info, 1);
   if (!h->closing) h->ApplyRef();
   return info.Env().Undefined();
 }

@@ -60,6 +60,17 @@ inline bool ArgDouble(const Napi::CallbackInfo& info, size_t i, double* out) {
   return false;
 }
 
+// A flag argument, truthy as in JS (TypeScript passes booleans); never throws. Not
+// Napi::Value::ToBoolean(): in a worker being terminated the coercion fails, node-addon-api hands
+// back an empty Boolean, and reading that (a null env) aborts the process.
+inline bool ArgTruthy(const Napi::CallbackInfo& info, size_t i) {
+  bool b = false;
+  if (napi_get_value_bool(info.Env(), info[i], &b) == napi_ok) return b;
+  napi_value v;
+  if (napi_coerce_to_bool(info.Env(), info[i], &v) == napi_ok) napi_get_value_bool(info.Env(), v, &b);
+  return b;
+}
+
 inline size_t ElementSize(napi_typedarray_type type) {
   switch (type) {
     case napi_int8_array:

@@ -1,0 +1,21 @@
+// Workers terminated while they call the addon in a tight loop, in a child process
+// (fixtures/terminate-during-use.js): Node-API calls begin to fail while the worker's JS still runs
+// a moment, and no native function may then read an empty value or return an unset one.
+import path from 'node:path';
+import { runSync } from '../helpers/child';
+
+test('many workers terminated in the middle of native calls (rings, watch and waiter handles, fds) leave the process running (no abort, exit 0)', () => {
+  const r = runSync(process.execPath, [path.join(__dirname, 'fixtures', 'terminate-during-use.js'), '300', '6000'], { timeoutMs: 60000 });
+  // An abort (FATAL ERROR from node-addon-api) or a crash shows as a signal and output on stderr.
+  expect(r.stderr).toBe('');
+  expect(r.signal).toBeNull();
+  expect(r.status).toBe(0);
+  expect(r.json).toHaveLength(1);
+  const [report] = r.json as Array<{ rounds: number; loaded: number; errors: string[] }>;
+  // A build that read an empty Boolean in uringSetup aborted within 2 s in every run tried.
+  expect(report.rounds).toBeGreaterThanOrEqual(20);
+  // Every worker loaded the addon before it was terminated (the terminate waits for that).
+  expect(report.loaded).toBe(report.rounds);
+  // A terminated worker emits no 'error'.
+  expect(report.errors).toEqual([]);
+}, 90000);
