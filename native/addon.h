@@ -2,6 +2,7 @@
 #pragma once
 #include <napi.h>
 
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -16,6 +17,8 @@ class Addon : public Napi::Addon<Addon> {
 
   // fds that iomux objects created or adopted in this thread and have not closed or released.
   std::unordered_set<int> owned;
+  // The Externals this thread made and type-tagged, by pointer (TagExternal in util.h).
+  std::unordered_map<void*, const napi_type_tag*> tagged;
   // Reused buffer for kernel event arrays (epoll_event, kevent): grows, never shrinks.
   std::vector<unsigned char> scratch;
   template <typename T>

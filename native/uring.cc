@@ -174,6 +174,7 @@ struct RingObj {
 };
 
 void Finalize(napi_env env, void* data, void*) {
+  UntagExternal(env, data);
   auto* r = static_cast<RingObj*>(data);
   r->Close(false);
   delete r;
@@ -234,7 +235,7 @@ Napi::Value Setup(const Napi::CallbackInfo& info) {
     delete r;
     return Napi::Value();
   }
-  napi_type_tag_object(env, external, &kRingTag);
+  TagExternal(env, external, r, &kRingTag);
   if (napi_add_env_cleanup_hook(env, RingObj::CleanupHook, r) == napi_ok) r->hooked = true;
   return Napi::Value(env, external);
 }

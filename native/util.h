@@ -163,18 +163,38 @@ inline bool ArgFloat64s(const Napi::CallbackInfo& info, size_t i, double** data,
   return ArgTyped(info, i, napi_float64_array, "a Float64Array", data, len);
 }
 
+// Type-tags an External this module made (watch, waiter and ring handles) and records it in the
+// thread's state for IsTagged; its finalizer calls UntagExternal.
+inline void TagExternal(napi_env env, napi_value external, void* data, const napi_type_tag* tag) {
+  napi_type_tag_object(env, external, tag);
+  State(env).tagged[data] = tag;
+}
+inline void UntagExternal(napi_env env, void* data) { State(env).tagged.erase(data); }
+
+// Whether v is an External carrying `tag`; its pointer in *data either way (nullptr if none).
+inline bool IsTagged(napi_env env, napi_value v, const napi_type_tag* tag, void** data) {
+  *data = nullptr;
+  napi_valuetype type;
+  if (napi_typeof(env, v, &type) != napi_ok || type != napi_external) return false;
+  napi_get_value_external(env, v, data);
+  bool ok = false;
+  if (napi_check_object_type_tag(env, v, tag, &ok) == napi_ok) return ok;
+  // In a worker being terminated the tag check fails (napi_pending_exception) while the worker's
+  // JS may still run a moment. Closing or stopping a handle must work then too (a watch left
+  // started on an fd that JS then closes makes libuv abort at teardown), so the thread's record
+  // of what it tagged answers instead.
+  auto& tagged = State(env).tagged;
+  auto it = tagged.find(*data);
+  return it != tagged.end() && it->second == tag;
+}
+
 // The pointer in an External carrying `tag` at argument i (watch, waiter and ring handles), or
 // nullptr, having thrown a TypeError, for any other value.
 inline void* ArgTagged(const Napi::CallbackInfo& info, size_t i, const napi_type_tag* tag, const char* what) {
-  bool ok = false;
-  void* data = nullptr;
-  if (info[i].IsExternal()) napi_check_object_type_tag(info.Env(), info[i], tag, &ok);
-  if (!ok) {
-    BadType(info, i, what);
-    return nullptr;
-  }
-  napi_get_value_external(info.Env(), info[i], &data);
-  return data;
+  void* data;
+  if (IsTagged(info.Env(), info[i], tag, &data)) return data;
+  BadType(info, i, what);
+  return nullptr;
 }
 
 inline Napi::Value Num(Napi::Env env, double v) { return Napi::Number::New(env, v); }
