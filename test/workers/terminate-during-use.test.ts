@@ -11,13 +11,14 @@ test('many workers terminated in the middle of native calls (rings, watch and wa
   expect(r.signal).toBeNull();
   expect(r.status).toBe(0);
   expect(r.json).toHaveLength(1);
-  const [report] = r.json as Array<{ rounds: number; loaded: number; errors: string[] }>;
+  const [report] = r.json as Array<{ rounds: number; loaded: number; errors: string[]; leaked: number[] | null }>;
   // Enough rounds to catch the aborts this guards against: builds that read an empty Boolean in
   // uringSetup, or whose handles failed their tag check while fds still closed, aborted in 4 or
   // 5 runs out of 5.
   expect(report.rounds).toBeGreaterThanOrEqual(20);
   // Every worker loaded the addon before it was terminated (the terminate waits for that).
   expect(report.loaded).toBe(report.rounds);
-  // A terminated worker emits no 'error'.
+  // A terminated worker emits no 'error', and leaves no fd open (checked where /proc/self/fd is).
   expect(report.errors).toEqual([]);
+  expect(report.leaked ?? []).toEqual([]);
 }, 90000);
