@@ -7,6 +7,9 @@
 
 namespace iomux {
 
+// Runs to the end even in a worker terminated meanwhile: the registrations then fail quietly
+// (see the Init declarations in addon.h), and this object still becomes the instance data
+// (napi_set_instance_data needs no JS), so the destructor still runs at teardown.
 Addon::Addon(Napi::Env env, Napi::Object exports) {
   // Every file adds its OS constants here (see Constants in util.h).
   exports.Set("constants", Napi::Object::New(env));

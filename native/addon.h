@@ -2,6 +2,7 @@
 #pragma once
 #include <napi.h>
 
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -16,6 +17,8 @@ class Addon : public Napi::Addon<Addon> {
 
   // fds that iomux objects created or adopted in this thread and have not closed or released.
   std::unordered_set<int> owned;
+  // The Externals this thread made and type-tagged, by pointer (TagExternal in util.h).
+  std::unordered_map<void*, const napi_type_tag*> tagged;
   // Reused buffer for kernel event arrays (epoll_event, kevent): grows, never shrinks.
   std::vector<unsigned char> scratch;
   template <typename T>
@@ -25,7 +28,13 @@ class Addon : public Napi::Addon<Addon> {
   }
 };
 
-// Each file below adds its functions and constants to the exports.
+// Each file below adds its functions and constants to the exports. An Init may run in a worker
+// that is being terminated: then every Node-API call that may run JS (napi_create_function,
+// napi_get/set_named_property, napi_define_properties) fails with napi_pending_exception and no
+// exception, node-addon-api drops the failure, and loading goes on with exports left incomplete
+// (no JS will run to see them). So an Init builds every value from `env` (or from Constants()),
+// never from another value's Env(): a value whose creation failed is empty, its Env() is null,
+// and node-addon-api aborts the process on a null env (test/workers/fixtures/terminate-during-load.js).
 void InitSelect(Napi::Env env, Napi::Object exports);
 void InitPoll(Napi::Env env, Napi::Object exports);
 void InitEpoll(Napi::Env env, Napi::Object exports);

@@ -40,7 +40,8 @@ void Handle::Register() {
       env, [](napi_async_cleanup_hook_handle, void* arg) { static_cast<Handle*>(arg)->Close(); }, this, &hook);
 }
 
-void Handle::Finalize(Napi::Env, Handle* self) {
+void Handle::Finalize(Napi::Env env, Handle* self) {
+  UntagExternal(env, self);
   self->external = false;
   if (self->closed) delete self;
   else self->Close();
@@ -54,7 +55,14 @@ uv_loop_t* Loop(Napi::Env env) {
 
 Napi::Value Wrap(Napi::Env env, Handle* handle, const napi_type_tag* tag) {
   auto external = Napi::External<Handle>::New(env, handle, Handle::Finalize);
-  napi_type_tag_object(env, external, tag);
+  if (external.IsEmpty()) {
+    // No External (a worker being terminated: Node-API calls fail), so no finalizer: close the
+    // handle now and let its close free it.
+    handle->external = false;
+    handle->Close();
+    return Napi::Value();
+  }
+  TagExternal(env, external, handle, tag);
   return external;
 }
 
@@ -62,16 +70,11 @@ namespace {
 
 // A watch or a waiter, else nullptr (having thrown a TypeError).
 Handle* AnyHandle(const Napi::CallbackInfo& info) {
-  bool ok = false;
-  if (info[0].IsExternal()) {
-    napi_check_object_type_tag(info.Env(), info[0], &kWatchTag, &ok);
-    if (!ok) napi_check_object_type_tag(info.Env(), info[0], &kWaiterTag, &ok);
-  }
-  if (!ok) {
-    BadType(info, 0, "a handle made by this module");
-    return nullptr;
-  }
-  return info[0].As<Napi::External<Handle>>().Data();
+  void* data;
+  if (IsTagged(info.Env(), info[0], &kWatchTag, &data) || IsTagged(info.Env(), info[0], &kWaiterTag, &data))
+    return static_cast<Handle*>(data);
+  BadType(info, 0, "a handle made by this module");
+  return nullptr;
 }
 
 // handleClose(h): idempotent; a pending wait is abandoned without a callback.
@@ -86,7 +89,7 @@ Napi::Value HandleClose(const Napi::CallbackInfo& info) {
 Napi::Value HandleRef(const Napi::CallbackInfo& info) {
   Handle* h = AnyHandle(info);
   if (!h) return Napi::Value();
-  h->keepAlive = info[1].ToBoolean();
+  h->keepAlive = ArgTruthy(info, 1);
   if (!h->closing) h->ApplyRef();
   return info.Env().Undefined();
 }

@@ -11,6 +11,10 @@
 //   and node-addon-api's wrapper would abort the process, so Call uses raw Node-API.
 // - Externals are type-tagged, so a handle of the other kind or any other External passed in its
 //   place is a TypeError, not a wild pointer. https://nodejs.org/api/n-api.html#object-type-tagging
+// - Once a worker is being terminated, Node-API calls that may run JS fail while its JS still runs
+//   a moment: the tag check then falls back to the thread's record of what it tagged (IsTagged in
+//   util.h), so that stopping and closing still work, and a handle whose External cannot be made
+//   is closed at once (Wrap).
 #pragma once
 #include <uv.h>
 

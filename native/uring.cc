@@ -174,6 +174,7 @@ struct RingObj {
 };
 
 void Finalize(napi_env env, void* data, void*) {
+  UntagExternal(env, data);
   auto* r = static_cast<RingObj*>(data);
   r->Close(false);
   delete r;
@@ -218,7 +219,7 @@ Napi::Value Setup(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int32_t entries, cq;
   if (!ArgInt(info, 0, &entries) || !ArgInt(info, 1, &cq)) return Napi::Value();
-  bool defer = info[2].ToBoolean();
+  bool defer = ArgTruthy(info, 2);
   if (entries <= 0 || cq < 0) return Num(env, -EINVAL);
   auto* r = new RingObj(env);
   if (int err = r->ring.Setup(static_cast<unsigned>(entries), static_cast<unsigned>(cq), defer); err < 0) {
@@ -226,9 +227,15 @@ Napi::Value Setup(const Napi::CallbackInfo& info) {
     delete r;
     return Num(env, err);
   }
-  napi_value external;
-  napi_create_external(env, r, Finalize, nullptr, &external);
-  napi_type_tag_object(env, external, &kRingTag);
+  napi_value external = nullptr;
+  // In a worker being terminated this fails (JS may still run a moment, so an unset value must not
+  // reach it), and no finalizer would ever free the ring: free it now.
+  if (napi_create_external(env, r, Finalize, nullptr, &external) != napi_ok) {
+    r->closed = true;
+    delete r;
+    return Napi::Value();
+  }
+  TagExternal(env, external, r, &kRingTag);
   if (napi_add_env_cleanup_hook(env, RingObj::CleanupHook, r) == napi_ok) r->hooked = true;
   return Napi::Value(env, external);
 }

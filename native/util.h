@@ -22,6 +22,8 @@ namespace iomux {
 inline Addon& State(Napi::Env env) { return *env.GetInstanceData<Addon>(); }
 
 inline void ThrowCoded(Napi::Error err, const char* code) {
+  // An Error that could not be made (the worker is being terminated) has no env to build on.
+  if (err.IsEmpty()) return;
   err.Set("code", Napi::String::New(err.Env(), code));
   err.ThrowAsJavaScriptException();
 }
@@ -56,6 +58,17 @@ inline bool ArgDouble(const Napi::CallbackInfo& info, size_t i, double* out) {
   if (napi_get_value_double(info.Env(), info[i], out) == napi_ok) return true;
   BadType(info, i, "a number");
   return false;
+}
+
+// A flag argument, truthy as in JS (TypeScript passes booleans); never throws. Not
+// Napi::Value::ToBoolean(): in a worker being terminated the coercion fails, node-addon-api hands
+// back an empty Boolean, and reading that (a null env) aborts the process.
+inline bool ArgTruthy(const Napi::CallbackInfo& info, size_t i) {
+  bool b = false;
+  if (napi_get_value_bool(info.Env(), info[i], &b) == napi_ok) return b;
+  napi_value v;
+  if (napi_coerce_to_bool(info.Env(), info[i], &v) == napi_ok) napi_get_value_bool(info.Env(), v, &b);
+  return b;
 }
 
 inline size_t ElementSize(napi_typedarray_type type) {
@@ -150,18 +163,38 @@ inline bool ArgFloat64s(const Napi::CallbackInfo& info, size_t i, double** data,
   return ArgTyped(info, i, napi_float64_array, "a Float64Array", data, len);
 }
 
+// Type-tags an External this module made (watch, waiter and ring handles) and records it in the
+// thread's state for IsTagged; its finalizer calls UntagExternal.
+inline void TagExternal(napi_env env, napi_value external, void* data, const napi_type_tag* tag) {
+  napi_type_tag_object(env, external, tag);
+  State(env).tagged[data] = tag;
+}
+inline void UntagExternal(napi_env env, void* data) { State(env).tagged.erase(data); }
+
+// Whether v is an External carrying `tag`; its pointer in *data either way (nullptr if none).
+inline bool IsTagged(napi_env env, napi_value v, const napi_type_tag* tag, void** data) {
+  *data = nullptr;
+  napi_valuetype type;
+  if (napi_typeof(env, v, &type) != napi_ok || type != napi_external) return false;
+  napi_get_value_external(env, v, data);
+  bool ok = false;
+  if (napi_check_object_type_tag(env, v, tag, &ok) == napi_ok) return ok;
+  // In a worker being terminated the tag check fails (napi_pending_exception) while the worker's
+  // JS may still run a moment. Closing or stopping a handle must work then too (a watch left
+  // started on an fd that JS then closes makes libuv abort at teardown), so the thread's record
+  // of what it tagged answers instead.
+  auto& tagged = State(env).tagged;
+  auto it = tagged.find(*data);
+  return it != tagged.end() && it->second == tag;
+}
+
 // The pointer in an External carrying `tag` at argument i (watch, waiter and ring handles), or
 // nullptr, having thrown a TypeError, for any other value.
 inline void* ArgTagged(const Napi::CallbackInfo& info, size_t i, const napi_type_tag* tag, const char* what) {
-  bool ok = false;
-  void* data = nullptr;
-  if (info[i].IsExternal()) napi_check_object_type_tag(info.Env(), info[i], tag, &ok);
-  if (!ok) {
-    BadType(info, i, what);
-    return nullptr;
-  }
-  napi_get_value_external(info.Env(), info[i], &data);
-  return data;
+  void* data;
+  if (IsTagged(info.Env(), info[i], tag, &data)) return data;
+  BadType(info, i, what);
+  return nullptr;
 }
 
 inline Napi::Value Num(Napi::Env env, double v) { return Napi::Number::New(env, v); }
@@ -237,7 +270,17 @@ class Deadline {
 };
 
 // The shared object of OS constants on the exports; IOMUX_CONST(obj, EPOLLIN) adds one.
-inline Napi::Object Constants(Napi::Object exports) { return exports.Get("constants").As<Napi::Object>(); }
+// Always bound to the exports' env, even when it cannot be read: once a worker is being
+// terminated, every Node-API call that may run JS fails with napi_pending_exception (and no
+// exception to get), exports.Get would return an empty Value whose Env() is null, and the first
+// IOMUX_CONST on that would hand node-addon-api a null env, which it cannot report (Error::New
+// fails in napi_get_last_error_info) and so aborts the whole process. With the env kept, each Set
+// on the missing object just fails and is dropped (NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS).
+inline Napi::Object Constants(Napi::Object exports) {
+  napi_value c = nullptr;
+  napi_get_named_property(exports.Env(), exports, "constants", &c);
+  return Napi::Object(exports.Env(), c);
+}
 #define IOMUX_CONST(obj, name) (obj).Set(#name, Napi::Number::New((obj).Env(), static_cast<double>(name)))
 
 }  // namespace iomux

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The soak: `npm run soak -- --minutes N` (default 1) runs a mixed load in this process for N
-// minutes (`--terminate-during-start`: also terminate workers while they load the addon, which
-// can still abort the process) (scripts/soak/load.js: EventLoop and selectAsync echo servers, connection churn, timers,
+// minutes (`--terminate-during-start`: every worker it terminates, terminated while it loads the
+// addon, not only half) (scripts/soak/load.js: EventLoop and selectAsync echo servers, connection churn, timers,
 // worker threads) driven by a node client process (scripts/soak/client.js), and samples fds
 // (/proc/self/fd), heap used and RSS every few seconds. It fails (exit 1, samples printed) if, from
 // the end of the warm-up (20% of the run, at least 15 s) to the end, fds grew at all, heap (after a
