@@ -21,7 +21,8 @@
         "native/waiter.cc",
         "native/signals.cc",
         "native/uring.cc",
-        "native/uring_ring.cc"
+        "native/uring_ring.cc",
+        "native/uring_bufring.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       # C++ exceptions off, as in node-addon-api's noexcept.gypi: the flag is only ever added. gyp
