@@ -27,6 +27,8 @@ const contenders = {
   'python-poll': { lang: 'python', backend: 'poll' },
   'python-select': { lang: 'python', backend: 'select' },
   'iomux-protocol-epoll': { lang: 'iomux-protocol', backend: 'epoll', serverOnly: true },
+  // The same Protocols on ProactorEventLoop's transports (multishot receive, batched sends).
+  'iomux-protocol-uring': { lang: 'iomux-protocol', backend: 'uring', serverOnly: true },
   'node-net': { lang: 'node' },
   'node-http': { lang: 'node', serverOnly: true },
 };
@@ -100,7 +102,7 @@ function serverRows(workload, anchor, conns, quickConns, fullConns = []) {
       if (workload === 'echo' && contender === 'iomux-uring-proactor') tier = 'default'; // beside the epoll EventLoop
       if (fullConns.includes(c)) tier = 'full';
       // The protocol contender (transports over EventLoop): one default row per workload.
-      else if (contender === 'iomux-protocol-epoll') tier = c === QUICK_CONNS ? 'default' : 'full';
+      else if (contender === 'iomux-protocol-epoll' || contender === 'iomux-protocol-uring') tier = c === QUICK_CONNS ? 'default' : 'full';
       else if (quickConns.includes(c) && QUICK.includes(contender)) tier = 'quick';
       rows.push({ workload, contender, params: { conns: c }, tier });
     }

@@ -22,6 +22,13 @@ const ECANCELED = -osConstants.errno.ECANCELED;
 const ENOBUFS = -osConstants.errno.ENOBUFS;
 const EINVAL = -osConstants.errno.EINVAL;
 const EPIPE = -osConstants.errno.EPIPE;
+const EAGAIN = -osConstants.errno.EAGAIN;
+const EWOULDBLOCK = -osConstants.errno.EWOULDBLOCK;
+const EINTR = -osConstants.errno.EINTR;
+// For measuring what batching sends gives (not public API): IOMUX_PROACTOR_SEND=direct tries a
+// send(2) at once when no send is in flight, as the selector transport does, and submits only
+// what the kernel did not take.
+const DIRECT_SEND = process.env.IOMUX_PROACTOR_SEND === 'direct';
 // Kinds of native uringPrepBuffer.
 const RECV = 0;
 const SEND_ALL = 4;
@@ -258,8 +265,17 @@ export class ProactorSocketTransport extends Transport {
       if (this.connLost) this.connLost++;
       return;
     }
-    if (this.#sendTag === undefined) this.#send(data);
-    else {
+    if (this.#sendTag === undefined) {
+      if (!DIRECT_SEND) this.#send(data);
+      else {
+        const sent = native.send(this.#fd, data, 0, data.byteLength, 0);
+        if (sent === data.byteLength) return;
+        if (sent < 0 && sent !== EAGAIN && sent !== EWOULDBLOCK && sent !== EINTR) {
+          return this.fatalError(systemError(sent, 'send'), 'Fatal write error on socket transport');
+        }
+        this.#send(sent > 0 ? Buffer.from(data.buffer, data.byteOffset + sent, data.byteLength - sent) : data);
+      }
+    } else {
       const copy = copyOf(data);
       this.#queue.push(copy);
       this.#queued += copy.length;
