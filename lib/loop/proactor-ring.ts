@@ -55,6 +55,8 @@ export class RingDriver {
   #arena: Buffer | null | undefined;
   readonly #recycled = new Int32Array(BUFFERS);
   #recycleCount = 0;
+  // Entries prepared since the last crossing that submits (a flush with none costs no crossing).
+  #unsubmitted = false;
   /** Whether multishot receive and accept may be tried (cleared when the kernel refuses one). */
   multishot = process.env.IOMUX_URING_NO_MULTISHOT !== '1';
 
@@ -94,12 +96,12 @@ export class RingDriver {
    * `op.complete` runs when its completion is harvested. Returns its tag.
    */
   start(op: Completer & { prep(ring: Ring, tag: number): void }): number {
-    if (this.#ring === undefined) void this.ring;
     const ring = this.ring;
     const tag = this.#free.length > 0 ? this.#free.pop()! : this.#slots.length;
     op.prep(ring, tag); // throws before the tag is taken
     this.#slots[tag] = op;
     this.#inFlight++;
+    this.#unsubmitted = true;
     this.#scheduleFlush();
     return tag;
   }
@@ -136,6 +138,7 @@ export class RingDriver {
       if (ring.closed) return total; // a callback closed the loop
       const count = this.#recycleCount;
       this.#recycleCount = 0;
+      this.#unsubmitted = false;
       const n = native.uringWait!(handle, min, ns, out, this.#recycled, count);
       if (n < 0) throw systemError(n, 'io_uring_enter');
       for (let i = 0; i < 3 * n; i += 3) {
@@ -205,7 +208,8 @@ export class RingDriver {
 
   // One io_uring_enter for what is queued, giving back the buffers used meanwhile on the way.
   #submit(): void {
-    if (this.#ring === undefined || this.#ring.closed) return;
+    if (this.#ring === undefined || this.#ring.closed || (!this.#unsubmitted && this.#recycleCount === 0)) return;
+    this.#unsubmitted = false;
     const count = this.#recycleCount;
     this.#recycleCount = 0;
     const r = native.uringSubmit!(this.handle, this.#recycled, count);
