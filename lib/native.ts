@@ -197,7 +197,7 @@ export interface Native {
    * Registers the ring's provided buffer ring (IORING_REGISTER_PBUF_RING, 5.19): entries (a power
    * of two) buffers of size bytes, all given to the kernel. Returns an ArrayBuffer over them
    * (buffer bid at bid * size; it stays valid even after the ring closes), or -errno (-EINVAL: no
-   * buffer rings here, or IOMUX_URING_NO_BUFFER_RING=1 for tests; -ENOTSUP: the runtime forbids
+   * buffer rings here, or a bad shape; -EEXIST: made already; -ENOTSUP: the runtime forbids
    * external buffers). Buffers named by harvested CQEs (flags >>> 16) are the caller's until it
    * passes their ids as `recycled` (the first `count` of them) to uringSubmit or uringWait.
    */

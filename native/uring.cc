@@ -27,7 +27,6 @@
 #include <sys/un.h>
 
 #include <climits>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -458,7 +457,7 @@ Napi::Value Submit(const Napi::CallbackInfo& info) {
 
 // uringBufferRing(h, entries, size): registers the ring's provided buffer ring (group 0) and
 // returns an ArrayBuffer over its buffers (buffer `bid` at bid * size), or -errno (-EINVAL: the
-// kernel has none, or IOMUX_URING_NO_BUFFER_RING=1 pretends so; -EEXIST: made already).
+// kernel has none; -EEXIST: made already).
 Napi::Value BufferRing(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   RingObj* r = Unwrap(info);
@@ -467,8 +466,6 @@ Napi::Value BufferRing(const Napi::CallbackInfo& info) {
   if (r->closed) return Num(env, -EBADF);
   if (r->bufs.active()) return Num(env, -EEXIST);
   if (entries <= 0 || size <= 0) return Num(env, -EINVAL);
-  const char* off = std::getenv("IOMUX_URING_NO_BUFFER_RING");
-  if (off && std::strcmp(off, "1") == 0) return Num(env, -EINVAL);
   if (int e = r->bufs.Setup(r->ring.fd(), static_cast<unsigned>(entries), static_cast<unsigned>(size), kBufferGroup); e < 0)
     return Num(env, e);
   uring::Arena* arena = r->bufs.arena();

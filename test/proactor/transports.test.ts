@@ -78,6 +78,28 @@ whenUring.describe('ProactorSocketTransport', () => {
     expect(handled).toEqual([]);
   });
 
+  test('without a buffer ring (IOMUX_URING_NO_BUFFER_RING=1, as before Linux 5.19) each read is a Buffer of its own', async () => {
+    loop.stop();
+    await running;
+    loop.close();
+    process.env.IOMUX_URING_NO_BUFFER_RING = '1';
+    try {
+      loop = new ProactorEventLoop();
+      running = loop.run();
+      const [a, b] = pair();
+      const got: Buffer[] = [];
+      await loop.connectAcceptedSocket(() => ({ dataReceived: (d: Buffer) => got.push(d) }), a);
+      for (let i = 0; i < 3; i++) {
+        b.send(pattern(50, i));
+        await until(() => got.length === i + 1);
+      }
+      // Kept and still intact after later reads: copies, not views of a receive buffer.
+      expect(got.map((d, i) => d.equals(pattern(50, i)))).toEqual([true, true, true]);
+    } finally {
+      delete process.env.IOMUX_URING_NO_BUFFER_RING;
+    }
+  });
+
   test('a view kept after the call stays readable memory, even after the loop closed and a GC', async () => {
     const [a, b] = pair();
     let kept: Buffer | undefined;
