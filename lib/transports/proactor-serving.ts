@@ -32,27 +32,38 @@ const EINVAL = -errno.EINVAL;
 export type ServingCompletionLoop = CompletionLoop;
 
 // One listening socket being served: its accept in flight, the retry timer.
-class Listener {
-  tag: number | undefined;
-  multi = false;
+interface Listener {
+  readonly sock: Socket;
+  readonly fd: number;
+  readonly server: Server;
+  accept: Accept | undefined;
   retry: Handle | undefined;
-  stopped = false;
+  stopped: boolean;
+}
+
+// One accept submission (multishot: one per serving, until it ends): an object of its own, so
+// that the end of a cancelled one cannot be taken for the end of its successor.
+class Accept {
+  tag: number | undefined;
 
   constructor(
     readonly serving: ProactorServing,
-    readonly sock: Socket,
-    readonly fd: number,
-    readonly server: Server,
+    readonly listener: Listener,
+    readonly multi: boolean,
   ) {}
 
   prep(_ring: Ring, tag: number): void {
     const handle = this.serving.driver.handle;
-    const r = this.multi ? native.uringPrepAcceptMulti!(handle, this.fd, tag) : native.uringPrepAccept!(handle, this.fd, tag);
+    const fd = this.listener.fd;
+    const r = this.multi ? native.uringPrepAcceptMulti!(handle, fd, tag) : native.uringPrepAccept!(handle, fd, tag);
     if (r < 0) throw systemError(r, 'io_uring_prep_accept');
   }
 
   complete(res: number, flags: number): void {
-    if ((flags & CQE_F_MORE) === 0) this.tag = undefined;
+    if ((flags & CQE_F_MORE) === 0) {
+      this.tag = undefined;
+      if (this.listener.accept === this) this.listener.accept = undefined;
+    }
     this.serving.accepted(this, res);
   }
 }
@@ -79,8 +90,8 @@ export class ProactorServing {
 
   startServing(sock: Socket, server: Server): void {
     const old = this.#listeners.get(sock);
-    if (old !== undefined && !old.stopped && (old.tag !== undefined || old.retry !== undefined)) return;
-    const listener = new Listener(this, sock, sock.fileno(), server);
+    if (old !== undefined && !old.stopped && (old.accept !== undefined || old.retry !== undefined)) return;
+    const listener: Listener = { sock, fd: sock.fileno(), server, accept: undefined, retry: undefined, stopped: false };
     this.#listeners.set(sock, listener);
     this.#arm(listener);
   }
@@ -92,8 +103,9 @@ export class ProactorServing {
       listener.stopped = true;
       listener.retry?.cancel();
       listener.retry = undefined;
-      if (listener.tag !== undefined && !this.#loop.isClosed()) {
-        this.driver.cancel(listener.tag);
+      const tag = listener.accept?.tag;
+      if (tag !== undefined && !this.#loop.isClosed()) {
+        this.driver.cancel(tag);
         try {
           this.driver.flush(); // before close(2): no accept naming this fd number stays queued
         } catch {
@@ -105,9 +117,10 @@ export class ProactorServing {
   }
 
   #arm(listener: Listener): void {
-    listener.multi = this.multishotAccept;
+    const accept = new Accept(this, listener, this.multishotAccept);
     try {
-      listener.tag = this.driver.start(listener);
+      accept.tag = this.driver.start(accept);
+      listener.accept = accept;
     } catch (exception) {
       this.#loop.callExceptionHandler({ message: 'Error on accept()', exception, socket: listener.sock });
       this.#retryLater(listener);
@@ -121,29 +134,31 @@ export class ProactorServing {
     });
   }
 
-  /** An accept completed on `listener` (for Listener.complete). */
-  accepted(listener: Listener, res: number): void {
+  /** An accept completed (for Accept.complete). */
+  accepted(accept: Accept, res: number): void {
+    const listener = accept.listener;
     if (res >= 0) {
       const s = listener.sock;
       const conn = Socket._wrap(res, s.family, s.type, s.proto);
       if (listener.stopped || this.#loop.isClosed()) conn.close();
       else {
-        if (!listener.multi) native.setBlocking(res, 0);
+        if (!accept.multi) native.setBlocking(res, 0);
         // asyncio makes the transport in a task, one iteration later.
         this.#loop.callSoon(() => this.#made(conn, listener.server));
       }
     } else if (listener.stopped || res === ECANCELED) {
       return;
-    } else if (res === EINVAL && listener.multi) {
+    } else if (res === EINVAL && accept.multi) {
       this.multishotAccept = false; // a kernel without multishot accept (before 5.19)
     } else if (!ACCEPT_AGAIN.has(res)) {
       const message = OUT_OF_RESOURCES.has(res) ? 'socket.accept() out of system resource' : 'Error on accept()';
       this.#loop.callExceptionHandler({ message, exception: systemError(res, 'accept'), socket: listener.sock });
-      if (listener.tag !== undefined) this.driver.cancel(listener.tag);
+      if (accept.tag !== undefined) this.driver.cancel(accept.tag);
+      if (listener.accept === accept) listener.accept = undefined;
       if (listener.retry === undefined) this.#retryLater(listener);
       return;
     }
-    if (listener.tag === undefined && listener.retry === undefined && !listener.stopped) this.#arm(listener);
+    if (listener.accept === undefined && listener.retry === undefined && !listener.stopped) this.#arm(listener);
   }
 
   // asyncio's _accept_connection2: the protocol, then the transport; a factory error is reported
