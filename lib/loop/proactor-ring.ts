@@ -177,6 +177,8 @@ export class RingDriver {
   keepAlive(on: boolean): void {
     this.#keepAlive = on;
     this.#watch?.keepAlive(on);
+    if (on) this.#flush?.ref();
+    else this.#flush?.unref();
   }
 
   /** Closes the ring: the kernel cancels and lets go of every operation (their completions are dropped). */
@@ -195,7 +197,11 @@ export class RingDriver {
   // One flush per turn of Node's loop for operations queued outside a loop iteration (promise
   // continuations): the check phase of the same turn, before libuv polls again.
   #scheduleFlush(): void {
-    if (this.#flush === undefined) this.#flush = setImmediate(this.#flushNow);
+    if (this.#flush !== undefined) return;
+    this.#flush = setImmediate(this.#flushNow);
+    // An unreferenced loop (unref()) must not be kept alive by its own flushes: under steady
+    // traffic there is one every turn.
+    if (!this.#keepAlive) this.#flush.unref();
   }
 
   #flushNow = (): void => {
