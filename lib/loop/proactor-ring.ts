@@ -16,6 +16,11 @@ import { Ring, ringHandle } from '../uring/ring';
 /** What an operation's completion is handed to: its result (a count, an fd, 0 or -errno) and CQE flags. */
 export interface Completer {
   complete(res: number, flags: number): void;
+  /**
+   * A completion that makes no new work by itself (a transport's send, a cancel): not counted
+   * by `harvest`, so the loop does not poll once more just for it (it still runs its callbacks).
+   */
+  readonly quiet?: boolean;
 }
 
 // Sizes: the submission queue is flushed on the way when it fills, so it only bounds a batch;
@@ -28,7 +33,7 @@ const HARVEST = 256;
 // A wait with nothing in flight and no timeout (nothing could end it) waits this long, then the
 // loop asks again: Ring.wait refuses an endless wait that nothing can complete.
 const IDLE_WAIT_SECONDS = 24 * 3600;
-const ignore: Completer = { complete() {} };
+const ignore: Completer = { complete() {}, quiet: true };
 /** CQE flags: the result names a provided buffer (its id in the high 16 bits); a multishot goes on. */
 export const CQE_F_BUFFER = 1;
 export const CQE_F_MORE = 2;
@@ -110,7 +115,7 @@ export class RingDriver {
   /** Queues a cancellation of the operation `tag` (if still in flight); it then completes with -ECANCELED or its own result. */
   cancel(tag: number): void {
     if (this.#slots[tag] === undefined || this.#ring === undefined) return;
-    this.start({ prep: (ring, cancelTag) => ring.prepCancel(tag, cancelTag), complete: ignore.complete });
+    this.start({ prep: (ring, cancelTag) => ring.prepCancel(tag, cancelTag), complete: ignore.complete, quiet: true });
   }
 
   /** Hands what is queued to the kernel now (one io_uring_enter, none if nothing is queued). */
@@ -122,7 +127,8 @@ export class RingDriver {
 
   /**
    * Submits what is queued, waits up to `timeoutSeconds` (0: not at all, null: no limit) for one
-   * completion, and runs the callback of every completion ready. Returns how many there were.
+   * completion, and runs the callback of every completion ready. Returns how many there were
+   * (quiet ones left out).
    */
   harvest(timeoutSeconds: number | null): number {
     if (this.#flush !== undefined) clearImmediate(this.#flush);
@@ -155,9 +161,9 @@ export class RingDriver {
           this.#free.push(tag);
           this.#inFlight--;
         }
+        if (op.quiet !== true) total++;
         op.complete(out[i + 1], flags);
       }
-      total += n;
       if (3 * n < out.length) return total;
       min = 0;
       ns = 0;

@@ -315,6 +315,7 @@ export class ProactorSocketTransport extends Transport {
       if (r < 0) throw systemError(r, 'io_uring_prep_send');
     },
     complete: (res: number): void => this.#sent(res),
+    quiet: true, // what it may start (the next send, connectionLost) is queued by itself
   };
 
   // asyncio's _loop_writing: the send completed; send what was written meanwhile, or finish a
