@@ -87,6 +87,11 @@ export class RingDriver {
     return (this.#arena = typeof ab === 'number' ? null : Buffer.from(ab));
   }
 
+  /** The provided buffers if made already (never makes them). */
+  get arenaIfMade(): Buffer | null | undefined {
+    return this.#arena;
+  }
+
   /** Gives provided buffer `bid` back to the kernel (in the next wait or submit). */
   recycle(bid: number): void {
     this.#recycled[this.#recycleCount++] = bid;

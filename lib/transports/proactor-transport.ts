@@ -331,7 +331,7 @@ export class ProactorSocketTransport extends Transport {
     if (res < bytes) {
       // Short (a kernel before 5.18 ignores MSG_WAITALL): send the rest, unless it was a view of
       // the provided buffers, given back meanwhile; then the socket's error ends the connection.
-      if (data.buffer === this.#driver.arena?.buffer) return this.#writeFailed(this.#socketError());
+      if (data.buffer === this.#driver.arenaIfMade?.buffer) return this.#writeFailed(this.#socketError());
       const rest = Buffer.from(data.buffer, data.byteOffset + res, bytes - res);
       this.#queue.unshift(rest);
       this.#queued += rest.length;
