@@ -117,10 +117,19 @@ export class RingDriver {
     return tag;
   }
 
-  /** Queues a cancellation of the operation `tag` (if still in flight); it then completes with -ECANCELED or its own result. */
+  /**
+   * Queues a cancellation of the operation `tag` (if still in flight); it then completes with
+   * -ECANCELED or its own result. Never throws (it runs inside completions): with the submission
+   * queue full and the kernel refusing a flush (CQ overflow), the operation is left to end by
+   * itself or by the ring's close.
+   */
   cancel(tag: number): void {
-    if (this.#slots[tag] === undefined || this.#ring === undefined) return;
-    this.start({ prep: (ring, cancelTag) => ring.prepCancel(tag, cancelTag), complete: ignore.complete, quiet: true });
+    if (this.#slots[tag] === undefined || this.#ring === undefined || this.#ring.closed) return;
+    try {
+      this.start({ prep: (ring, cancelTag) => ring.prepCancel(tag, cancelTag), complete: ignore.complete, quiet: true });
+    } catch {
+      // see above
+    }
   }
 
   /** Hands what is queued to the kernel now (one io_uring_enter, none if nothing is queued). */
