@@ -158,6 +158,41 @@ whenUring.describe('ProactorSocketTransport', () => {
     expect(handled).toEqual([]);
   });
 
+  test('BufferedProtocol: pauseReading cancels the receive into its buffer; what landed meanwhile is reported after resumeReading, in order', async () => {
+    const [a, b] = pair();
+    const buf = Buffer.alloc(1000);
+    const got: Buffer[] = [];
+    let t!: Transport;
+    let pausedCalls = 0;
+    class Into {
+      connectionMade(tr: Transport): void {
+        t = tr;
+      }
+      getBuffer(): Buffer {
+        return buf;
+      }
+      bufferUpdated(n: number): void {
+        if (!t.isReading()) pausedCalls++;
+        got.push(Buffer.from(buf.subarray(0, n)));
+        if (got.length === 1) t.pauseReading();
+      }
+    }
+    await loop.connectAcceptedSocket(() => new Into(), a);
+    const data = pattern(50000, 9);
+    b.send(data.subarray(0, 100));
+    await until(() => got.length === 1);
+    expect(t.isReading()).toBe(false);
+    const rest = sendAll(b, data.subarray(100));
+    await tick(50);
+    expect(got).toHaveLength(1); // nothing while paused
+    t.resumeReading();
+    await rest;
+    await until(() => got.reduce((n, c) => n + c.length, 0) === data.length);
+    expect(Buffer.concat(got).equals(data)).toBe(true);
+    expect(pausedCalls).toBe(0);
+    expect(handled).toEqual([]);
+  });
+
   test('more data at once than the provided buffers hold: no byte lost, each connection in order', async () => {
     const N = 200;
     const SIZE = 96 * 1024; // 200 × 96 KiB = 19 MiB, more than the 8 MiB of provided buffers
