@@ -168,7 +168,8 @@ struct RingObj {
     // the provided buffers, which a multishot receive may still fill).
     bool leaked = !ops.empty();
     while (!ops.empty()) Forget(ops.begin()->first, teardown, true, -1, 0);
-    if (!leaked) bufs.Close();
+    if (leaked) bufs.Abandon();
+    else bufs.Close();
     ring.Unmap();
   }
 
@@ -475,6 +476,7 @@ Napi::Value BufferRing(const Napi::CallbackInfo& info) {
       arena, &ab);
   if (st != napi_ok) {  // e.g. a runtime that forbids external buffers: no buffer ring then
     r->bufs.Close();
+    arena->Release();  // the JavaScript side's hold, never taken
     return Num(env, -ENOTSUP);
   }
   return Napi::Value(env, ab);

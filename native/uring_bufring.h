@@ -37,6 +37,12 @@ class BufRing {
   // Unregisters (the kernel must have let go of every request using the group) and drops the
   // ring's hold on the arena. Idempotent.
   void Close();
+  // Forgets the ring and the arena without unregistering or freeing: for a ring whose requests
+  // would not end, so that the kernel never writes into memory given back to the system.
+  void Abandon() {
+    ring_ = nullptr;
+    arena_ = nullptr;
+  }
 
   Arena* arena() const { return arena_; }
   unsigned entries() const { return entries_; }
