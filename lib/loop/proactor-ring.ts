@@ -62,6 +62,8 @@ export class RingDriver {
   #recycleCount = 0;
   // Entries prepared since the last crossing that submits (a flush with none costs no crossing).
   #unsubmitted = false;
+  /** Completions in the harvest being handed out (0 outside a harvest): 1 means nothing else to batch with. */
+  batch = 0;
   /** Whether multishot receive and accept may be tried (cleared when the kernel refuses one). */
   multishot = process.env.IOMUX_URING_NO_MULTISHOT !== '1';
 
@@ -162,6 +164,7 @@ export class RingDriver {
       this.#unsubmitted = false;
       const n = native.uringWait!(handle, min, ns, out, this.#recycled, count);
       if (n < 0) throw systemError(n, 'io_uring_enter');
+      this.batch = n;
       for (let i = 0; i < 3 * n; i += 3) {
         const tag = out[i] >>> 0;
         const flags = out[i + 2] >>> 0;
@@ -178,6 +181,7 @@ export class RingDriver {
         if (op.quiet !== true) total++;
         op.complete(out[i + 1], flags);
       }
+      this.batch = 0;
       if (3 * n < out.length) return total;
       min = 0;
       ns = 0;

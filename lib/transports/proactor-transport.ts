@@ -25,10 +25,14 @@ const EPIPE = -osConstants.errno.EPIPE;
 const EAGAIN = -osConstants.errno.EAGAIN;
 const EWOULDBLOCK = -osConstants.errno.EWOULDBLOCK;
 const EINTR = -osConstants.errno.EINTR;
-// For measuring what batching sends gives (not public API): IOMUX_PROACTOR_SEND=direct tries a
-// send(2) at once when no send is in flight, as the selector transport does, and submits only
-// what the kernel did not take.
-const DIRECT_SEND = process.env.IOMUX_PROACTOR_SEND === 'direct';
+// A write with no send in flight is submitted, to go to the kernel with the other sends of the
+// turn — unless it is made while the loop hands out a harvest of one completion (one busy
+// connection: nothing to batch it with), where a send(2) at once is cheaper than a submission
+// and its completion, and only what the kernel did not take is submitted. For measuring (not
+// public API): IOMUX_PROACTOR_SEND=direct tries send(2) first always, =ring never.
+const SEND_MODE = process.env.IOMUX_PROACTOR_SEND;
+const DIRECT_SEND = SEND_MODE === 'direct';
+const RING_SEND = SEND_MODE === 'ring';
 // Kinds of native uringPrepBuffer.
 const RECV = 0;
 const SEND_ALL = 4;
@@ -266,7 +270,7 @@ export class ProactorSocketTransport extends Transport {
       return;
     }
     if (this.#sendTag === undefined) {
-      if (!DIRECT_SEND) this.#send(data);
+      if (!DIRECT_SEND && (RING_SEND || this.#driver.batch !== 1)) this.#send(data);
       else {
         const sent = native.send(this.#fd, data, 0, data.byteLength, 0);
         if (sent === data.byteLength) return;
