@@ -25,7 +25,8 @@
         "native/uring_ring.cc",
         "native/sendfile.cc",
         "native/resolve.cc",
-        "native/errno.cc"
+        "native/errno.cc",
+        "native/uring_bufring.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       # C++ exceptions off, as in node-addon-api's noexcept.gypi: the flag is only ever added. gyp

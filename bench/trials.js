@@ -39,6 +39,8 @@ const contenders = {
   // The raw async echo server in worker threads, one SO_REUSEPORT socket each: workload echo-multicore only.
   'iomux-epoll-1worker': { lang: 'iomux-workers', backend: 'epoll', workers: 1, serverOnly: true, multicore: true },
   'iomux-epoll-2workers': { lang: 'iomux-workers', backend: 'epoll', workers: 2, serverOnly: true, multicore: true },
+  // The same Protocols on ProactorEventLoop's transports (multishot receive, batched sends).
+  'iomux-protocol-uring': { lang: 'iomux-protocol', backend: 'uring', serverOnly: true },
   'node-net': { lang: 'node' },
   'node-http': { lang: 'node', serverOnly: true },
 };
@@ -129,7 +131,7 @@ function serverRows(workload, anchor, conns, quickConns, fullConns = []) {
       // What a thread costs is the same at every connection count: one default row per workload.
       else if (contenders[contender].mt) tier = c === QUICK_CONNS ? 'default' : 'full';
       // The protocol contender (transports over EventLoop): one default row per workload.
-      else if (contender === 'iomux-protocol-epoll') tier = c === QUICK_CONNS ? 'default' : 'full';
+      else if (contender === 'iomux-protocol-epoll' || contender === 'iomux-protocol-uring') tier = c === QUICK_CONNS ? 'default' : 'full';
       else if (quickConns.includes(c) && QUICK.includes(contender)) tier = 'quick';
       rows.push({ workload, contender, params: { conns: c }, tier });
     }

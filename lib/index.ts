@@ -23,5 +23,6 @@ export { BaseProtocol, Protocol, BufferedProtocol } from './transports/protocols
 export type { ProtocolLike, ProtocolFactory } from './transports/protocols';
 export { Transport } from './transports/transport';
 export { SelectorSocketTransport } from './transports/selector-transport';
+export { ProactorSocketTransport } from './transports/proactor-transport';
 export { Server } from './transports/server';
 export type { CreateServerOptions, CreateConnectionOptions } from './transports/create';

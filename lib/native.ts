@@ -225,7 +225,8 @@ export interface Native {
    */
   uringFlags?(ring: UringHandle): number;
   /**
-   * Queues (no syscall) a receive (kind 0), send (1), read (2) or write (3) of all of buf; offset
+   * Queues (no syscall) a receive (kind 0), send (1), read (2), write (3) or send with MSG_WAITALL
+   * (4: the kernel retries a short send until all is sent or it fails, Linux 5.18) of all of buf; offset
    * is the file offset of read/write (-1: the current position). Sends and writes copy buf now; a
    * receive or read is copied into buf when harvested (buf is held until then). 0, or -EEXIST
    * (tag pending), -EBUSY (SQ full and the kernel refused a flush), -EBADF (ring closed), -EINVAL.
@@ -242,7 +243,7 @@ export interface Native {
   /** Queues a timeout that completes with -ETIME after ns nanoseconds. 0 or -errno as above. */
   uringPrepTimeout?(ring: UringHandle, ns: number, tag: number): number;
   /** Hands every queued SQE to the kernel (one io_uring_enter; more only for a short submit). Count, or -errno. */
-  uringSubmit?(ring: UringHandle): number;
+  uringSubmit?(ring: UringHandle, recycled?: Int32Array, count?: number): number;
   /**
    * Submits what is queued, waits until minComplete completions are ready or timeoutNs passes
    * (< 0: no limit; EINTR retried with the time left; minComplete 0 enters the kernel only when
@@ -250,7 +251,20 @@ export interface Native {
    * [tag (uint32 bits), res (-errno on failure), flags] triples. Count, or -errno (-EBADR: the
    * kernel dropped completions under memory pressure).
    */
-  uringWait?(ring: UringHandle, minComplete: number, timeoutNs: number, out: Int32Array): number;
+  uringWait?(ring: UringHandle, minComplete: number, timeoutNs: number, out: Int32Array, recycled?: Int32Array, count?: number): number;
+  /**
+   * Registers the ring's provided buffer ring (IORING_REGISTER_PBUF_RING, 5.19): entries (a power
+   * of two) buffers of size bytes, all given to the kernel. Returns an ArrayBuffer over them
+   * (buffer bid at bid * size; it stays valid even after the ring closes), or -errno (-EINVAL: no
+   * buffer rings here, or a bad shape; -EEXIST: made already; -ENOTSUP: the runtime forbids
+   * external buffers). Buffers named by harvested CQEs (flags >>> 16) are the caller's until it
+   * passes their ids as `recycled` (the first `count` of them) to uringSubmit or uringWait.
+   */
+  uringBufferRing?(ring: UringHandle, entries: number, size: number): ArrayBuffer | number;
+  /** Queues a multishot accept4(SOCK_CLOEXEC | SOCK_NONBLOCK) (5.19): one CQE per connection, IORING_CQE_F_MORE while it goes on. 0 or -errno. */
+  uringPrepAcceptMulti?(ring: UringHandle, fd: number, tag: number): number;
+  /** Queues a multishot recv into the provided buffers (6.0); -ENOBUFS if there is no buffer ring. 0 or -errno. */
+  uringPrepRecvMulti?(ring: UringHandle, fd: number, tag: number): number;
   /** Cancels and drains every op, then unmaps and closes the ring. Idempotent. */
   uringClose?(ring: UringHandle): void;
 }

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "address.h"
+#include "uring_bufring.h"
 #include "uring_ring.h"
 #endif
 
@@ -45,7 +46,19 @@ namespace {
 
 constexpr napi_type_tag kRingTag = {0x696f6d7578757269ULL, 0x6e67000000000003ULL};
 
-enum Kind : uint8_t { kRecv, kSend, kRead, kWrite, kAccept, kConnect, kPollAdd, kCancel, kTimeout };
+enum Kind : uint8_t { kRecv, kSend, kRead, kWrite, kAccept, kConnect, kPollAdd, kCancel, kTimeout, kAcceptMulti, kRecvMulti };
+
+#ifndef IORING_CQE_F_MORE
+#define IORING_CQE_F_MORE (1U << 1)
+#endif
+#ifndef IORING_RECV_MULTISHOT
+#define IORING_RECV_MULTISHOT (1U << 1)
+#endif
+#ifndef IORING_ACCEPT_MULTISHOT
+#define IORING_ACCEPT_MULTISHOT (1U << 0)
+#endif
+// The buffer group of a ring's provided buffer ring (one per ring).
+constexpr uint16_t kBufferGroup = 0;
 
 struct Op {
   Kind kind;
@@ -70,6 +83,8 @@ struct RingObj {
   // recv after recv on a connection would otherwise malloc and free the same size each time.
   std::vector<std::pair<size_t, std::unique_ptr<uint8_t[]>>> spare;
   static constexpr size_t kSpareMax = 64;
+  // The provided buffer ring of multishot receives (uringBufferRing), if one was made.
+  uring::BufRing bufs;
 
   // A bounce buffer of at least len bytes (at most twice that, so big ones are not wasted).
   std::unique_ptr<uint8_t[]> TakeBounce(size_t* len) {
@@ -100,10 +115,16 @@ struct RingObj {
 
   // The CQE of a user op: copies a receive into the caller's buffer, owns an accepted fd, drops
   // the op. Returns the result to report (-EFAULT if the caller's buffer shrank meanwhile).
-  int32_t Complete(uint32_t tag, int32_t res, bool teardown) {
+  // A multishot op's CQE with IORING_CQE_F_MORE leaves the op in place for the next ones.
+  int32_t Complete(uint32_t tag, int32_t res, uint32_t flags, bool teardown) {
     auto it = ops.find(tag);
     if (it == ops.end()) return res;
     Op& op = *it->second;
+    if (op.kind == kAcceptMulti || op.kind == kRecvMulti) {
+      if (op.kind == kAcceptMulti && res >= 0 && !teardown) State(Napi::Env(env)).owned.insert(res);
+      if (!(flags & IORING_CQE_F_MORE)) ops.erase(it);
+      return res;
+    }
     if ((op.kind == kRecv || op.kind == kRead) && res > 0 && !teardown) {
       napi_value v;
       uint8_t* data = nullptr;
@@ -128,7 +149,7 @@ struct RingObj {
     if (hooked) napi_remove_env_cleanup_hook(env, CleanupHook, this);
     hooked = false;
     ring.DropUnsubmitted([&](uint64_t ud) {
-      if (ud < uring::kInternal) Forget(static_cast<uint32_t>(ud), teardown, false, -1);
+      if (ud < uring::kInternal) Forget(static_cast<uint32_t>(ud), teardown, false, -1, 0);
       else internal--;
     });
     if (!ops.empty()) {
@@ -137,14 +158,18 @@ struct RingObj {
       while (!ops.empty() || internal > 0) {
         ring.Wait(1, 50e6);
         ring.Harvest(UINT_MAX, [&](const io_uring_cqe& cqe) {
-          if (cqe.user_data < uring::kInternal) Forget(static_cast<uint32_t>(cqe.user_data), teardown, false, cqe.res);
+          if (cqe.user_data < uring::kInternal) Forget(static_cast<uint32_t>(cqe.user_data), teardown, false, cqe.res, cqe.flags);
           else internal--;
         });
         if (giveUp.RemainingNs() <= 0) break;
       }
     }
-    // Whatever did not end: the kernel may still write to its bounce buffer, so leak that.
-    while (!ops.empty()) Forget(ops.begin()->first, teardown, true, -1);
+    // Whatever did not end: the kernel may still write to its bounce buffer, so leak that (and
+    // the provided buffers, which a multishot receive may still fill).
+    bool leaked = !ops.empty();
+    while (!ops.empty()) Forget(ops.begin()->first, teardown, true, -1, 0);
+    if (leaked) bufs.Abandon();
+    else bufs.Close();
     ring.Unmap();
   }
 
@@ -162,11 +187,16 @@ struct RingObj {
     ring.Submit();
   }
 
-  // Drops an op whose completion nobody will see; a connection it accepted is closed.
-  void Forget(uint32_t tag, bool teardown, bool leak, int32_t res) {
+  // Drops an op whose completion nobody will see; a connection it accepted is closed. A
+  // multishot op stays while its CQEs say more are coming (`flags` has IORING_CQE_F_MORE).
+  void Forget(uint32_t tag, bool teardown, bool leak, int32_t res, uint32_t flags) {
     auto it = ops.find(tag);
     if (it == ops.end()) return;
-    if (it->second->kind == kAccept && res >= 0) ::close(res);
+    Kind kind = it->second->kind;
+    if ((kind == kAccept || kind == kAcceptMulti) && res >= 0) ::close(res);
+    if (kind == kAcceptMulti || kind == kRecvMulti) {
+      if (flags & IORING_CQE_F_MORE) return;
+    }
     if (it->second->target && !teardown) napi_delete_reference(env, it->second->target);
     if (leak) it->second->bounce.release();
     ops.erase(it);
@@ -271,6 +301,9 @@ Napi::Value PrepBuffer(const Napi::CallbackInfo& info) {
   if (!r || !ArgInt(info, 1, &kind) || !ArgInt(info, 2, &fd) || !ArgBytes(info, 3, &data, &len) ||
       !ArgDouble(info, 4, &offset) || !ArgTag(info, 5, &tag))
     return Napi::Value();
+  // Kind 4: a send with MSG_WAITALL, which the kernel (5.18) retries until all is sent or it fails.
+  bool waitAll = kind == 4;
+  if (waitAll) kind = kSend;
   if (kind < kRecv || kind > kWrite || len > UINT32_MAX) return Num(env, -EINVAL);
   auto op = std::make_unique<Op>();
   op->kind = static_cast<Kind>(kind);
@@ -292,7 +325,7 @@ Napi::Value PrepBuffer(const Napi::CallbackInfo& info) {
   sqe->fd = fd;
   sqe->addr = reinterpret_cast<uint64_t>(bounce);
   sqe->len = static_cast<uint32_t>(len);
-  if (kind == kSend) sqe->msg_flags = MSG_NOSIGNAL;
+  if (kind == kSend) sqe->msg_flags = MSG_NOSIGNAL | (waitAll ? MSG_WAITALL : 0);
   if (kind == kRead || kind == kWrite) sqe->off = offset < 0 ? ~0ull : static_cast<uint64_t>(offset);
   return Num(env, 0);
 }
@@ -406,10 +439,95 @@ Napi::Value PrepTimeout(const Napi::CallbackInfo& info) {
   return Num(env, 0);
 }
 
+// Optional arguments (recycled, count) of uringSubmit and uringWait: provided buffers the caller
+// is done with, given back to the kernel before the submit, in the same crossing.
+bool Recycle(const Napi::CallbackInfo& info, size_t i, RingObj* r) {
+  if (info.Length() <= i || info[i].IsUndefined()) return true;
+  int32_t* bids;
+  size_t len;
+  int32_t count;
+  if (!ArgInt32s(info, i, &bids, &len) || !ArgInt(info, i + 1, &count)) return false;
+  if (count <= 0 || !r->bufs.active()) return true;
+  size_t n = static_cast<size_t>(count) < len ? static_cast<size_t>(count) : len;
+  for (size_t k = 0; k < n; k++) r->bufs.Add(static_cast<unsigned>(bids[k]));
+  r->bufs.Publish();
+  return true;
+}
+
+// uringSubmit(h, recycled?, count?)
 Napi::Value Submit(const Napi::CallbackInfo& info) {
   RingObj* r = Unwrap(info);
   if (!r) return info.Env().Undefined();
-  return Num(info.Env(), r->closed ? -EBADF : r->ring.Submit());
+  if (r->closed) return Num(info.Env(), -EBADF);
+  if (!Recycle(info, 1, r)) return Napi::Value();
+  return Num(info.Env(), r->ring.Submit());
+}
+
+// uringBufferRing(h, entries, size): registers the ring's provided buffer ring (group 0) and
+// returns an ArrayBuffer over its buffers (buffer `bid` at bid * size), or -errno (-EINVAL: the
+// kernel has none; -EEXIST: made already).
+Napi::Value BufferRing(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RingObj* r = Unwrap(info);
+  int32_t entries, size;
+  if (!r || !ArgInt(info, 1, &entries) || !ArgInt(info, 2, &size)) return Napi::Value();
+  if (r->closed) return Num(env, -EBADF);
+  if (r->bufs.active()) return Num(env, -EEXIST);
+  if (entries <= 0 || size <= 0) return Num(env, -EINVAL);
+  if (int e = r->bufs.Setup(r->ring.fd(), static_cast<unsigned>(entries), static_cast<unsigned>(size), kBufferGroup); e < 0)
+    return Num(env, e);
+  uring::Arena* arena = r->bufs.arena();
+  napi_value ab;
+  napi_status st = napi_create_external_arraybuffer(
+      env, arena->mem, arena->len, [](napi_env, void*, void* hint) { static_cast<uring::Arena*>(hint)->Release(); },
+      arena, &ab);
+  if (st != napi_ok) {  // e.g. a runtime that forbids external buffers: no buffer ring then
+    r->bufs.Close();
+    arena->Release();  // the JavaScript side's hold, never taken
+    return Num(env, -ENOTSUP);
+  }
+  return Napi::Value(env, ab);
+}
+
+// uringPrepAcceptMulti(h, fd, tag): a multishot accept4(SOCK_CLOEXEC | SOCK_NONBLOCK) (5.19).
+Napi::Value PrepAcceptMulti(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RingObj* r = Unwrap(info);
+  int32_t fd;
+  uint32_t tag;
+  if (!r || !ArgInt(info, 1, &fd) || !ArgTag(info, 2, &tag)) return Napi::Value();
+  auto op = std::make_unique<Op>();
+  op->kind = kAcceptMulti;
+  int err;
+  io_uring_sqe* sqe = Begin(r, tag, std::move(op), &err);
+  if (!sqe) return Num(env, err);
+  sqe->opcode = IORING_OP_ACCEPT;
+  sqe->fd = fd;
+  sqe->accept_flags = SOCK_CLOEXEC | SOCK_NONBLOCK;
+  sqe->ioprio = IORING_ACCEPT_MULTISHOT;
+  return Num(env, 0);
+}
+
+// uringPrepRecvMulti(h, fd, tag): a multishot recv into the ring's provided buffers (6.0); each
+// CQE's flags carry the buffer id (flags >>> 16). -ENOBUFS without a buffer ring.
+Napi::Value PrepRecvMulti(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RingObj* r = Unwrap(info);
+  int32_t fd;
+  uint32_t tag;
+  if (!r || !ArgInt(info, 1, &fd) || !ArgTag(info, 2, &tag)) return Napi::Value();
+  if (!r->closed && !r->bufs.active()) return Num(env, -ENOBUFS);
+  auto op = std::make_unique<Op>();
+  op->kind = kRecvMulti;
+  int err;
+  io_uring_sqe* sqe = Begin(r, tag, std::move(op), &err);
+  if (!sqe) return Num(env, err);
+  sqe->opcode = IORING_OP_RECV;
+  sqe->fd = fd;
+  sqe->flags |= IOSQE_BUFFER_SELECT;
+  sqe->buf_group = r->bufs.bgid();
+  sqe->ioprio = IORING_RECV_MULTISHOT;
+  return Num(env, 0);
 }
 
 // uringWait(h, minComplete, timeoutNs, out): see lib/native.ts.
@@ -423,6 +541,7 @@ Napi::Value Wait(const Napi::CallbackInfo& info) {
   if (!r || !ArgInt(info, 1, &min) || !ArgDouble(info, 2, &ns) || !ArgInt32s(info, 3, &out, &outLen))
     return Napi::Value();
   if (r->closed) return Num(env, -EBADF);
+  if (!Recycle(info, 4, r)) return Napi::Value();
   if (min < 0) return Num(env, -EINVAL);
   if (std::isnan(ns)) ns = -1;
   if (int e = r->ring.Wait(static_cast<unsigned>(min), ns); e < 0) return Num(env, e);
@@ -432,7 +551,7 @@ Napi::Value Wait(const Napi::CallbackInfo& info) {
     if (cqe.user_data >= uring::kInternal) return;
     uint32_t tag = static_cast<uint32_t>(cqe.user_data);
     out[3 * n] = static_cast<int32_t>(tag);
-    out[3 * n + 1] = r->Complete(tag, cqe.res, false);
+    out[3 * n + 1] = r->Complete(tag, cqe.res, cqe.flags, false);
     out[3 * n + 2] = static_cast<int32_t>(cqe.flags);
     n++;
   });
@@ -464,6 +583,9 @@ void InitUring(Napi::Env env, Napi::Object exports) {
   exports.Set("uringSubmit", Napi::Function::New(env, Submit, "uringSubmit"));
   exports.Set("uringWait", Napi::Function::New(env, Wait, "uringWait"));
   exports.Set("uringClose", Napi::Function::New(env, Close, "uringClose"));
+  exports.Set("uringBufferRing", Napi::Function::New(env, BufferRing, "uringBufferRing"));
+  exports.Set("uringPrepAcceptMulti", Napi::Function::New(env, PrepAcceptMulti, "uringPrepAcceptMulti"));
+  exports.Set("uringPrepRecvMulti", Napi::Function::New(env, PrepRecvMulti, "uringPrepRecvMulti"));
 #endif
 }
 

@@ -27,7 +27,11 @@ export class BaseProtocol {
 
 /** Python's `asyncio.Protocol`: a stream protocol that receives each read as a new Buffer. */
 export class Protocol extends BaseProtocol {
-  /** Bytes arrived (a Buffer the protocol may keep). */
+  /**
+   * Bytes arrived. On `EventLoop` a Buffer of its own, which the protocol may keep; on
+   * `ProactorEventLoop` a view of the loop's receive buffers, valid during this call only (copy
+   * what you keep: `Buffer.from(data)`; `transport.write(data)` copies already).
+   */
   dataReceived(data: Buffer): void {
     void data;
   }

@@ -60,9 +60,22 @@ function addressOr(read: () => unknown): unknown {
   }
 }
 
-// The protocol's connectionMade as a callback named like asyncio's (`P.connectionMade`), so that
-// an error it throws is reported as "Exception in callback P.connectionMade(<transport>)".
-function connectionMadeOf(protocol: ProtocolLike): (transport: Transport) => void {
+/** asyncio turns Nagle off on TCP: small writes go out without waiting for the peer's ACK. @internal */
+export function nodelay(sock: Socket): void {
+  if ((sock.family === AF_INET || sock.family === AF_INET6) && sock.type === SOCK_STREAM) {
+    try {
+      sock.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
+    } catch {
+      // not fatal: the connection still works
+    }
+  }
+}
+
+/**
+ * The protocol's connectionMade as a callback named like asyncio's (`P.connectionMade`), so that
+ * an error it throws is reported as "Exception in callback P.connectionMade(<transport>)". @internal
+ */
+export function connectionMadeOf(protocol: ProtocolLike): (transport: Transport) => void {
   const made = (transport: Transport): void => {
     protocolMethod(protocol, 'connectionMade')?.call(protocol, transport);
   };
@@ -105,14 +118,7 @@ export class SelectorSocketTransport extends Transport {
     this.#sockRef = sock;
     this.#fd = sock.fileno();
     this.#buffered = typeof protocol.getBuffer === 'function';
-    // asyncio turns Nagle off on TCP: small writes go out without waiting for the peer's ACK.
-    if ((sock.family === AF_INET || sock.family === AF_INET6) && sock.type === SOCK_STREAM) {
-      try {
-        sock.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
-      } catch {
-        // not fatal: the connection still works
-      }
-    }
+    nodelay(sock);
     // asyncio's order: connection_made, then the reader, then the creator's waiter — each on
     // the loop's next iteration.
     loop.callSoon(connectionMadeOf(protocol), this);

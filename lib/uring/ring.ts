@@ -35,6 +35,15 @@ export interface RingOptions {
   deferTaskrun?: boolean;
 }
 
+// Ring's native handle, for the event loop's hot path (lib/loop/proactor-ring.ts), which calls
+// the native functions with arguments it made itself, unvalidated (DESIGN.md).
+let handleOf: (ring: Ring) => UringHandle;
+
+/** The native handle of `ring` (not public API). @internal */
+export function ringHandle(ring: Ring): UringHandle {
+  return handleOf(ring);
+}
+
 function validateTag(tag: unknown, name = 'tag'): number {
   return validateInt(tag, name, 0, TAG_MAX);
 }
@@ -72,6 +81,10 @@ export class Ring implements Disposable {
   static readonly available: boolean = UNAVAILABLE === null;
   /** Why io_uring is unusable here (`null` when it is usable). */
   static readonly unavailableReason: string | null = UNAVAILABLE;
+
+  static {
+    handleOf = (ring) => ring.#handle;
+  }
 
   readonly #handle: UringHandle;
   readonly #fd: number;
