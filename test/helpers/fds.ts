@@ -1,12 +1,26 @@
 // Fds in tests: what this process has open, closing what a test opened whatever happened, and fd
 // numbers that are surely closed or surely high.
-import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import * as os from '../../lib/os';
 import { socketpair, type Socket } from '../../lib/socket';
 
 /** The fds this process (or process `pid`) has open now, ascending (Linux: /proc/PID/fd; shared by all threads). */
 export function openFds(pid: number | 'self' = 'self'): number[] {
   return readdirSync(`/proc/${pid}/fd`).map(Number).sort((a, b) => a - b);
+}
+
+/** This process's open sockets, each as "FD socket:[INODE]" (Linux: /proc/self/fd), to compare before and after. */
+export function openSockets(): string[] {
+  const out: string[] = [];
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const link = readlinkSync(`/proc/self/fd/${fd}`);
+      if (link.startsWith('socket:')) out.push(`${fd} ${link}`);
+    } catch {
+      // closed while listed (the directory's own fd)
+    }
+  }
+  return out;
 }
 
 /** How many fds this process (or process `pid`) has open now (Linux). */
