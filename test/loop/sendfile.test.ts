@@ -11,16 +11,13 @@ import { BAD_FDS, NOT_FILEOBJS } from '../helpers/bad-input';
 import { killAll } from '../helpers/child';
 import { expectNoFdLeaks } from '../helpers/fds';
 import { everywhere, whenUring, type Gate } from '../helpers/platform';
-import { bigFile, shaClient, type BigFile } from '../helpers/sendfile-peer';
+import { bigFilesRemovedAfterEach, shaClient, type BigFile } from '../helpers/sendfile-peer';
 import { closeAfterEach } from '../helpers/tracked';
 
 afterEach(killAll);
 const { track, pair } = closeAfterEach();
 let big: BigFile | undefined;
-afterEach(() => {
-  big?.remove();
-  big = undefined;
-});
+const bigFile = bigFilesRemovedAfterEach();
 expectNoFdLeaks();
 
 type Loop = typeof EventLoop | typeof ProactorEventLoop;
