@@ -30,6 +30,26 @@ export function codeOf(fn: () => unknown): string | undefined {
   throw new Error('expected a throw, but the call returned');
 }
 
+/** Awaits `p` and returns what it rejected with (fails the test when it resolves). */
+export async function rejection(p: Promise<unknown>): Promise<{ name?: string; code?: string }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as { name?: string; code?: string };
+  }
+  throw new Error('expected a rejection');
+}
+
+/** Calls fn and returns the code of what it rejected with (or threw); fails the test when it resolves. */
+export async function rejectCode(fn: () => Promise<unknown>): Promise<string | undefined> {
+  try {
+    await fn();
+  } catch (err) {
+    return (err as { code?: string }).code;
+  }
+  throw new Error('expected a rejection');
+}
+
 /** [name, call with the bad value in one argument position of a Socket method, the values, the code]. */
 export type SocketRow = [string, (s: Socket, v: unknown) => unknown, unknown[], string];
 

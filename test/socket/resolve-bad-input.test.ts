@@ -7,7 +7,7 @@ import { native } from '../../lib/native';
 import { strerror } from '../../lib/os';
 import { ProactorEventLoop } from '../../lib/proactor';
 import { getaddrinfo, gethostname, getnameinfo } from '../../lib/socket';
-import { BAD_INTS, NOT_NUMBERS, NOT_NUMBERS_DEFINED, codeOf } from '../helpers/bad-input';
+import { BAD_INTS, NOT_NUMBERS, NOT_NUMBERS_DEFINED, codeOf, rejectCode } from '../helpers/bad-input';
 import { expectNoFdLeaks } from '../helpers/fds';
 import { everywhere, whenUring, type Gate } from '../helpers/platform';
 
@@ -69,15 +69,6 @@ describe('os.strerror(code)', () => {
     expect(codeOf(() => strerror(v as number))).toBe(code);
   });
 });
-
-async function rejectCode(fn: () => Promise<unknown>): Promise<string | undefined> {
-  try {
-    await fn();
-  } catch (err) {
-    return (err as { code?: string }).code;
-  }
-  throw new Error('expected a rejection');
-}
 
 const loops: Array<[string, () => EventLoop | ProactorEventLoop, Gate]> = [
   ['EventLoop', () => new EventLoop(), everywhere],
