@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "server.h"
 
 #define SQ_ENTRIES 1024
 #define CQ_ENTRIES 8192
@@ -45,8 +46,6 @@ static void unusable(const char *why, int err) {
   fprintf(stderr, "io_uring: %s%s%s\n", why, err ? ": " : "", err ? strerror(err) : "");
   exit(3);
 }
-
-static void die(const char *what) { perror(what); exit(1); }
 
 static struct {
   int fd;
@@ -210,23 +209,6 @@ static void queue_close(int fd) {
   conn_gen[fd]++;
 }
 
-/* Counts "\r\n\r\n" across reads; *state is how much of it the previous read ended with. */
-static int count_requests(const char *b, int n, int *state) {
-  static const char term[] = "\r\n\r\n";
-  int s = *state, found = 0;
-  for (int i = 0; i < n; i++) {
-    if (b[i] == term[s]) s++;
-    else s = b[i] == '\r' ? 1 : 0;
-    if (s == 4) { found++; s = 0; }
-  }
-  *state = s;
-  return found;
-}
-
-static const char RESPONSE[] =
-    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nConnection: keep-alive\r\n"
-    "Date: Thu, 01 Jan 2026 00:00:00 GMT\r\n\r\nhello";
-
 static void on_cqe(const struct io_uring_cqe *c, int ls, int http) {
   int op = (int)(c->user_data >> 48) & 0xff, fd = (int)(uint32_t)c->user_data;
   int stale = (uint8_t)(c->user_data >> 56) != conn_gen[fd];
@@ -305,21 +287,6 @@ static void check_multishot_recv(void) {
   close(sv[0]);
 }
 
-static int listener(void) {
-  int ls = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
-  setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-  if (bind(ls, (struct sockaddr *)&a, sizeof a) < 0 || listen(ls, 4096) < 0) die("bind/listen");
-  return ls;
-}
-
-static int port_of(int fd) {
-  struct sockaddr_in a;
-  socklen_t len = sizeof a;
-  getsockname(fd, (struct sockaddr *)&a, &len);
-  return ntohs(a.sin_port);
-}
-
 static void serve(int http) {
   int ls = listener();
   ring_init();
@@ -334,13 +301,6 @@ static void serve(int http) {
     for (; head != tail; head++) on_cqe(&ring.cqes[head & ring.cq_mask], ls, http);
     __atomic_store_n(ring.cq_head, head, __ATOMIC_RELEASE);
   }
-}
-
-static const char *opt(int argc, char **argv, const char *key, const char *dflt) {
-  size_t k = strlen(key);
-  for (int i = 1; i < argc; i++)
-    if (strncmp(argv[i], key, k) == 0 && argv[i][k] == '=') return argv[i] + k + 1;
-  return dflt;
 }
 
 int main(int argc, char **argv) {

@@ -21,21 +21,13 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
-
-static const char *opt(int argc, char **argv, const char *key, const char *dflt) {
-  size_t k = strlen(key);
-  for (int i = 1; i < argc; i++)
-    if (strncmp(argv[i], key, k) == 0 && argv[i][k] == '=') return argv[i] + k + 1;
-  return dflt;
-}
+#include "server.h"
 
 static double now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return ts.tv_sec + ts.tv_nsec / 1e9;
 }
-
-static void die(const char *what) { perror(what); exit(1); }
 
 /* A poller over slots 0..cap-1, each slot one fd watched for reading. */
 enum { EPOLL, POLL, SELECT };
@@ -103,21 +95,6 @@ static int p_wait(poller *p) {
 
 static int kind_of(const char *b) {
   return strcmp(b, "poll") == 0 ? POLL : strcmp(b, "select") == 0 ? SELECT : EPOLL;
-}
-
-static int listener(void) {
-  int ls = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
-  setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-  if (bind(ls, (struct sockaddr *)&a, sizeof a) < 0 || listen(ls, 4096) < 0) die("bind/listen");
-  return ls;
-}
-
-static int port_of(int fd) {
-  struct sockaddr_in a;
-  socklen_t len = sizeof a;
-  getsockname(fd, (struct sockaddr *)&a, &len);
-  return ntohs(a.sin_port);
 }
 
 static void tcp_pair(int ls, int sv[2]) {
@@ -218,23 +195,6 @@ static int chain(int argc, char **argv, int tcp) {
          setup * 1e3, loop * 1e3, rounds, hops, events, spurious, wakes, loop * 1e9 / hops);
   return 0;
 }
-
-/* Counts "\r\n\r\n" across reads; *state is how much of it the previous read ended with. */
-static int count_requests(const char *b, ssize_t n, int *state) {
-  static const char term[] = "\r\n\r\n";
-  int s = *state, found = 0;
-  for (ssize_t i = 0; i < n; i++) {
-    if (b[i] == term[s]) s++;
-    else s = b[i] == '\r' ? 1 : 0;
-    if (s == 4) { found++; s = 0; }
-  }
-  *state = s;
-  return found;
-}
-
-static const char RESPONSE[] =
-    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nConnection: keep-alive\r\n"
-    "Date: Thu, 01 Jan 2026 00:00:00 GMT\r\n\r\nhello";
 
 /* Echo and HTTP servers: epoll (the anchor), one accept loop, read and answer. */
 static int serve(int http) {

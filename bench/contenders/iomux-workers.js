@@ -8,7 +8,7 @@
 /* global __filename */
 const { Buffer } = require('node:buffer');
 const { isMainThread, parentPort, Worker, workerData } = require('node:worker_threads');
-const { dist, SELECTOR_CLASSES, parseArgs, emit } = require('../lib/common');
+const { dist, SELECTOR_CLASSES, parseArgs, emit, acceptReady } = require('../lib/common');
 const iomux = require(dist);
 
 const { EventLoop, socket } = iomux;
@@ -32,20 +32,8 @@ function serve(backend, port) {
       drop(s); // ECONNRESET: the load generator closes with RST at the end
     }
   };
-  loop.addReader(listener, () => {
-    for (;;) {
-      let s;
-      try {
-        [s] = listener.accept();
-      } catch (err) {
-        if (err.code === 'EAGAIN' || err.code === 'EWOULDBLOCK') return;
-        throw err;
-      }
-      s.setblocking(false);
-      s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
-      loop.addReader(s, () => onData(s));
-    }
-  });
+  const onSocket = (s) => loop.addReader(s, () => onData(s));
+  loop.addReader(listener, () => acceptReady(socket, listener, onSocket));
   parentPort.postMessage(listener.getsockname()[1]);
   loop.run();
 }

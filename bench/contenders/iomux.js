@@ -6,7 +6,7 @@
 'use strict';
 const { Buffer } = require('node:buffer');
 const { performance } = require('node:perf_hooks');
-const { dist, SELECTOR_CLASSES, parseArgs, emit, compact, forwardViews, measureRounds, countRequests, RESPONSE } = require('../lib/common');
+const { dist, SELECTOR_CLASSES, parseArgs, emit, compact, forwardViews, measureRounds, countRequests, RESPONSE, acceptReady } = require('../lib/common');
 require('../lib/count-calls').installCallCounter(dist); // --syscalls: before iomux loads
 const iomux = require(dist);
 
@@ -177,22 +177,12 @@ function serve(http) {
     else sel.unregister(conn.sock);
     conn.sock.close();
   };
-  const onAccept = () => {
-    for (;;) {
-      let s;
-      try {
-        [s] = listener.accept();
-      } catch (err) {
-        if (err.code === 'EAGAIN' || err.code === 'EWOULDBLOCK') return;
-        throw err;
-      }
-      s.setblocking(false);
-      s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
-      const conn = { sock: s, state: 0 };
-      if (loop) loop.addReader(s, () => onData(conn));
-      else sel.register(s, EVENT_READ, conn);
-    }
+  const onSocket = (s) => {
+    const conn = { sock: s, state: 0 };
+    if (loop) loop.addReader(s, () => onData(conn));
+    else sel.register(s, EVENT_READ, conn);
   };
+  const onAccept = () => acceptReady(socket, listener, onSocket);
   emit({ port: listener.getsockname()[1] });
   if (args.mode === 'async') {
     loop = new EventLoop(sel);

@@ -19,7 +19,7 @@ const C_SOURCES = { c: 'contenders/c.c', 'echo-client': 'clients/echo-client.c',
 /** The compiler flags, part of every program's hash (c.c's mt=1 starts a thread: -pthread). */
 const C_FLAGS = ['-O2', '-Wall', '-pthread'];
 /** Headers the C programs include: part of every program's hash, so editing one rebuilds them. */
-const C_HEADERS = ['clients/client.h'];
+const C_HEADERS = ['clients/client.h', 'contenders/server.h'];
 
 function newest(dir, ext) {
   let t = 0;

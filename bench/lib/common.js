@@ -1,6 +1,6 @@
 // What the JS contenders share: key=value arguments, the backend → selector class table, the fd
 // layout of the chain (the same as in c.c and python.py), the 64 preallocated one-byte-per-byte
-// views, and the one JSON line out.
+// views, the accept loop of the iomux servers, and the one JSON line out.
 'use strict';
 const { Buffer } = require('node:buffer');
 const { performance } = require('node:perf_hooks');
@@ -120,4 +120,24 @@ const RESPONSE = Buffer.from(
     'Date: Thu, 01 Jan 2026 00:00:00 GMT\r\n\r\nhello',
 );
 
-module.exports = { dist, SELECTOR_CLASSES, parseArgs, emit, compact, forwardViews, measureRounds, countRequests, RESPONSE };
+/**
+ * Accepts every connection waiting on a non-blocking iomux listener (until EAGAIN), makes each
+ * non-blocking with TCP_NODELAY and hands it to `onSocket`. `socket` is iomux's socket module
+ * (this file does not load iomux: the node contender uses it too).
+ */
+function acceptReady(socket, listener, onSocket) {
+  for (;;) {
+    let s;
+    try {
+      [s] = listener.accept();
+    } catch (err) {
+      if (err.code === 'EAGAIN' || err.code === 'EWOULDBLOCK') return;
+      throw err;
+    }
+    s.setblocking(false);
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+    onSocket(s);
+  }
+}
+
+module.exports = { dist, SELECTOR_CLASSES, parseArgs, emit, compact, forwardViews, measureRounds, countRequests, RESPONSE, acceptReady };

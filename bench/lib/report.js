@@ -76,13 +76,19 @@ function fmt(v) {
 
 const ratio = (r) => (r ? `${r.ratio.toFixed(2)}×` : '–');
 
-function printTable(results, meta, machineLines) {
+/** The result rows by trial (workload and params), in the order they first appear: a Map of arrays. */
+function groupByTrial(results) {
   const groups = new Map();
   for (const r of results) {
-    const k = `${r.workload} ${JSON.stringify(r.params)}`;
+    const k = groupKey(r);
     if (!groups.has(k)) groups.set(k, []);
     groups.get(k).push(r);
   }
+  return groups;
+}
+
+function printTable(results, meta, machineLines) {
+  const groups = groupByTrial(results);
   const print = (s) => process.stdout.write(s + '\n');
   print('');
   const modes = { quick: 'quick matrix (--quick)', default: 'default (reduced) matrix; --full runs the whole one', full: 'FULL matrix' };
@@ -170,4 +176,4 @@ function checkTargets(results) {
   return out;
 }
 
-module.exports = { aggregate, printTable, checkTargets };
+module.exports = { aggregate, printTable, checkTargets, groupByTrial, median };

@@ -2,14 +2,9 @@
 // trip (per request), their ratio to the C epoll server's, the JavaScript↔addon crossings of the
 // iomux contenders, and the syscalls that make up the sum.
 'use strict';
+const { groupByTrial, median } = require('./report');
 
 const PER = { echo: 'round trip', http: 'request' };
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 /** Each syscall's (addon function's) median per round trip over the samples, largest first. */
 function breakdown(samples, key = 'bySyscall') {
@@ -33,12 +28,7 @@ function printSyscallTable(results, meta, machineLines, tracer) {
   print('crossings: calls from JavaScript into the addon (in) + callbacks from the addon into JavaScript (out); iomux contenders only');
   print(`medians of ${meta.timing.runs} run(s); a slowed server batches more per wait than an unslowed one, so waits per round trip are a floor.`);
   let lastWorkload;
-  const groups = new Map();
-  for (const r of results) {
-    const k = `${r.workload} ${JSON.stringify(r.params)}`;
-    if (!groups.has(k)) groups.set(k, []);
-    groups.get(k).push(r);
-  }
+  const groups = groupByTrial(results);
   for (const rows of groups.values()) {
     const { workload, params } = rows[0];
     if (workload !== lastWorkload) {

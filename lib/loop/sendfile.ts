@@ -8,15 +8,14 @@ import { constants as osConstants } from 'node:os';
 import { check, invalidArgType, invalidArgValue, sendfileNotAvailable, systemError } from '../errors';
 import { pollOne } from '../kernel/pollfds';
 import { C, native } from '../native';
-import { validateCount, validateOffset } from '../os/sendfile';
+import { seekTo, validateFileRange } from '../os/sendfile';
 import { SOCK_STREAM } from '../socket/constants';
 import type { Socket } from '../socket/socket';
-import { fileobjToFd, validateFlag, type FileLike } from '../validate';
+import { validateFlag, type FileLike } from '../validate';
 import { validateOpenSocket, validateOptions, type SockOptions } from './sock-ops';
 
 const EAGAIN = -osConstants.errno.EAGAIN;
 const EINTR = -osConstants.errno.EINTR;
-const ESPIPE = -osConstants.errno.ESPIPE;
 const SEEK_SET = 0;
 // One sendfile(2) moves at most this much (CPython: sys.maxsize // 2 + 1 on 32-bit; Linux itself
 // stops at 0x7ffff000).
@@ -73,12 +72,6 @@ export interface SendfileLoop {
   removeReader(fd: number): boolean;
 }
 
-// The file's position just past what was sent (asyncio's _sock_sendfile_update_filepos); a pipe has none.
-function seekTo(fd: number, position: number): void {
-  const r = native.lseek(fd, position, SEEK_SET);
-  if (r < 0 && r !== ESPIPE) throw systemError(r, 'lseek');
-}
-
 // One read of the fallback. A pipe (blocking or not) with nothing in it yet is waited for with a
 // reader on the loop, so the read never blocks the thread (asyncio reads on an executor thread).
 async function readSome(loop: SendfileLoop, fd: number, buf: Buffer, want: number): Promise<number> {
@@ -126,9 +119,7 @@ export async function sockSendfile(
   const s = validateOpenSocket(sock);
   if (s.gettimeout() !== 0) throw invalidArgValue('sock', s, 'must be non-blocking (setblocking(false))');
   if (s.type !== SOCK_STREAM) throw invalidArgValue('sock', s, 'must be a SOCK_STREAM socket (only stream sockets are supported)');
-  const fd = fileobjToFd(file, 'file');
-  const off = offset === undefined ? 0 : validateOffset(offset, 'offset', false);
-  const n = count === undefined || count === null ? 0 : validateCount(count, 'count', 1);
+  const [fd, off, n] = validateFileRange(file, offset, count);
   if (options !== undefined && (typeof options !== 'object' || options === null)) throw invalidArgType('options', 'an object', options);
   const fallback = options?.fallback === undefined ? true : validateFlag(options.fallback, 'options.fallback');
   const signal = validateOptions(options === undefined ? undefined : { signal: options.signal });

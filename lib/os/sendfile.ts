@@ -1,7 +1,11 @@
-// Python's os.sendfile over native/sendfile.cc: validation here, the syscall there.
-import { check } from '../errors';
+// Python's os.sendfile over native/sendfile.cc: validation here, the syscall there. Also what
+// socket.sendfile and loop.sock_sendfile share: their argument checks and the file's final position.
+import { constants as osConstants } from 'node:os';
+import { check, systemError } from '../errors';
 import { native } from '../native';
-import { validateFd, validateInt } from '../validate';
+import { fileobjToFd, validateFd, validateInt } from '../validate';
+
+const SEEK_SET = 0;
 
 /** The largest file offset or count taken: JavaScript's largest exact integer. */
 const MAX_BYTES = Number.MAX_SAFE_INTEGER;
@@ -18,6 +22,26 @@ export function validateOffset(value: unknown, name: string, allowNull: boolean)
 /** A byte count 0 … 2⁵³−1 (`min` 1 where Python wants a positive count). @internal */
 export function validateCount(value: unknown, name: string, min = 0): number {
   return validateInt(value, name, min, MAX_BYTES);
+}
+
+/**
+ * The `file, offset=0, count=None` of socket.sendfile and loop.sock_sendfile, checked:
+ * [file fd, offset, count (0: to the end of the file)]. @internal
+ */
+export function validateFileRange(file: unknown, offset: unknown, count: unknown): [number, number, number] {
+  const fd = fileobjToFd(file, 'file');
+  const off = offset === undefined ? 0 : validateOffset(offset, 'offset', false);
+  const n = count === undefined || count === null ? 0 : validateCount(count, 'count', 1);
+  return [fd, off, n];
+}
+
+/**
+ * Moves the file's position to `position`, just past what socket.sendfile or loop.sock_sendfile
+ * sent (CPython's `file.seek(offset)` in `finally`); a pipe has none: nothing to move. @internal
+ */
+export function seekTo(fd: number, position: number): void {
+  const r = native.lseek(fd, position, SEEK_SET);
+  if (r < 0 && r !== -osConstants.errno.ESPIPE) throw systemError(r, 'lseek');
 }
 
 /**

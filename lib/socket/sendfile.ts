@@ -5,8 +5,7 @@ import { constants as osConstants } from 'node:os';
 import { check, invalidArgValue, systemError, timeoutError } from '../errors';
 import { pollOne } from '../kernel/pollfds';
 import { C, native } from '../native';
-import { validateCount, validateOffset } from '../os/sendfile';
-import { fileobjToFd } from '../validate';
+import { seekTo, validateFileRange } from '../os/sendfile';
 import { SOCK_STREAM } from './constants';
 
 const EAGAIN = -osConstants.errno.EAGAIN;
@@ -26,17 +25,7 @@ export interface SendfileSocket {
 /** Checked arguments of Socket.sendfile: [file fd, offset, count (0: to the end)]. */
 function checkArgs(sock: SendfileSocket, file: unknown, offset: unknown, count: unknown): [number, number, number] {
   if (sock.type !== SOCK_STREAM) throw invalidArgValue('sock', sock.type, 'must be a SOCK_STREAM socket (only stream sockets are supported)');
-  const fd = fileobjToFd(file, 'file');
-  const off = offset === undefined ? 0 : validateOffset(offset, 'offset', false);
-  const n = count === undefined || count === null ? 0 : validateCount(count, 'count', 1);
-  return [fd, off, n];
-}
-
-// Moves the file's position past what was sent, as CPython's `file.seek(offset)` in `finally`
-// (a pipe has none: nothing to move).
-function seekTo(fd: number, position: number): void {
-  const r = native.lseek(fd, position, SEEK_SET);
-  if (r < 0 && r !== -osConstants.errno.ESPIPE) throw systemError(r, 'lseek');
+  return validateFileRange(file, offset, count);
 }
 
 /** sendfile(2) in a loop; `null` when sendfile cannot serve this file (give up: use send). */

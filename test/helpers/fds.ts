@@ -1,12 +1,27 @@
 // Fds in tests: what this process has open, closing what a test opened whatever happened, and fd
 // numbers that are surely closed or surely high.
-import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import * as os from '../../lib/os';
+import { runSync, type ChildResult } from './child';
 import { socketpair, type Socket } from '../../lib/socket';
 
 /** The fds this process (or process `pid`) has open now, ascending (Linux: /proc/PID/fd; shared by all threads). */
 export function openFds(pid: number | 'self' = 'self'): number[] {
   return readdirSync(`/proc/${pid}/fd`).map(Number).sort((a, b) => a - b);
+}
+
+/** This process's open sockets, each as "FD socket:[INODE]" (Linux: /proc/self/fd), to compare before and after. */
+export function openSockets(): string[] {
+  const out: string[] = [];
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const link = readlinkSync(`/proc/self/fd/${fd}`);
+      if (link.startsWith('socket:')) out.push(`${fd} ${link}`);
+    } catch {
+      // closed while listed (the directory's own fd)
+    }
+  }
+  return out;
 }
 
 /** How many fds this process (or process `pid`) has open now (Linux). */
@@ -107,4 +122,25 @@ export function expectNoFdLeaks({ exact = false } = {}): void {
     if (exact) expect(openFds()).toEqual(before);
     else expect(openFds().filter((fd) => !before.includes(fd))).toEqual([]);
   });
+}
+
+/**
+ * Runs a python3 child that checks which of `fds` it still has (the same inode at the same number:
+ * close-on-exec says none) and prints {"inherited": [those fds], "control": …}. The first fd is
+ * also handed to the child on purpose as its fd 3, the positive control: `control` says whether
+ * the child's check sees that one.
+ */
+export function inheritedByChild(fds: number[]): ChildResult {
+  const script = `
+import json, os, sys
+pairs = json.loads(sys.argv[1])
+def same(fd, ino):
+    try:
+        return os.fstat(fd).st_ino == ino
+    except OSError:
+        return False
+print(json.dumps({"inherited": [fd for fd, ino in pairs if same(fd, ino)], "control": same(3, pairs[0][1])}))
+`;
+  const inodes = fds.map((fd) => [fd, fstatSync(fd).ino]);
+  return runSync('python3', ['-c', script, JSON.stringify(inodes)], { stdio: ['ignore', 'pipe', 'pipe', fds[0]] });
 }

@@ -1,6 +1,7 @@
 // Gates for tests that run only on some platforms or builds. A gated test is always declared, so
 // the count stays the same everywhere; where it cannot run it is skipped with the reason in its
 // name: `linuxOnly.test('x', fn)` is 'x' on Linux and 'x (skipped: not Linux)' elsewhere.
+import { readFileSync } from 'node:fs';
 import { EpollSelector, KqueueSelector, type SelectorClass } from '../../lib/selectors';
 import { Ring } from '../../lib/uring';
 import { runSync } from './child';
@@ -60,4 +61,13 @@ export function whenCommand(cmd: string): Gate {
 /** Where a selector backend exists on this OS and build. */
 export function whenAvailable(cls: SelectorClass): Gate {
   return when(cls.available, 'not available on this OS or build');
+}
+
+/** Whether /etc/hosts lists `name`: then resolving it asks no DNS server (for a gate on the machine's own name). */
+export function inEtcHosts(name: string): boolean {
+  try {
+    return readFileSync('/etc/hosts', 'utf8').split('\n').some((line) => line.replace(/#.*/, '').trim().split(/\s+/).slice(1).includes(name));
+  } catch {
+    return false;
+  }
 }

@@ -1,5 +1,6 @@
-// What the sendfile tests share: a big file of random bytes in a temp dir (with its sha256), and a
-// python3 client that connects, reads to end of stream and prints the length and sha256 it got.
+// What the sendfile tests share: a big file of random bytes in a temp dir (with its sha256), removed
+// after each test, and a python3 client that connects, reads to end of stream and prints the length
+// and sha256 it got.
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +39,22 @@ export function bigFile(size: number): BigFile {
       closeSync(fd);
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * A bigFile whose files are removed after each test, whatever happened (it registers the afterEach
+ * hook): a test file calls it once, as `const bigFile = bigFilesRemovedAfterEach()`.
+ */
+export function bigFilesRemovedAfterEach(): (size: number) => BigFile {
+  const made: BigFile[] = [];
+  afterEach(() => {
+    for (const file of made.splice(0)) file.remove();
+  });
+  return (size) => {
+    const file = bigFile(size);
+    made.push(file);
+    return file;
   };
 }
 

@@ -3,7 +3,6 @@
 // _ensure_resolved), createConnection and createServer (compared with CPython's asyncio). Only
 // names answered without DNS: 'localhost', numeric hosts, the machine's own name when /etc/hosts
 // lists it, and names refused before any query.
-import { readFileSync } from 'node:fs';
 import { EventLoop } from '../../lib/loop';
 import { ProactorEventLoop } from '../../lib/proactor';
 import {
@@ -11,32 +10,18 @@ import {
   getnameinfo, socket, type AddrInfo, type GetaddrinfoOptions,
 } from '../../lib/socket';
 import { Protocol } from '../../lib/transports/protocols';
+import { rejection } from '../helpers/bad-input';
 import { killAll, run, succeeded } from '../helpers/child';
-import { everywhere, when, whenCommand, whenUring, type Gate } from '../helpers/platform';
+import { everywhere, inEtcHosts, when, whenCommand, whenUring, type Gate } from '../helpers/platform';
 import { closeAfterEach } from '../helpers/tracked';
 
 afterEach(killAll);
 const { track, nonblocking } = closeAfterEach();
 
 const hostname = gethostname();
-const listed = (() => {
-  try {
-    return readFileSync('/etc/hosts', 'utf8').split('\n').some((line) => line.replace(/#.*/, '').trim().split(/\s+/).slice(1).includes(hostname));
-  } catch {
-    return false;
-  }
-})();
+const listed = inEtcHosts(hostname);
 // A name of this machine that resolves from /etc/hosts: its own name when listed, else 'localhost'.
 const LOCAL_NAME = listed ? hostname : 'localhost';
-
-async function rejection(p: Promise<unknown>): Promise<{ name?: string; code?: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { name?: string; code?: string };
-  }
-  throw new Error('expected a rejection');
-}
 
 type LoopClass = typeof EventLoop | typeof ProactorEventLoop;
 const loops: Array<[string, LoopClass, Gate]> = [['EventLoop', EventLoop, everywhere], ['ProactorEventLoop', ProactorEventLoop, whenUring]];

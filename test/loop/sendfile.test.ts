@@ -7,20 +7,17 @@ import { native } from '../../lib/native';
 import * as os from '../../lib/os';
 import { ProactorEventLoop } from '../../lib/proactor';
 import { AF_INET, SOCK_DGRAM, createServer, socket } from '../../lib/socket';
-import { BAD_FDS, NOT_FILEOBJS } from '../helpers/bad-input';
+import { BAD_FDS, NOT_FILEOBJS, rejection } from '../helpers/bad-input';
 import { killAll } from '../helpers/child';
 import { expectNoFdLeaks } from '../helpers/fds';
 import { everywhere, whenUring, type Gate } from '../helpers/platform';
-import { bigFile, shaClient, type BigFile } from '../helpers/sendfile-peer';
+import { bigFilesRemovedAfterEach, shaClient, type BigFile } from '../helpers/sendfile-peer';
 import { closeAfterEach } from '../helpers/tracked';
 
 afterEach(killAll);
 const { track, pair } = closeAfterEach();
 let big: BigFile | undefined;
-afterEach(() => {
-  big?.remove();
-  big = undefined;
-});
+const bigFile = bigFilesRemovedAfterEach();
 expectNoFdLeaks();
 
 type Loop = typeof EventLoop | typeof ProactorEventLoop;
@@ -34,15 +31,6 @@ function running(Loop: Loop): { loop: EventLoop | ProactorEventLoop; done: () =>
     loop.stop();
     await p;
   } };
-}
-
-async function rejection(p: Promise<unknown>): Promise<{ name?: string; code?: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { name?: string; code?: string };
-  }
-  throw new Error('expected a rejection');
 }
 
 describe.each(LOOPS)('%s', (_name, Loop, gate) => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { EventLoop } from '../../lib/loop';
 import { ProactorEventLoop } from '../../lib/proactor';
 import { AF_INET, AF_UNIX, SOCK_DGRAM, createServer, socket, socketpair, type Socket } from '../../lib/socket';
-import { NOT_BUFFERS, NOT_NUMBERS } from '../helpers/bad-input';
+import { NOT_BUFFERS, NOT_NUMBERS, rejection } from '../helpers/bad-input';
 import { killAll, run, succeeded, type ChildResult } from '../helpers/child';
 import { everywhere, whenCommand, whenUring, type Gate } from '../helpers/platform';
 import { closeAfterEach } from '../helpers/tracked';
@@ -31,15 +31,6 @@ function running(Loop: Loop): { loop: EventLoop | ProactorEventLoop; done: () =>
   };
 }
 const pattern = (n: number): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => (i * 7 + 3) % 251));
-
-async function rejection(p: Promise<unknown>): Promise<{ name?: string; code?: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { name?: string; code?: string };
-  }
-  throw new Error('expected a rejection');
-}
 
 // Each loop, its gate, and how it checks the python3 peer's exit (each as its file had it).
 const LOOPS: Array<[Loop, Gate, (peer: ChildResult, n: number) => void]> = [

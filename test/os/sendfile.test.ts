@@ -8,15 +8,12 @@ import { createServer } from '../../lib/socket';
 import { BAD_FDS, NOT_NUMBERS, codeOf } from '../helpers/bad-input';
 import { Resources, closedFd, expectNoFdLeaks } from '../helpers/fds';
 import { linuxOnly } from '../helpers/platform';
-import { bigFile, shaClient, type BigFile } from '../helpers/sendfile-peer';
+import { bigFilesRemovedAfterEach, shaClient, type BigFile } from '../helpers/sendfile-peer';
 
 const res = new Resources();
 let big: BigFile | undefined;
-afterEach(() => {
-  res.closeAll();
-  big?.remove();
-  big = undefined;
-});
+afterEach(() => res.closeAll());
+const bigFile = bigFilesRemovedAfterEach();
 expectNoFdLeaks();
 
 function smallFile(bytes: string): number {

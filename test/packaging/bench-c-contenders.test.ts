@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT, runSync, start, type Child } from '../helpers/child';
 import { when, whenUring } from '../helpers/platform';
+import { row, type BenchRow } from './bench-rows';
 
 const bench = path.join(ROOT, 'bin', 'iomux.js');
 const cc = runSync('/bin/sh', ['-c', 'command -v cc']).stdout.trim();
@@ -18,15 +19,6 @@ const has = (cmd: string): boolean => runSync('/bin/sh', ['-c', `command -v ${cm
 interface Built {
   bins: Record<string, string>;
   errors: Record<string, string>;
-}
-interface Row {
-  workload: string;
-  contender: string;
-  params: Record<string, number>;
-  median?: number;
-  na?: string;
-  extras?: Record<string, number>;
-  samples?: Array<Record<string, unknown>>;
 }
 
 /** The bench's own build of its C programs (into build/bench/, as `npm run bench` does). */
@@ -62,23 +54,17 @@ const HTTP_REQUEST = 'GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x
 const HTTP_ANSWER = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nConnection: keep-alive\r\nDate: Thu, 01 Jan 2026 00:00:00 GMT\r\n\r\nhello';
 
 /** Runs `npx iomux bench` from the repository with `args`; the rows of its --json file. */
-function runBench(args: string[], env: NodeJS.ProcessEnv = process.env): { rows: Row[]; meta: Record<string, unknown>; stdout: string } {
+function runBench(args: string[], env: NodeJS.ProcessEnv = process.env): { rows: BenchRow[]; meta: Record<string, unknown>; stdout: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iomux-bench-c-'));
   try {
     const json = path.join(dir, 'out.json');
     const r = runSync(process.execPath, [bench, 'bench', ...args, '--json', json, '--svg', path.join(dir, 'out.svg')], { env, timeoutMs: 240_000 });
     expect({ status: r.status, errors: r.stderr.match(/ERROR.*/g) }).toEqual({ status: 0, errors: null });
-    const out = JSON.parse(fs.readFileSync(json, 'utf8')) as { rows: Row[]; meta: Record<string, unknown> };
+    const out = JSON.parse(fs.readFileSync(json, 'utf8')) as { rows: BenchRow[]; meta: Record<string, unknown> };
     return { ...out, stdout: r.stdout };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function row(rows: Row[], workload: string, contender: string, params: Record<string, number>): Row {
-  const found = rows.find((r) => r.workload === workload && r.contender === contender && JSON.stringify(r.params) === JSON.stringify(params));
-  if (!found) throw new Error(`no row ${workload} ${contender} ${JSON.stringify(params)}`);
-  return found;
 }
 
 linuxCc.describe('the C contenders, built as the bench builds them', () => {

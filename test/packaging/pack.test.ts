@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { run as runAsync, runSync, succeeded } from '../helpers/child';
 import { linuxOnly, when } from '../helpers/platform';
+import { row, type BenchRow } from './bench-rows';
 import { cleanCopy, findNpm, ROOT as root, run } from './run';
 
 const prebuildDir = path.join('prebuilds', `${process.platform}-${process.arch}`);
@@ -105,22 +106,6 @@ function programDir(cmd: string, realpathArgs: string[] = []): string | undefine
 
 const ccDir = programDir('cc');
 const pythonDir = programDir('python3', ['-c', 'import sys; print(sys.executable)']);
-
-/** A bench result row of `--json`. */
-interface BenchRow {
-  workload: string;
-  contender: string;
-  params: Record<string, number>;
-  median?: number;
-  na?: string;
-}
-
-/** The row of `contender` in `workload` with those params, from a `--json` file. */
-function row(rows: BenchRow[], workload: string, contender: string, params: Record<string, number>): BenchRow {
-  const found = rows.find((r) => r.workload === workload && r.contender === contender && JSON.stringify(r.params) === JSON.stringify(params));
-  if (!found) throw new Error(`no row ${workload} ${contender} ${JSON.stringify(params)}`);
-  return found;
-}
 
 // A user's server for `npx iomux bench --server`: node:http on the PORT the bench hands it.
 const userServer = `

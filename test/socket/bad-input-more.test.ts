@@ -9,7 +9,7 @@ import * as os from '../../lib/os';
 import {
   AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM, SOCK_STREAM, Socket, dup, getdefaulttimeout, setdefaulttimeout, socket, socketpair,
 } from '../../lib/socket';
-import { BAD_FDS, NOT_BUFFERS, NOT_NUMBERS, codeOf } from '../helpers/bad-input';
+import { BAD_FDS, BAD_INTS, NOT_BUFFERS, NOT_NUMBERS, NOT_NUMBERS_DEFINED, codeOf } from '../helpers/bad-input';
 import { Resources, closedFd, expectNoFdLeaks } from '../helpers/fds';
 import { linuxOnly } from '../helpers/platform';
 
@@ -25,8 +25,6 @@ afterEach(() => {
 });
 expectNoFdLeaks(); // after closeAll: hooks run in the order they were added
 
-const BAD_INTS = [1.5, NaN, Infinity, -Infinity, 2 ** 31, -(2 ** 31) - 1, Number.MAX_VALUE];
-const NOT_NUMBERS_DEFINED = NOT_NUMBERS.filter((v) => v !== undefined);
 const OS_ERROR = /^E[A-Z0-9]+$/;
 
 describe('socketpair(family, type, proto)', () => {

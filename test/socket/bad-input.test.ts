@@ -1,7 +1,7 @@
 // Every exported function and Socket method × every argument position × the bad-value tables:
 // the code docs/API.md names, never a crash, never a leaked fd.
 import { close as osClose } from '../../lib/os';
-import { BAD_FDS, NOT_BUFFERS, NOT_NUMBERS, codeOf } from '../helpers/bad-input';
+import { BAD_FDS, BAD_INTS, NOT_BUFFERS, NOT_NUMBERS, NOT_NUMBERS_DEFINED, codeOf, describeSocketRows, type SocketRow } from '../helpers/bad-input';
 import { expectNoFdLeaks } from '../helpers/fds';
 import {
   AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM, SOL_SOCKET, SO_TYPE, Socket, createConnection, createServer, socket, socketpair,
@@ -9,17 +9,10 @@ import {
 
 expectNoFdLeaks();
 
-// Numbers that are no valid integer argument: ERR_OUT_OF_RANGE.
-const BAD_INTS = [1.5, NaN, Infinity, -Infinity, 2 ** 31, -(2 ** 31) - 1, Number.MAX_VALUE];
-// Wrong types where an optional number is expected (undefined means "the default" there).
-const NOT_NUMBERS_DEFINED = NOT_NUMBERS.filter((v) => v !== undefined);
 const NOT_FLAGS = [undefined, null, '1', {}, [], NaN, () => true, 1n];
 const buf = () => Buffer.alloc(8);
 
-// [name, call with the bad value in one position, the values, the code]
-type Row = [string, (s: Socket, v: unknown) => unknown, unknown[], string];
-
-const socketRows: Row[] = [
+const socketRows: SocketRow[] = [
   ['recv n', (s, v) => s.recv(v as number), NOT_NUMBERS, 'ERR_INVALID_ARG_TYPE'],
   ['recv n', (s, v) => s.recv(v as number), [-1, ...BAD_INTS], 'ERR_OUT_OF_RANGE'],
   ['recv flags', (s, v) => s.recv(1, v as number), NOT_NUMBERS_DEFINED, 'ERR_INVALID_ARG_TYPE'],
@@ -85,16 +78,7 @@ const addressCalls: AddrCall[] = [
   ['sendto(data, flags, address)', (s, a) => s.sendto(buf(), 0, a as string)],
 ];
 
-describe.each(socketRows)('Socket %s', (_name, call, values, code) => {
-  test.each(values.map((v) => [v]))(`%p → ${code}`, (v) => {
-    const s = socket(AF_INET, SOCK_DGRAM);
-    try {
-      expect(codeOf(() => call(s, v))).toBe(code);
-    } finally {
-      s.close();
-    }
-  });
-});
+describeSocketRows('Socket %s', socketRows);
 
 describe.each(addressCalls)('address checks of %s', (_name, call) => {
   const cases: Array<[number, unknown[], string]> = [

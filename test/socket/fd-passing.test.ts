@@ -1,11 +1,11 @@
 // fd passing (SCM_RIGHTS) with a python3 peer in both directions: the peer is a child holding one
 // end of an AF_UNIX socketpair as its fd 3. Then what iomux adds to Python's send_fds/recv_fds:
 // close-on-exec on every received fd, and MSG_CTRUNC closing the fds that did arrive.
-import { fstatSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { select } from '../../lib/select';
 import { os, socket } from '../../lib/index';
-import { killAll, runSync, start, succeeded, type Child } from '../helpers/child';
-import { Resources, expectNoFdLeaks, openFds } from '../helpers/fds';
+import { killAll, start, succeeded, type Child } from '../helpers/child';
+import { Resources, expectNoFdLeaks, inheritedByChild, openFds } from '../helpers/fds';
 
 const { MSG_CTRUNC, MSG_CMSG_CLOEXEC, SCM_RIGHTS, SOL_SOCKET, Socket, recvFds, sendFds } = socket;
 
@@ -283,18 +283,7 @@ test('received fds are not inherited by a child process (checked by the child, w
   sendFds(a, [Buffer.from('c')], [r, w]);
   const [, fds] = recvFds(b, 10, 2);
   for (const fd of fds) res.fd(fd);
-  const inodes = fds.map((fd) => [fd, fstatSync(fd).ino]);
-  const script = `
-import json, os, sys
-pairs = json.loads(sys.argv[1])
-def same(fd, ino):
-    try:
-        return os.fstat(fd).st_ino == ino
-    except OSError:
-        return False
-print(json.dumps({"inherited": [fd for fd, ino in pairs if same(fd, ino)], "control": same(3, pairs[0][1])}))
-`;
   // fd 3 of the child is given on purpose (spawn's stdio dups it): that one the child must see.
-  const out = runSync('python3', ['-c', script, JSON.stringify(inodes)], { stdio: ['ignore', 'pipe', 'pipe', fds[0]] });
+  const out = inheritedByChild(fds);
   expect(JSON.parse(succeeded(out, 'python3'))).toEqual({ inherited: [], control: true });
 });

@@ -6,13 +6,11 @@ import { INT32_MAX } from '../../lib/limits';
 import {
   AF_INET, AF_UNIX, CMSG_LEN, CMSG_SPACE, SCM_RIGHTS, SOCK_DGRAM, SOL_SOCKET, Socket, recvFds, sendFds, socket, socketpair,
 } from '../../lib/socket';
-import { BAD_FDS, NOT_NUMBERS, codeOf } from '../helpers/bad-input';
+import { BAD_FDS, BAD_INTS, NOT_NUMBERS, NOT_NUMBERS_DEFINED, codeOf, describeSocketRows, type SocketRow } from '../helpers/bad-input';
 import { expectNoFdLeaks } from '../helpers/fds';
 
 expectNoFdLeaks();
 
-const BAD_INTS = [1.5, NaN, Infinity, -Infinity, 2 ** 31, -(2 ** 31) - 1, Number.MAX_VALUE];
-const NOT_NUMBERS_DEFINED = NOT_NUMBERS.filter((v) => v !== undefined);
 const buf = () => Buffer.alloc(8);
 // Not an iterable of byte views: not iterable at all, a string, or one Buffer/TypedArray alone.
 const NOT_ITERABLES: unknown[] = [undefined, null, 3, 'abc', '', {}, true, 3n, () => [], Buffer.from('x'), new Uint8Array(2), new DataView(new ArrayBuffer(2)), new ArrayBuffer(2)];
@@ -23,10 +21,7 @@ const BAD_ITEMS_TYPE: unknown[] = [[1], [[1]], [[1, 2]], [[1, 2, buf(), 4]], [{}
 const BAD_ITEMS_RANGE: unknown[] = [[[1.5, 1, buf()]], [[NaN, 1, buf()]], [[2 ** 31, 1, buf()]], [[1, -(2 ** 31) - 1, buf()]], [[1, Infinity, buf()]]];
 const MAX_FDS = Math.floor((INT32_MAX - CMSG_LEN(0)) / 4);
 
-// [name, call with the bad value in one position, the values, the code]
-type Row = [string, (s: Socket, v: unknown) => unknown, unknown[], string];
-
-const rows: Row[] = [
+const rows: SocketRow[] = [
   ['sendmsg buffers', (s, v) => s.sendmsg(v as Buffer[]), [...NOT_ITERABLES, ...BAD_ELEMENTS], 'ERR_INVALID_ARG_TYPE'],
   ['sendmsg ancdata', (s, v) => s.sendmsg([buf()], v as []), [...NOT_ITERABLES_DEFINED, ...BAD_ITEMS_TYPE], 'ERR_INVALID_ARG_TYPE'],
   ['sendmsg ancdata', (s, v) => s.sendmsg([buf()], v as []), BAD_ITEMS_RANGE, 'ERR_OUT_OF_RANGE'],
@@ -74,16 +69,7 @@ const rows: Row[] = [
 
 // An AF_INET datagram socket, so that the address rows reach the address checks; the calls that
 // pass checks never get that far with a good value in the bad one's place, so nothing is sent.
-describe.each(rows)('%s', (_name, call, values, code) => {
-  test.each(values.map((v) => [v]))(`%p → ${code}`, (v) => {
-    const s = socket(AF_INET, SOCK_DGRAM);
-    try {
-      expect(codeOf(() => call(s, v))).toBe(code);
-    } finally {
-      s.close();
-    }
-  });
-});
+describeSocketRows('%s', rows);
 
 test('CMSG_LEN and CMSG_SPACE take what CPython takes, up to the same bounds, with its values', () => {
   expect([CMSG_LEN(0), CMSG_LEN(1), CMSG_LEN(4), CMSG_SPACE(0), CMSG_SPACE(1), CMSG_SPACE(4)]).toEqual([16, 17, 20, 16, 24, 24]);

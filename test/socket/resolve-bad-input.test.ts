@@ -7,16 +7,12 @@ import { native } from '../../lib/native';
 import { strerror } from '../../lib/os';
 import { ProactorEventLoop } from '../../lib/proactor';
 import { getaddrinfo, gethostname, getnameinfo } from '../../lib/socket';
-import { NOT_NUMBERS, codeOf } from '../helpers/bad-input';
+import { BAD_INTS, NOT_NUMBERS, NOT_NUMBERS_DEFINED, codeOf, rejectCode } from '../helpers/bad-input';
 import { expectNoFdLeaks } from '../helpers/fds';
 import { everywhere, whenUring, type Gate } from '../helpers/platform';
 
 expectNoFdLeaks();
 
-// Numbers that are no valid int32 argument: ERR_OUT_OF_RANGE.
-const BAD_INTS = [1.5, NaN, Infinity, -Infinity, 2 ** 31, -(2 ** 31) - 1, Number.MAX_VALUE];
-// Wrong types where an optional number is expected (undefined means "the default" there).
-const NOT_NUMBERS_DEFINED = NOT_NUMBERS.filter((v) => v !== undefined);
 // Not a string (nor null, where null is allowed).
 const NOT_HOSTS: unknown[] = [undefined, 3, true, {}, [], ['localhost'], () => 'x', 3n, Symbol('h'), new Date(0)];
 // Strings no host can be: a NUL; an empty label or one longer than 63 (Python's idna codec refuses them).
@@ -73,15 +69,6 @@ describe('os.strerror(code)', () => {
     expect(codeOf(() => strerror(v as number))).toBe(code);
   });
 });
-
-async function rejectCode(fn: () => Promise<unknown>): Promise<string | undefined> {
-  try {
-    await fn();
-  } catch (err) {
-    return (err as { code?: string }).code;
-  }
-  throw new Error('expected a rejection');
-}
 
 const loops: Array<[string, () => EventLoop | ProactorEventLoop, Gate]> = [
   ['EventLoop', () => new EventLoop(), everywhere],

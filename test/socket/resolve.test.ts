@@ -3,7 +3,6 @@
 // fixtures/resolve_oracle.py). Only names the machine answers without DNS are used: 'localhost',
 // numeric hosts, a null host, the machine's own name when /etc/hosts lists it, and names glibc
 // refuses before asking DNS ('a..b', an address of the other family).
-import { readFileSync } from 'node:fs';
 import { hostname as hostnameOfNode } from 'node:os';
 import path from 'node:path';
 import {
@@ -13,7 +12,7 @@ import {
 } from '../../lib/socket';
 import { runSync, succeeded } from '../helpers/child';
 import { expectNoFdLeaks } from '../helpers/fds';
-import { when, whenCommand } from '../helpers/platform';
+import { inEtcHosts, when, whenCommand } from '../helpers/platform';
 import { closeAfterEach } from '../helpers/tracked';
 
 // (closeAfterEach first: its hook closes the tracked sockets before the leak check looks)
@@ -24,13 +23,7 @@ const ORACLE = path.join(__dirname, 'fixtures', 'resolve_oracle.py');
 
 const hostname = gethostname();
 // The machine's own name is used only when /etc/hosts lists it (else resolving it would ask DNS).
-const listed = (() => {
-  try {
-    return readFileSync('/etc/hosts', 'utf8').split('\n').some((line) => line.replace(/#.*/, '').trim().split(/\s+/).slice(1).includes(hostname));
-  } catch {
-    return false;
-  }
-})();
+const listed = inEtcHosts(hostname);
 const withHostname = when(listed, `this machine's name (${hostname}) is not in /etc/hosts`);
 
 type Case = { op: string; args?: unknown[]; family?: number; type?: number; address?: unknown[] };

@@ -7,15 +7,12 @@ import * as os from '../../lib/os';
 import { AF_INET, SOCK_DGRAM, createServer, socket, type Socket } from '../../lib/socket';
 import { BAD_FDS, NOT_FILEOBJS, codeOf } from '../helpers/bad-input';
 import { Resources, expectNoFdLeaks } from '../helpers/fds';
-import { bigFile, shaClient, type BigFile } from '../helpers/sendfile-peer';
+import { bigFilesRemovedAfterEach, shaClient, type BigFile } from '../helpers/sendfile-peer';
 
 const res = new Resources();
 let big: BigFile | undefined;
-afterEach(() => {
-  res.closeAll();
-  big?.remove();
-  big = undefined;
-});
+afterEach(() => res.closeAll());
+const bigFile = bigFilesRemovedAfterEach();
 expectNoFdLeaks();
 
 const SEEK_CUR = 1;
