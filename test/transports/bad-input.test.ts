@@ -3,7 +3,7 @@
 // open); Transport methods throw it — on every loop of ./loops.
 import { Protocol, type Transport } from '../../lib';
 import { socket, SOCK_DGRAM, AF_INET, socketpair } from '../../lib/socket';
-import { codeOf, NOT_BUFFERS, NOT_NUMBERS } from '../helpers/bad-input';
+import { codeOf, NOT_BUFFERS, NOT_NUMBERS, rejectCode } from '../helpers/bad-input';
 import { openFds } from '../helpers/fds';
 import { LOOPS, type AnyLoop } from './loops';
 
@@ -11,15 +11,6 @@ const NOT_FUNCTIONS: unknown[] = [undefined, null, 3, 'f', {}, [], true, Symbol(
 const NOT_OBJECTS: unknown[] = [null, 3, 'o', true, () => ({}), Symbol('s'), 3n];
 const NOT_HOSTS: unknown[] = [3, true, {}, () => 'h', 3n, Symbol('s'), [3]];
 const factory = () => new Protocol();
-
-async function rejectCode(p: () => Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p();
-  } catch (err) {
-    return (err as { code?: string }).code;
-  }
-  throw new Error('expected a rejection');
-}
 
 for (const [name, make, gate] of LOOPS) gate.describe(name, () => {
   let loop: AnyLoop;
