@@ -130,7 +130,9 @@ function serverRows(workload, anchor, conns, quickConns, fullConns = []) {
       if (fullConns.includes(c)) tier = 'full';
       // What a thread costs is the same at every connection count: one default row per workload.
       else if (contenders[contender].mt) tier = c === QUICK_CONNS ? 'default' : 'full';
-      // The protocol contender (transports over EventLoop): one default row per workload.
+      // The completion transports' targets are at every echo connection count (1, 50, 200).
+      else if (contender === 'iomux-protocol-uring' && workload === 'echo') tier = 'default';
+      // The protocol contenders (transports): one default row per workload otherwise.
       else if (contender === 'iomux-protocol-epoll' || contender === 'iomux-protocol-uring') tier = c === QUICK_CONNS ? 'default' : 'full';
       else if (quickConns.includes(c) && QUICK.includes(contender)) tier = 'quick';
       rows.push({ workload, contender, params: { conns: c }, tier });
