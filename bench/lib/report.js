@@ -165,14 +165,14 @@ function checkTargets(results) {
     .map((r) => ({ r, a: ok.find((x) => x.workload === workload && x.contender === anchor && P(x) === P(r)) }))
     .filter((p) => p.a)
     .map((p) => ({ ...p, x: workload.endsWith('chain') ? p.a.median / p.r.median : p.r.median / p.a.median })); // x > 1: better than the anchor
-  const many = (p) => p.r.params.conns >= 50;
+  const many = (r) => r.params.conns >= 50;
   const show = (label) => (p) => `${P(p.r)}: ${p.x.toFixed(2)}× ${label}`;
   target('chain uring sync: IoUringSelector within ±10% of EpollSelector per hop', versus('chain', 'iomux-uring-sync', 'iomux-epoll-sync'),
     (p) => p.x >= 1 / 1.1 && p.x <= 1.1, (p) => `${P(p.r)}: ${(1 / p.x).toFixed(2)}× EpollSelector's time`);
   target('echo proactor (sock*): ≥1.15× the epoll EventLoop per server CPU-s at 50 and 200 conns, ≥0.9× at 1', versus('echo', 'iomux-uring-proactor', 'iomux-epoll-async'),
-    (p) => p.x >= (many(p) ? 1.15 : 0.9), show('EventLoop'));
+    (p) => p.x >= (many(p.r) ? 1.15 : 0.9), show('EventLoop'));
   target('echo protocol-uring: ≥1.3× the epoll EventLoop at 50 and 200 conns, ≥0.9× at 1', versus('echo', 'iomux-protocol-uring', 'iomux-epoll-async'),
-    (p) => p.x >= (many(p) ? 1.3 : 0.9), show('EventLoop'));
+    (p) => p.x >= (many(p.r) ? 1.3 : 0.9), show('EventLoop'));
   target('echo protocol-uring: ≥1.0× C epoll at 50 and 200 conns (moonshot)', versus('echo', 'iomux-protocol-uring', 'c-epoll', many), (p) => p.x >= 1, show('C epoll'));
   target('echo protocol-uring: within 1.3× of C io_uring at 50 and 200 conns', versus('echo', 'iomux-protocol-uring', 'c-uring', many), (p) => p.x >= 1 / 1.3, show('c-uring'));
   target('HTTP protocol-uring: ≥0.95× C epoll and ≥4× node:http at 50 conns', find((r) => r.workload === 'http' && r.contender === 'iomux-protocol-uring' && r.params.conns === 50 && r.ratios.c && r.ratios.node),
