@@ -2,9 +2,7 @@
 // row per {workload, contender, params}, each with a tier: `quick` rows run in every mode
 // (`npx iomux bench --quick`), `default` rows in `npm run bench` / `npx iomux bench`, `full` rows
 // only with `--full`; `na` rows are shown as n/a and never run. The default matrix runs in
-// 2 min 07 s on the 2-core development machine (measured before the 11 rows of the -mt and
-// c-uring anchors, which add about 30 s by their trials' lengths): a new row goes in it only if
-// it is worth that time.
+// 3 min 32 s on the 2-core development machine: a new row goes in it only if it is worth that time.
 // A new contender is one row of `contenders` (and its name in the lists below that it belongs to).
 'use strict';
 
