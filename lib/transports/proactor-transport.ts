@@ -14,7 +14,6 @@ import { SO_ERROR, SOL_SOCKET } from '../socket/constants';
 import type { Socket } from '../socket/socket';
 import type { Ring } from '../uring/ring';
 import type { ProtocolLike } from './protocols';
-import { connectionMadeOf, nodelay } from './selector-transport';
 import { protocolMethod, Transport, type LoopCalls, type TransportOwner } from './transport';
 
 const ECANCELED = -osConstants.errno.ECANCELED;
@@ -57,8 +56,6 @@ function copyOf(view: ArrayBufferView): Buffer {
 export class ProactorSocketTransport extends Transport {
   readonly #driver: RingDriver;
   readonly #sockRef: Socket;
-  readonly #fd: number;
-  readonly #buffered: boolean;
   // Reading: the receive in flight (its tag), whether it is multishot, whether it was cancelled,
   // and what arrived while paused (delivered by resumeReading).
   #recvTag: number | undefined;
@@ -77,36 +74,30 @@ export class ProactorSocketTransport extends Transport {
 
   /** @internal */
   constructor(loop: CompletionLoop, sock: Socket, protocol: ProtocolLike, extra: Record<string, unknown>, owner?: TransportOwner, onMade?: () => void) {
-    super(loop, sock, protocol, extra, owner);
+    super(loop, sock, protocol, extra, owner, onMade);
     this.#driver = loop.driver;
     this.#sockRef = sock;
-    this.#fd = sock.fileno();
-    this.#buffered = typeof protocol.getBuffer === 'function';
-    nodelay(sock);
-    // asyncio's order: connection_made, then reading starts, then the creator's waiter.
-    loop.callSoon(connectionMadeOf(protocol), this);
-    loop.callSoon(this.#startReading);
-    if (onMade) loop.callSoon(onMade);
   }
 
   // ---- reading
 
-  #startReading = (): void => {
+  /** @internal */
+  protected startReading(): void {
     if (!this.isReading()) return;
     this.#reading = true;
     if (this.#recvTag !== undefined) return; // a cancelled receive still ends first; it re-arms then
     this.#arm();
-  };
+  }
 
   #arm(): void {
     const driver = this.#driver;
     try {
-      if (!this.#buffered && driver.multishot && driver.arena !== null) {
+      if (!this.buffered && driver.multishot && driver.arena !== null) {
         this.#multi = true;
         this.#recvTag = driver.start(this.#multiOp);
       } else {
         this.#multi = false;
-        this.#recvBuf = this.#buffered ? this.protocolBuffer() : (this.#recvBuf ?? Buffer.allocUnsafe(RECV_SIZE));
+        this.#recvBuf = this.buffered ? this.protocolBuffer() : (this.#recvBuf ?? Buffer.allocUnsafe(RECV_SIZE));
         if (this.#recvBuf === undefined) return;
         this.#recvTag = driver.start(this.#onceOp);
       }
@@ -123,7 +114,7 @@ export class ProactorSocketTransport extends Transport {
 
   readonly #multiOp = {
     prep: (_ring: Ring, tag: number): void => {
-      const r = native.uringPrepRecvMulti!(this.#driver.handle, this.#fd, tag);
+      const r = native.uringPrepRecvMulti!(this.#driver.handle, this.fd, tag);
       if (r < 0) throw systemError(r, 'io_uring_prep_recv_multishot');
     },
     complete: (res: number, flags: number): void => {
@@ -142,12 +133,12 @@ export class ProactorSocketTransport extends Transport {
 
   readonly #onceOp = {
     prep: (_ring: Ring, tag: number): void => {
-      const r = native.uringPrepBuffer!(this.#driver.handle, RECV, this.#fd, this.#recvBuf!, 0, tag);
+      const r = native.uringPrepBuffer!(this.#driver.handle, RECV, this.fd, this.#recvBuf!, 0, tag);
       if (r < 0) throw systemError(r, 'io_uring_prep_recv');
     },
     complete: (res: number): void => {
       this.#recvTag = undefined;
-      if (this.#buffered) return this.#receivedInto(res);
+      if (this.buffered) return this.#receivedInto(res);
       this.#received(res, res > 0 ? (this.#recvBuf as Buffer).subarray(0, res) : undefined);
     },
   };
@@ -237,7 +228,7 @@ export class ProactorSocketTransport extends Transport {
     if (this.#sendTag === undefined) {
       if (!DIRECT_SEND && (RING_SEND || this.#driver.batch !== 1)) this.#send(data);
       else {
-        const sent = native.send(this.#fd, data, 0, data.byteLength, 0);
+        const sent = native.send(this.fd, data, 0, data.byteLength, 0);
         if (sent === data.byteLength) return;
         if (sent < 0 && sent !== EAGAIN && sent !== EWOULDBLOCK && sent !== EINTR) {
           return this.fatalError(systemError(sent, 'send'), 'Fatal write error on socket transport');
@@ -266,7 +257,7 @@ export class ProactorSocketTransport extends Transport {
 
   readonly #sendOp = {
     prep: (_ring: Ring, tag: number): void => {
-      const r = native.uringPrepBuffer!(this.#driver.handle, SEND_ALL, this.#fd, this.#sending!, 0, tag);
+      const r = native.uringPrepBuffer!(this.#driver.handle, SEND_ALL, this.fd, this.#sending!, 0, tag);
       if (r < 0) throw systemError(r, 'io_uring_prep_send');
     },
     complete: (res: number): void => this.#sent(res),
@@ -328,7 +319,7 @@ export class ProactorSocketTransport extends Transport {
     if (this.closing || !this.paused) return;
     this.paused = false;
     if (this.#heldData.length > 0 || this.#heldBytes > 0 || this.#heldEof) this.loop.callSoon(this.#deliverHeld);
-    this.loop.callSoon(this.#startReading);
+    this.loop.callSoon(this.startReadingSoon);
   }
 
   /** @internal */

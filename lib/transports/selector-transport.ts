@@ -6,7 +6,6 @@ import { constants as osConstants } from 'node:os';
 import { systemError } from '../errors';
 import { native } from '../native';
 import type { FileLike } from '../selectors/base';
-import { IPPROTO_TCP, SOCK_STREAM, TCP_NODELAY, AF_INET, AF_INET6 } from '../socket/constants';
 import type { Socket } from '../socket/socket';
 import type { ProtocolLike } from './protocols';
 import { protocolMethod, Transport, type LoopCalls, type TransportOwner } from './transport';
@@ -59,30 +58,6 @@ function addressOr(read: () => unknown): unknown {
   }
 }
 
-/** asyncio turns Nagle off on TCP: small writes go out without waiting for the peer's ACK. @internal */
-export function nodelay(sock: Socket): void {
-  if ((sock.family === AF_INET || sock.family === AF_INET6) && sock.type === SOCK_STREAM) {
-    try {
-      sock.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
-    } catch {
-      // not fatal: the connection still works
-    }
-  }
-}
-
-/**
- * The protocol's connectionMade as a callback named like asyncio's (`P.connectionMade`), so that
- * an error it throws is reported as "Exception in callback P.connectionMade(<transport>)". @internal
- */
-export function connectionMadeOf(protocol: ProtocolLike): (transport: Transport) => void {
-  const made = (transport: Transport): void => {
-    protocolMethod(protocol, 'connectionMade')?.call(protocol, transport);
-  };
-  const owner = (protocol as { constructor?: { name?: string } }).constructor?.name ?? 'Object';
-  Object.defineProperty(made, 'name', { value: `${owner}.connectionMade` });
-  return made;
-}
-
 /** The addresses and socket a transport reports through `getExtraInfo`. @internal */
 export function socketExtra(sock: Socket, peername?: unknown): Record<string, unknown> {
   return {
@@ -99,35 +74,25 @@ export function socketExtra(sock: Socket, peername?: unknown): Record<string, un
 export class SelectorSocketTransport extends Transport {
   readonly #loop: ReadinessLoop;
   readonly #sockRef: Socket;
-  // The socket's fd, valid until callConnectionLost closes the socket (reads and writes stop first).
-  readonly #fd: number;
   // Unsent bytes: copies, oldest first; the first is sent from #headOffset on.
   #buffer: Buffer[] = [];
   #headOffset = 0;
   #bufferSize = 0;
   #readerOn = false;
-  readonly #buffered: boolean;
 
   /** @internal */
   constructor(loop: ReadinessLoop, sock: Socket, protocol: ProtocolLike, extra: Record<string, unknown>, owner?: TransportOwner, onMade?: () => void) {
-    super(loop, sock, protocol, extra, owner);
+    super(loop, sock, protocol, extra, owner, onMade);
     this.#loop = loop;
     this.#sockRef = sock;
-    this.#fd = sock.fileno();
-    this.#buffered = typeof protocol.getBuffer === 'function';
-    nodelay(sock);
-    // asyncio's order: connection_made, then the reader, then the creator's waiter — each on
-    // the loop's next iteration.
-    loop.callSoon(connectionMadeOf(protocol), this);
-    loop.callSoon(this.#startReading);
-    if (onMade) loop.callSoon(onMade);
   }
 
-  #startReading = (): void => {
+  /** @internal */
+  protected startReading(): void {
     if (!this.isReading() || this.#readerOn) return;
     this.#readerOn = true;
     this.#loop.addReader(this.#sockRef, this.#readReady);
-  };
+  }
 
   /** @internal */
   protected stopReading(): void {
@@ -148,7 +113,7 @@ export class SelectorSocketTransport extends Transport {
 
   #readReady = (): void => {
     if (this.connLost) return;
-    if (this.#buffered) this.#readIntoProtocolBuffer();
+    if (this.buffered) this.#readIntoProtocolBuffer();
     else this.#readData();
   };
 
@@ -182,7 +147,7 @@ export class SelectorSocketTransport extends Transport {
   #receive(buf: ArrayBufferView, len: number): number | null {
     let got: number | null;
     try {
-      got = recvInto(this.#fd, buf, len);
+      got = recvInto(this.fd, buf, len);
     } catch (err) {
       this.fatalError(err, 'Fatal read error on socket transport');
       return null;
@@ -206,7 +171,7 @@ export class SelectorSocketTransport extends Transport {
     if (this.#bufferSize === 0) {
       let sent: number | null;
       try {
-        sent = send(this.#fd, data, 0, data.byteLength);
+        sent = send(this.fd, data, 0, data.byteLength);
       } catch (err) {
         return this.fatalError(err, 'Fatal write error on socket transport');
       }
@@ -228,7 +193,7 @@ export class SelectorSocketTransport extends Transport {
       while (this.#buffer.length > 0) {
         const head = this.#buffer[0];
         const left = head.length - this.#headOffset;
-        const sent = send(this.#fd, head, this.#headOffset, left);
+        const sent = send(this.fd, head, this.#headOffset, left);
         if (sent === null) break;
         this.#bufferSize -= sent;
         if (sent < left) {
@@ -267,6 +232,6 @@ export class SelectorSocketTransport extends Transport {
   resumeReading(): void {
     if (this.closing || !this.paused) return;
     this.paused = false;
-    this.#startReading();
+    this.startReading();
   }
 }

@@ -4,7 +4,7 @@
 // _call_connection_lost). A loop's transport class extends this and says how bytes move.
 import { closedError, invalidArgType, invalidArgValue, outOfRange } from '../errors';
 import type { BaseEventLoop } from '../loop/base-loop';
-import { SHUT_WR } from '../socket/constants';
+import { AF_INET, AF_INET6, IPPROTO_TCP, SHUT_WR, SOCK_STREAM, TCP_NODELAY } from '../socket/constants';
 import type { Socket } from '../socket/socket';
 import { validateBytes } from '../validate';
 import type { ProtocolLike } from './protocols';
@@ -45,6 +45,10 @@ export abstract class Transport {
   protected sock: Socket | null;
   /** The protocol being called. @internal */
   protected protocol: ProtocolLike;
+  /** The socket's fd, valid until callConnectionLost closes the socket (reads and writes stop first). @internal */
+  protected readonly fd: number;
+  /** The protocol is a BufferedProtocol (it has getBuffer): reads go into its buffer. @internal */
+  protected readonly buffered: boolean;
   /** close() or a fatal error started; no more reading. @internal */
   protected closing = false;
   /** How many times the connection was found lost (asyncio's `_conn_lost`); nonzero: the end is scheduled. @internal */
@@ -60,13 +64,21 @@ export abstract class Transport {
   #low = DEFAULT_HIGH_WATER / 4;
 
   /** @internal */
-  constructor(loop: LoopCalls, sock: Socket, protocol: ProtocolLike, extra: Record<string, unknown>, owner?: TransportOwner) {
+  constructor(loop: LoopCalls, sock: Socket, protocol: ProtocolLike, extra: Record<string, unknown>, owner?: TransportOwner, onMade?: () => void) {
     this.loop = loop;
     this.sock = sock;
     this.protocol = protocol;
     this.#extra = extra;
     this.#owner = owner;
     owner?.attach(this);
+    this.fd = sock.fileno();
+    this.buffered = typeof protocol.getBuffer === 'function';
+    nodelay(sock);
+    // asyncio's order: connection_made, then reading starts, then the creator's waiter — each on
+    // the loop's next iteration.
+    loop.callSoon(connectionMadeOf(protocol), this);
+    loop.callSoon(this.startReadingSoon);
+    if (onMade) loop.callSoon(onMade);
   }
 
   /**
@@ -125,6 +137,12 @@ export abstract class Transport {
   /** Reads again after `pauseReading` (Python's `resume_reading`). */
   abstract resumeReading(): void;
 
+  /** Starts reading from the socket unless paused or closing (made, resumed). @internal */
+  protected abstract startReading(): void;
+  /** startReading as a callback for callSoon. @internal */
+  protected readonly startReadingSoon = (): void => {
+    this.startReading();
+  };
   /** Stops reading from the socket (pause, close, an end of stream that keeps the write side open). @internal */
   protected abstract stopReading(): void;
   /** Stops writing to the socket and drops what waits to be sent (abort, fatal error, close with nothing left). @internal */
@@ -306,6 +324,30 @@ export abstract class Transport {
       owner?.detach(this);
     }
   }
+}
+
+/** asyncio turns Nagle off on TCP: small writes go out without waiting for the peer's ACK. @internal */
+export function nodelay(sock: Socket): void {
+  if ((sock.family === AF_INET || sock.family === AF_INET6) && sock.type === SOCK_STREAM) {
+    try {
+      sock.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
+    } catch {
+      // not fatal: the connection still works
+    }
+  }
+}
+
+/**
+ * The protocol's connectionMade as a callback named like asyncio's (`P.connectionMade`), so that
+ * an error it throws is reported as "Exception in callback P.connectionMade(<transport>)". @internal
+ */
+export function connectionMadeOf(protocol: ProtocolLike): (transport: Transport) => void {
+  const made = (transport: Transport): void => {
+    protocolMethod(protocol, 'connectionMade')?.call(protocol, transport);
+  };
+  const owner = (protocol as { constructor?: { name?: string } }).constructor?.name ?? 'Object';
+  Object.defineProperty(made, 'name', { value: `${owner}.connectionMade` });
+  return made;
 }
 
 function asBuffer(view: ArrayBufferView): Buffer {
