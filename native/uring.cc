@@ -351,18 +351,28 @@ Napi::Value PrepBuffer(const Napi::CallbackInfo& info) {
   return Num(env, 0);
 }
 
-// uringPrepAccept(h, fd, tag)
-Napi::Value PrepAccept(const Napi::CallbackInfo& info) {
+// uringPrepAccept(h, fd, tag): accept4(SOCK_CLOEXEC); uringPrepAcceptMulti(h, fd, tag): a
+// multishot accept4(SOCK_CLOEXEC | SOCK_NONBLOCK) (5.19).
+Napi::Value PrepAcceptOf(const Napi::CallbackInfo& info, bool multi) {
   Napi::Env env = info.Env();
   RingObj* r;
   int32_t fd;
   uint32_t tag;
   if (!FdTagArgs(info, &r, &fd, &tag)) return Napi::Value();
   int err;
-  io_uring_sqe* sqe = BeginOp(r, tag, kAccept, IORING_OP_ACCEPT, fd, &err);
+  io_uring_sqe* sqe = BeginOp(r, tag, multi ? kAcceptMulti : kAccept, IORING_OP_ACCEPT, fd, &err);
   if (!sqe) return Num(env, err);
-  sqe->accept_flags = SOCK_CLOEXEC;
+  sqe->accept_flags = multi ? SOCK_CLOEXEC | SOCK_NONBLOCK : SOCK_CLOEXEC;
+  if (multi) sqe->ioprio = IORING_ACCEPT_MULTISHOT;
   return Num(env, 0);
+}
+
+Napi::Value PrepAccept(const Napi::CallbackInfo& info) {
+  return PrepAcceptOf(info, false);
+}
+
+Napi::Value PrepAcceptMulti(const Napi::CallbackInfo& info) {
+  return PrepAcceptOf(info, true);
 }
 
 // uringPrepConnect(h, fd, family, host, port, flowinfo, scopeId, tag)
@@ -492,21 +502,6 @@ Napi::Value BufferRing(const Napi::CallbackInfo& info) {
     return Num(env, -ENOTSUP);
   }
   return Napi::Value(env, ab);
-}
-
-// uringPrepAcceptMulti(h, fd, tag): a multishot accept4(SOCK_CLOEXEC | SOCK_NONBLOCK) (5.19).
-Napi::Value PrepAcceptMulti(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  RingObj* r;
-  int32_t fd;
-  uint32_t tag;
-  if (!FdTagArgs(info, &r, &fd, &tag)) return Napi::Value();
-  int err;
-  io_uring_sqe* sqe = BeginOp(r, tag, kAcceptMulti, IORING_OP_ACCEPT, fd, &err);
-  if (!sqe) return Num(env, err);
-  sqe->accept_flags = SOCK_CLOEXEC | SOCK_NONBLOCK;
-  sqe->ioprio = IORING_ACCEPT_MULTISHOT;
-  return Num(env, 0);
 }
 
 // uringPrepRecvMulti(h, fd, tag): a multishot recv into the ring's provided buffers (6.0); each
