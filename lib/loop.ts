@@ -10,13 +10,9 @@ import { SignalHandlers } from './loop/signals';
 import { SockOps } from './loop/sock-ops';
 import { armWait, EVENT_READ, EVENT_WRITE, prepareWait, isStale, keepAlive, type BaseSelector, type FileLike, type SelectorKey } from './selectors/base';
 import { DefaultSelector } from './selectors/default';
-import type { Socket } from './socket/socket';
 import { MS, toWait } from './timeout';
-import { connectAcceptedSocket, createConnection, createServer, type CreateConnectionOptions, type CreateServerOptions, type TransportLoop } from './transports/create';
-import type { ProtocolFactory, ProtocolLike } from './transports/protocols';
+import type { TransportLoop } from './transports/create';
 import { selectorTransportLoop } from './transports/selector-serving';
-import type { Server } from './transports/server';
-import type { Transport } from './transports/transport';
 import { fileobjToFd } from './validate';
 
 export { Handle, TimerHandle } from './loop/handle';
@@ -42,7 +38,6 @@ export class EventLoop extends BaseEventLoop {
   readonly #ownsSelector: boolean;
   protected readonly signals: SignalHandlers;
   protected readonly sockOps: SockOps;
-  #transports: TransportLoop | undefined;
 
   /** @param selector - the selector to use (default: a new `DefaultSelector`, closed by `close()`) */
   constructor(selector?: BaseSelector) {
@@ -74,43 +69,9 @@ export class EventLoop extends BaseEventLoop {
     return this.#remove(fileobj, event);
   }
 
-  /**
-   * Serves TCP connections (Python's `create_server`): binds `host`/`port` (a numeric address, a
-   * name — every address `getaddrinfo` gives it —, `''` or null for every interface, or an array
-   * of them; port 0 picks one),
-   * listens, and for each accepted connection calls `protocolFactory()` and makes a transport.
-   * @param options - `backlog` (100), `reuseAddress` (true), `reusePort`, `sock` (serve this
-   *   socket instead of binding), `startServing` (true)
-   * @throws (rejects with) `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` / `ERR_OUT_OF_RANGE`
-   *   for bad arguments, `ERR_CLOSED` when the loop is closed, the OS error (`EADDRINUSE`, …)
-   */
-  createServer(protocolFactory: ProtocolFactory, host?: string | string[] | null, port?: number | null, options?: CreateServerOptions): Promise<Server> {
-    return createServer(this.#transportLoop(), protocolFactory, host, port, options);
-  }
-
-  /**
-   * Connects to `host`/`port` (Python's `create_connection`: a name is resolved with
-   * `loop.getaddrinfo`, off the thread, and each address tried in turn) and resolves to
-   * `[transport, protocol]` once `connectionMade` ran.
-   * @param options - `sock`: use this connected socket instead (leave host and port out)
-   * @throws (rejects with) bad arguments as `createServer`, the OS error (`ECONNREFUSED`, …)
-   */
-  createConnection<P extends ProtocolLike>(protocolFactory: ProtocolFactory<P>, host?: string | null, port?: number | null, options?: CreateConnectionOptions): Promise<[Transport, P]> {
-    return createConnection(this.#transportLoop(), protocolFactory, host, port, options);
-  }
-
-  /**
-   * Makes a transport over a stream socket connected by other means (Python's
-   * `connect_accepted_socket`); resolves to `[transport, protocol]` once `connectionMade` ran.
-   * @throws (rejects with) `ERR_INVALID_ARG_TYPE` (not an iomux Socket), `ERR_INVALID_ARG_VALUE`
-   *   (closed, not a stream socket), `ERR_CLOSED` when the loop is closed
-   */
-  connectAcceptedSocket<P extends ProtocolLike>(protocolFactory: ProtocolFactory<P>, sock: Socket): Promise<[Transport, P]> {
-    return connectAcceptedSocket(this.#transportLoop(), protocolFactory, sock);
-  }
-
-  #transportLoop(): TransportLoop {
-    return (this.#transports ??= selectorTransportLoop(this, this as unknown as BaseEventLoop));
+  /** @internal */
+  protected makeTransportLoop(): TransportLoop {
+    return selectorTransportLoop(this, this as unknown as BaseEventLoop);
   }
 
   protected pollIO(timeoutSeconds: number | null): number {

@@ -18,12 +18,8 @@ import { MS, toWait } from './timeout';
 import { Ring } from './uring/ring';
 import { fileobjToFd } from './validate';
 import type { IOCallback } from './loop';
-import type { Socket } from './socket/socket';
-import { connectAcceptedSocket, createConnection, createServer, type CreateConnectionOptions, type CreateServerOptions, type TransportLoop } from './transports/create';
+import type { TransportLoop } from './transports/create';
 import { proactorTransportLoop } from './transports/proactor-serving';
-import type { ProtocolFactory, ProtocolLike } from './transports/protocols';
-import type { Server } from './transports/server';
-import type { Transport } from './transports/transport';
 
 // A reader or writer: its handle, and the poll in flight for it (undefined between polls).
 interface Watcher {
@@ -71,7 +67,6 @@ export class ProactorEventLoop extends BaseEventLoop {
   // their callbacks ran (so a callback that drains the fd is not called twice).
   #rearm: Watcher[] = [];
   readonly #self = new WeakRef(this);
-  #transports: TransportLoop | undefined;
 
   /**
    * A new loop; its ring is created at first use.
@@ -99,43 +94,16 @@ export class ProactorEventLoop extends BaseEventLoop {
     return this.#remove(fileobj, event);
   }
 
-  /**
-   * Serves TCP connections (Python's `create_server`), as {@link EventLoop.createServer}, with
-   * {@link ProactorSocketTransport}s: one multishot accept per listening socket, a multishot
-   * receive per connection into the loop's provided buffers, sends batched per turn.
-   * @throws (rejects with) as {@link EventLoop.createServer}
-   */
-  createServer(protocolFactory: ProtocolFactory, host?: string | string[] | null, port?: number | null, options?: CreateServerOptions): Promise<Server> {
-    return createServer(this.#transportLoop(), protocolFactory, host, port, options);
-  }
-
-  /**
-   * Connects to `host`/`port` (Python's `create_connection`; one IORING_OP_CONNECT per address
-   * tried) and resolves to `[transport, protocol]` once `connectionMade` ran.
-   * @throws (rejects with) as {@link EventLoop.createConnection}
-   */
-  createConnection<P extends ProtocolLike>(protocolFactory: ProtocolFactory<P>, host?: string | null, port?: number | null, options?: CreateConnectionOptions): Promise<[Transport, P]> {
-    return createConnection(this.#transportLoop(), protocolFactory, host, port, options);
-  }
-
-  /**
-   * Makes a transport over a stream socket connected by other means (Python's
-   * `connect_accepted_socket`); resolves to `[transport, protocol]` once `connectionMade` ran.
-   * @throws (rejects with) as {@link EventLoop.connectAcceptedSocket}
-   */
-  connectAcceptedSocket<P extends ProtocolLike>(protocolFactory: ProtocolFactory<P>, sock: Socket): Promise<[Transport, P]> {
-    return connectAcceptedSocket(this.#transportLoop(), protocolFactory, sock);
-  }
-
-  #transportLoop(): TransportLoop {
-    return (this.#transports ??= proactorTransportLoop({
+  /** @internal */
+  protected makeTransportLoop(): TransportLoop {
+    return proactorTransportLoop({
       driver: this.#driver,
       callSoon: (cb, ...args) => this.callSoon(cb, ...args),
       callLater: (delay, cb, ...args) => this.callLater(delay, cb, ...args),
       callExceptionHandler: (context) => this.callExceptionHandler(context),
       isClosed: () => this.isClosed(),
       sockConnect: (sock, address) => this.sockConnect(sock, address),
-    }, this as unknown as BaseEventLoop));
+    }, this as unknown as BaseEventLoop);
   }
 
   protected pollIO(timeoutSeconds: number | null): number {

@@ -240,6 +240,29 @@ io_uring_sqe* Begin(RingObj* r, uint32_t tag, std::unique_ptr<Op> op, int* err) 
   return sqe;
 }
 
+// Begin, then the opcode and fd every prep sets.
+io_uring_sqe* BeginOp(RingObj* r, uint32_t tag, std::unique_ptr<Op> op, uint8_t opcode, int32_t fd, int* err) {
+  io_uring_sqe* sqe = Begin(r, tag, std::move(op), err);
+  if (sqe) {
+    sqe->opcode = opcode;
+    sqe->fd = fd;
+  }
+  return sqe;
+}
+
+// BeginOp for an op that keeps nothing but its kind (the kernel reads no memory of it).
+io_uring_sqe* BeginOp(RingObj* r, uint32_t tag, Kind kind, uint8_t opcode, int32_t fd, int* err) {
+  auto op = std::make_unique<Op>();
+  op->kind = kind;
+  return BeginOp(r, tag, std::move(op), opcode, fd, err);
+}
+
+// The arguments of a prep called (h, fd, tag): false when one was refused (the error is thrown).
+bool FdTagArgs(const Napi::CallbackInfo& info, RingObj** r, int32_t* fd, uint32_t* tag) {
+  *r = Unwrap(info);
+  return *r && ArgInt(info, 1, fd) && ArgTag(info, 2, tag);
+}
+
 Napi::Value Probe(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), uring::Unavailable());
 }
@@ -314,15 +337,13 @@ Napi::Value PrepBuffer(const Napi::CallbackInfo& info) {
   else std::memcpy(op->bounce.get(), data, len);
   uint8_t* bounce = op->bounce.get();
   napi_ref target = op->target;
+  static const uint8_t kOpcodes[] = {IORING_OP_RECV, IORING_OP_SEND, IORING_OP_READ, IORING_OP_WRITE};
   int err;
-  io_uring_sqe* sqe = Begin(r, tag, std::move(op), &err);
+  io_uring_sqe* sqe = BeginOp(r, tag, std::move(op), kOpcodes[kind], fd, &err);
   if (!sqe) {
     if (target) napi_delete_reference(env, target);
     return Num(env, err);
   }
-  static const uint8_t kOpcodes[] = {IORING_OP_RECV, IORING_OP_SEND, IORING_OP_READ, IORING_OP_WRITE};
-  sqe->opcode = kOpcodes[kind];
-  sqe->fd = fd;
   sqe->addr = reinterpret_cast<uint64_t>(bounce);
   sqe->len = static_cast<uint32_t>(len);
   if (kind == kSend) sqe->msg_flags = MSG_NOSIGNAL | (waitAll ? MSG_WAITALL : 0);
@@ -330,22 +351,28 @@ Napi::Value PrepBuffer(const Napi::CallbackInfo& info) {
   return Num(env, 0);
 }
 
-// uringPrepAccept(h, fd, tag)
-Napi::Value PrepAccept(const Napi::CallbackInfo& info) {
+// uringPrepAccept(h, fd, tag): accept4(SOCK_CLOEXEC); uringPrepAcceptMulti(h, fd, tag): a
+// multishot accept4(SOCK_CLOEXEC | SOCK_NONBLOCK) (5.19).
+Napi::Value PrepAcceptOf(const Napi::CallbackInfo& info, bool multi) {
   Napi::Env env = info.Env();
-  RingObj* r = Unwrap(info);
+  RingObj* r;
   int32_t fd;
   uint32_t tag;
-  if (!r || !ArgInt(info, 1, &fd) || !ArgTag(info, 2, &tag)) return Napi::Value();
-  auto op = std::make_unique<Op>();
-  op->kind = kAccept;
+  if (!FdTagArgs(info, &r, &fd, &tag)) return Napi::Value();
   int err;
-  io_uring_sqe* sqe = Begin(r, tag, std::move(op), &err);
+  io_uring_sqe* sqe = BeginOp(r, tag, multi ? kAcceptMulti : kAccept, IORING_OP_ACCEPT, fd, &err);
   if (!sqe) return Num(env, err);
-  sqe->opcode = IORING_OP_ACCEPT;
-  sqe->fd = fd;
-  sqe->accept_flags = SOCK_CLOEXEC;
+  sqe->accept_flags = multi ? SOCK_CLOEXEC | SOCK_NONBLOCK : SOCK_CLOEXEC;
+  if (multi) sqe->ioprio = IORING_ACCEPT_MULTISHOT;
   return Num(env, 0);
+}
+
+Napi::Value PrepAccept(const Napi::CallbackInfo& info) {
+  return PrepAcceptOf(info, false);
+}
+
+Napi::Value PrepAcceptMulti(const Napi::CallbackInfo& info) {
+  return PrepAcceptOf(info, true);
 }
 
 // uringPrepConnect(h, fd, family, host, port, flowinfo, scopeId, tag)
@@ -368,10 +395,8 @@ Napi::Value PrepConnect(const Napi::CallbackInfo& info) {
     return Num(env, e);
   sockaddr_storage* addr = &op->addr;
   int err;
-  io_uring_sqe* sqe = Begin(r, tag, std::move(op), &err);
+  io_uring_sqe* sqe = BeginOp(r, tag, std::move(op), IORING_OP_CONNECT, fd, &err);
   if (!sqe) return Num(env, err);
-  sqe->opcode = IORING_OP_CONNECT;
-  sqe->fd = fd;
   sqe->addr = reinterpret_cast<uint64_t>(addr);
   sqe->off = len;
   return Num(env, 0);
@@ -384,13 +409,9 @@ Napi::Value PrepPollAdd(const Napi::CallbackInfo& info) {
   int32_t fd, mask;
   uint32_t tag;
   if (!r || !ArgInt(info, 1, &fd) || !ArgInt(info, 2, &mask) || !ArgTag(info, 3, &tag)) return Napi::Value();
-  auto op = std::make_unique<Op>();
-  op->kind = kPollAdd;
   int err;
-  io_uring_sqe* sqe = Begin(r, tag, std::move(op), &err);
+  io_uring_sqe* sqe = BeginOp(r, tag, kPollAdd, IORING_OP_POLL_ADD, fd, &err);
   if (!sqe) return Num(env, err);
-  sqe->opcode = IORING_OP_POLL_ADD;
-  sqe->fd = fd;
   uint32_t events = static_cast<uint32_t>(mask);
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
   events = (events << 16) | (events >> 16);  // poll32_events is word-swapped on big-endian hosts
@@ -405,13 +426,9 @@ Napi::Value PrepCancel(const Napi::CallbackInfo& info) {
   RingObj* r = Unwrap(info);
   uint32_t target, tag;
   if (!r || !ArgTag(info, 1, &target) || !ArgTag(info, 2, &tag)) return Napi::Value();
-  auto op = std::make_unique<Op>();
-  op->kind = kCancel;
   int err;
-  io_uring_sqe* sqe = Begin(r, tag, std::move(op), &err);
+  io_uring_sqe* sqe = BeginOp(r, tag, kCancel, IORING_OP_ASYNC_CANCEL, -1, &err);
   if (!sqe) return Num(env, err);
-  sqe->opcode = IORING_OP_ASYNC_CANCEL;
-  sqe->fd = -1;
   sqe->addr = target;
   return Num(env, 0);
 }
@@ -430,10 +447,8 @@ Napi::Value PrepTimeout(const Napi::CallbackInfo& info) {
   op->ts.tv_nsec = static_cast<long long>(ns - static_cast<double>(op->ts.tv_sec) * 1e9);
   void* ts = &op->ts;
   int err;
-  io_uring_sqe* sqe = Begin(r, tag, std::move(op), &err);
+  io_uring_sqe* sqe = BeginOp(r, tag, std::move(op), IORING_OP_TIMEOUT, -1, &err);
   if (!sqe) return Num(env, err);
-  sqe->opcode = IORING_OP_TIMEOUT;
-  sqe->fd = -1;
   sqe->addr = reinterpret_cast<uint64_t>(ts);
   sqe->len = 1;
   return Num(env, 0);
@@ -489,41 +504,18 @@ Napi::Value BufferRing(const Napi::CallbackInfo& info) {
   return Napi::Value(env, ab);
 }
 
-// uringPrepAcceptMulti(h, fd, tag): a multishot accept4(SOCK_CLOEXEC | SOCK_NONBLOCK) (5.19).
-Napi::Value PrepAcceptMulti(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  RingObj* r = Unwrap(info);
-  int32_t fd;
-  uint32_t tag;
-  if (!r || !ArgInt(info, 1, &fd) || !ArgTag(info, 2, &tag)) return Napi::Value();
-  auto op = std::make_unique<Op>();
-  op->kind = kAcceptMulti;
-  int err;
-  io_uring_sqe* sqe = Begin(r, tag, std::move(op), &err);
-  if (!sqe) return Num(env, err);
-  sqe->opcode = IORING_OP_ACCEPT;
-  sqe->fd = fd;
-  sqe->accept_flags = SOCK_CLOEXEC | SOCK_NONBLOCK;
-  sqe->ioprio = IORING_ACCEPT_MULTISHOT;
-  return Num(env, 0);
-}
-
 // uringPrepRecvMulti(h, fd, tag): a multishot recv into the ring's provided buffers (6.0); each
 // CQE's flags carry the buffer id (flags >>> 16). -ENOBUFS without a buffer ring.
 Napi::Value PrepRecvMulti(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  RingObj* r = Unwrap(info);
+  RingObj* r;
   int32_t fd;
   uint32_t tag;
-  if (!r || !ArgInt(info, 1, &fd) || !ArgTag(info, 2, &tag)) return Napi::Value();
+  if (!FdTagArgs(info, &r, &fd, &tag)) return Napi::Value();
   if (!r->closed && !r->bufs.active()) return Num(env, -ENOBUFS);
-  auto op = std::make_unique<Op>();
-  op->kind = kRecvMulti;
   int err;
-  io_uring_sqe* sqe = Begin(r, tag, std::move(op), &err);
+  io_uring_sqe* sqe = BeginOp(r, tag, kRecvMulti, IORING_OP_RECV, fd, &err);
   if (!sqe) return Num(env, err);
-  sqe->opcode = IORING_OP_RECV;
-  sqe->fd = fd;
   sqe->flags |= IOSQE_BUFFER_SELECT;
   sqe->buf_group = r->bufs.bgid();
   sqe->ioprio = IORING_RECV_MULTISHOT;

@@ -16,6 +16,10 @@ import { sockSendfile, type SendfileLoop, type SendfileOptions, type SendfilePro
 import { getaddrinfoAsync, getnameinfoAsync, lookupArgs, type AddrInfo, type GetaddrinfoOptions } from '../socket/resolve';
 import { ReadyQueue } from './ready-queue';
 import { TimerQueue } from '../timer-queue';
+import { connectAcceptedSocket, createConnection, createServer, type CreateConnectionOptions, type CreateServerOptions, type TransportLoop } from '../transports/create';
+import type { ProtocolFactory, ProtocolLike } from '../transports/protocols';
+import type { Server } from '../transports/server';
+import type { Transport } from '../transports/transport';
 
 // asyncio's MAXIMUM_SELECT_TIMEOUT (one day): a later timer is waited for in steps.
 const MAX_WAIT_SECONDS = 24 * 3600;
@@ -87,6 +91,52 @@ export abstract class BaseEventLoop implements Disposable {
   protected abstract readonly sockOps: SockOperations;
   /** The signal handlers, made by the subclass's constructor over a reader of its own. */
   protected abstract readonly signals: SignalHandlers;
+  /** The serving and transports of createServer / createConnection, made once, on first use. */
+  protected abstract makeTransportLoop(): TransportLoop;
+  #transports: TransportLoop | undefined;
+
+  /**
+   * Serves TCP connections (Python's `create_server`): binds `host`/`port` (a numeric address, a
+   * name — every address `getaddrinfo` gives it —, `''` or null for every interface, or an array
+   * of them; port 0 picks one),
+   * listens, and for each accepted connection calls `protocolFactory()` and makes a transport.
+   * ProactorEventLoop: `ProactorSocketTransport`s, one multishot accept per listening
+   * socket, a multishot receive per connection into the loop's provided buffers, sends batched
+   * per turn.
+   * @param options - `backlog` (100), `reuseAddress` (true), `reusePort`, `sock` (serve this
+   *   socket instead of binding), `startServing` (true)
+   * @throws (rejects with) `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` / `ERR_OUT_OF_RANGE`
+   *   for bad arguments, `ERR_CLOSED` when the loop is closed, the OS error (`EADDRINUSE`, …)
+   */
+  createServer(protocolFactory: ProtocolFactory, host?: string | string[] | null, port?: number | null, options?: CreateServerOptions): Promise<Server> {
+    return createServer(this.#transportLoop(), protocolFactory, host, port, options);
+  }
+
+  /**
+   * Connects to `host`/`port` (Python's `create_connection`: a name is resolved with
+   * `loop.getaddrinfo`, off the thread, and each address tried in turn; on a ProactorEventLoop one
+   * IORING_OP_CONNECT per address tried) and resolves to `[transport, protocol]` once
+   * `connectionMade` ran.
+   * @param options - `sock`: use this connected socket instead (leave host and port out)
+   * @throws (rejects with) bad arguments as `createServer`, the OS error (`ECONNREFUSED`, …)
+   */
+  createConnection<P extends ProtocolLike>(protocolFactory: ProtocolFactory<P>, host?: string | null, port?: number | null, options?: CreateConnectionOptions): Promise<[Transport, P]> {
+    return createConnection(this.#transportLoop(), protocolFactory, host, port, options);
+  }
+
+  /**
+   * Makes a transport over a stream socket connected by other means (Python's
+   * `connect_accepted_socket`); resolves to `[transport, protocol]` once `connectionMade` ran.
+   * @throws (rejects with) `ERR_INVALID_ARG_TYPE` (not an iomux Socket), `ERR_INVALID_ARG_VALUE`
+   *   (closed, not a stream socket), `ERR_CLOSED` when the loop is closed
+   */
+  connectAcceptedSocket<P extends ProtocolLike>(protocolFactory: ProtocolFactory<P>, sock: Socket): Promise<[Transport, P]> {
+    return connectAcceptedSocket(this.#transportLoop(), protocolFactory, sock);
+  }
+
+  #transportLoop(): TransportLoop {
+    return (this.#transports ??= this.makeTransportLoop());
+  }
 
   /**
    * Calls `cb(fileobj, mask)` whenever `fileobj` is readable; replaces an earlier reader of the

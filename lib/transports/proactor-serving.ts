@@ -9,22 +9,18 @@ import { CQE_F_MORE, type RingDriver } from '../loop/proactor-ring';
 import type { Handle } from '../loop/handle';
 import type { BaseEventLoop } from '../loop/base-loop';
 import { native } from '../native';
-import type { Address } from '../socket/address';
 import { Socket } from '../socket/socket';
 import type { Ring } from '../uring/ring';
-import { makeProtocol, type TransportLoop } from './create';
+import type { TransportLoop } from './create';
 import { ProactorSocketTransport, type CompletionLoop } from './proactor-transport';
 import type { ProtocolLike } from './protocols';
-import { socketExtra } from './selector-transport';
 import type { Server } from './server';
+import { ACCEPT_RETRY_DELAY, OUT_OF_RESOURCES, serveAccepted, servingTransportLoop, transportExtra, type Serving, type StreamLoop } from './serving';
 import type { Transport, TransportOwner } from './transport';
 
-// asyncio's constants.ACCEPT_RETRY_DELAY (seconds).
-const ACCEPT_RETRY_DELAY = 1;
 const { errno } = osConstants;
 // accept found nothing, or a connection reset before it was accepted: accept again.
 const ACCEPT_AGAIN = new Set([errno.EAGAIN, errno.EWOULDBLOCK, errno.EINTR, errno.ECONNABORTED].map((e) => -e));
-const OUT_OF_RESOURCES = new Set([errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM].map((e) => -e));
 const ECANCELED = -errno.ECANCELED;
 const EINVAL = -errno.EINVAL;
 
@@ -69,7 +65,7 @@ class Accept {
 }
 
 /** Serving and transports for a completion loop. @internal */
-export class ProactorServing {
+export class ProactorServing implements Serving {
   readonly #loop: ServingCompletionLoop;
   readonly #listeners = new Map<Socket, Listener>();
   /** Whether multishot accept may be tried (cleared when the kernel refuses it). */
@@ -85,7 +81,7 @@ export class ProactorServing {
   }
 
   makeSocketTransport(sock: Socket, protocol: ProtocolLike, extra: Record<string, unknown> | undefined, owner: TransportOwner | undefined, onMade?: () => void): Transport {
-    return new ProactorSocketTransport(this.#loop, sock, protocol, { ...socketExtra(sock, extra?.peername), ...extra }, owner, onMade);
+    return new ProactorSocketTransport(this.#loop, sock, protocol, transportExtra(sock, extra), owner, onMade);
   }
 
   startServing(sock: Socket, server: Server): void {
@@ -144,7 +140,7 @@ export class ProactorServing {
       else {
         if (!accept.multi) native.setBlocking(res, 0);
         // asyncio makes the transport in a task, one iteration later.
-        this.#loop.callSoon(() => this.#made(conn, listener.server));
+        this.#loop.callSoon(() => serveAccepted(this, this.#loop, conn, listener.server, undefined));
       }
     } else if (listener.stopped || res === ECANCELED) {
       return;
@@ -160,39 +156,12 @@ export class ProactorServing {
     }
     if (listener.accept === undefined && listener.retry === undefined && !listener.stopped) this.#arm(listener);
   }
-
-  // asyncio's _accept_connection2: the protocol, then the transport; a factory error is reported
-  // and the connection closed.
-  #made(conn: Socket, server: Server): void {
-    let protocol: ProtocolLike;
-    try {
-      protocol = makeProtocol(server.protocolFactory);
-    } catch (exception) {
-      conn.close();
-      this.#loop.callExceptionHandler({ message: 'Error on transport creation for incoming connection', exception });
-      return;
-    }
-    this.makeSocketTransport(conn, protocol, undefined, server);
-  }
 }
 
 /** A completion loop with sockConnect (ProactorEventLoop). @internal */
-export interface CompletionStreamLoop extends ServingCompletionLoop {
-  sockConnect(sock: Socket, address: Address): Promise<void>;
-}
+export interface CompletionStreamLoop extends ServingCompletionLoop, StreamLoop {}
 
 /** The TransportLoop of a completion loop: its own calls, plus proactor serving and transports. @internal */
 export function proactorTransportLoop(loop: CompletionStreamLoop, eventLoop: BaseEventLoop): TransportLoop {
-  const serving = new ProactorServing(loop);
-  return {
-    eventLoop,
-    callSoon: (cb, ...args) => loop.callSoon(cb, ...args),
-    callLater: (delay, cb, ...args) => loop.callLater(delay, cb, ...args),
-    callExceptionHandler: (context) => loop.callExceptionHandler(context),
-    isClosed: () => loop.isClosed(),
-    sockConnect: (sock, address) => loop.sockConnect(sock, address),
-    makeSocketTransport: (sock, protocol, extra, owner, onMade) => serving.makeSocketTransport(sock, protocol, extra, owner, onMade),
-    startServing: (sock, server) => serving.startServing(sock, server),
-    stopServing: (sock) => serving.stopServing(sock),
-  };
+  return servingTransportLoop(loop, eventLoop, new ProactorServing(loop));
 }

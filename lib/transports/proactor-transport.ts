@@ -7,15 +7,13 @@
 // of it), what is written meanwhile joined into the next; sends queued in one turn of the loop
 // reach the kernel together in the loop's next io_uring_enter.
 import { constants as osConstants } from 'node:os';
-import { closedError, invalidArgType, systemError } from '../errors';
+import { systemError } from '../errors';
 import { BUFFER_SIZE, CQE_F_BUFFER, CQE_F_MORE, type RingDriver } from '../loop/proactor-ring';
 import { native } from '../native';
-import { SHUT_WR, SO_ERROR, SOL_SOCKET } from '../socket/constants';
+import { SO_ERROR, SOL_SOCKET } from '../socket/constants';
 import type { Socket } from '../socket/socket';
 import type { Ring } from '../uring/ring';
-import { validateBytes } from '../validate';
 import type { ProtocolLike } from './protocols';
-import { connectionMadeOf, nodelay } from './selector-transport';
 import { protocolMethod, Transport, type LoopCalls, type TransportOwner } from './transport';
 
 const ECANCELED = -osConstants.errno.ECANCELED;
@@ -49,10 +47,6 @@ function copyOf(view: ArrayBufferView): Buffer {
   return Buffer.from(Buffer.from(view.buffer, view.byteOffset, view.byteLength));
 }
 
-function asBuffer(view: ArrayBufferView): Buffer {
-  return Buffer.isBuffer(view) ? view : Buffer.from(view.buffer, view.byteOffset, view.byteLength);
-}
-
 /**
  * A stream transport on a completion loop (asyncio's `_ProactorSocketTransport`). Made by
  * `ProactorEventLoop`'s `createServer` / `createConnection` / `connectAcceptedSocket`. The Buffer
@@ -62,14 +56,11 @@ function asBuffer(view: ArrayBufferView): Buffer {
 export class ProactorSocketTransport extends Transport {
   readonly #driver: RingDriver;
   readonly #sockRef: Socket;
-  readonly #fd: number;
-  readonly #buffered: boolean;
   // Reading: the receive in flight (its tag), whether it is multishot, whether it was cancelled,
   // and what arrived while paused (delivered by resumeReading).
   #recvTag: number | undefined;
   #multi = false;
   #recvBuf: ArrayBufferView | undefined;
-  #paused = false;
   #reading = false;
   #heldData: Buffer[] = [];
   #heldBytes = 0;
@@ -80,40 +71,33 @@ export class ProactorSocketTransport extends Transport {
   #sendingBytes = 0;
   #queue: Buffer[] = [];
   #queued = 0;
-  #eof = false;
 
   /** @internal */
   constructor(loop: CompletionLoop, sock: Socket, protocol: ProtocolLike, extra: Record<string, unknown>, owner?: TransportOwner, onMade?: () => void) {
-    super(loop, sock, protocol, extra, owner);
+    super(loop, sock, protocol, extra, owner, onMade);
     this.#driver = loop.driver;
     this.#sockRef = sock;
-    this.#fd = sock.fileno();
-    this.#buffered = typeof protocol.getBuffer === 'function';
-    nodelay(sock);
-    // asyncio's order: connection_made, then reading starts, then the creator's waiter.
-    loop.callSoon(connectionMadeOf(protocol), this);
-    loop.callSoon(this.#startReading);
-    if (onMade) loop.callSoon(onMade);
   }
 
   // ---- reading
 
-  #startReading = (): void => {
+  /** @internal */
+  protected startReading(): void {
     if (!this.isReading()) return;
     this.#reading = true;
     if (this.#recvTag !== undefined) return; // a cancelled receive still ends first; it re-arms then
     this.#arm();
-  };
+  }
 
   #arm(): void {
     const driver = this.#driver;
     try {
-      if (!this.#buffered && driver.multishot && driver.arena !== null) {
+      if (!this.buffered && driver.multishot && driver.arena !== null) {
         this.#multi = true;
         this.#recvTag = driver.start(this.#multiOp);
       } else {
         this.#multi = false;
-        this.#recvBuf = this.#buffered ? this.#protocolBuffer() : (this.#recvBuf ?? Buffer.allocUnsafe(RECV_SIZE));
+        this.#recvBuf = this.buffered ? this.protocolBuffer() : (this.#recvBuf ?? Buffer.allocUnsafe(RECV_SIZE));
         if (this.#recvBuf === undefined) return;
         this.#recvTag = driver.start(this.#onceOp);
       }
@@ -122,26 +106,15 @@ export class ProactorSocketTransport extends Transport {
     }
   }
 
-  #stopReading(): void {
+  /** @internal */
+  protected stopReading(): void {
     this.#reading = false;
     if (this.#recvTag !== undefined) this.#driver.cancel(this.#recvTag);
   }
 
-  #protocolBuffer(): ArrayBufferView | undefined {
-    try {
-      const buf = (this.protocol.getBuffer as (sizeHint: number) => ArrayBufferView).call(this.protocol, -1);
-      if (!ArrayBuffer.isView(buf)) throw invalidArgType('getBuffer()', 'a Buffer, TypedArray or DataView', buf);
-      if (buf.byteLength === 0) throw new RangeError('getBuffer() returned an empty buffer');
-      return buf;
-    } catch (err) {
-      this.fatalError(err, 'Fatal error: protocol.getBuffer() call failed.');
-      return undefined;
-    }
-  }
-
   readonly #multiOp = {
     prep: (_ring: Ring, tag: number): void => {
-      const r = native.uringPrepRecvMulti!(this.#driver.handle, this.#fd, tag);
+      const r = native.uringPrepRecvMulti!(this.#driver.handle, this.fd, tag);
       if (r < 0) throw systemError(r, 'io_uring_prep_recv_multishot');
     },
     complete: (res: number, flags: number): void => {
@@ -160,12 +133,12 @@ export class ProactorSocketTransport extends Transport {
 
   readonly #onceOp = {
     prep: (_ring: Ring, tag: number): void => {
-      const r = native.uringPrepBuffer!(this.#driver.handle, RECV, this.#fd, this.#recvBuf!, 0, tag);
+      const r = native.uringPrepBuffer!(this.#driver.handle, RECV, this.fd, this.#recvBuf!, 0, tag);
       if (r < 0) throw systemError(r, 'io_uring_prep_recv');
     },
     complete: (res: number): void => {
       this.#recvTag = undefined;
-      if (this.#buffered) return this.#receivedInto(res);
+      if (this.buffered) return this.#receivedInto(res);
       this.#received(res, res > 0 ? (this.#recvBuf as Buffer).subarray(0, res) : undefined);
     },
   };
@@ -174,11 +147,11 @@ export class ProactorSocketTransport extends Transport {
   #received(res: number, data: Buffer | undefined): void {
     if (this.connLost) return;
     if (res > 0) {
-      if (this.#paused || !this.#reading) this.#hold(copyOf(data!));
+      if (this.paused || !this.#reading) this.#hold(copyOf(data!));
       else this.#deliver(this.#multi ? data! : copyOf(data!));
     } else if (res === 0) {
-      if (this.#paused) this.#heldEof = true;
-      else if (this.#reading) this.#onEof();
+      if (this.paused) this.#heldEof = true;
+      else if (this.#reading) this.onEof();
       return;
     } else if (res === ENOBUFS || res === ECANCELED) {
       // Out of provided buffers (given back in the next crossing), or cancelled by pauseReading.
@@ -194,11 +167,11 @@ export class ProactorSocketTransport extends Transport {
   #receivedInto(res: number): void {
     if (this.connLost) return;
     if (res > 0) {
-      if (this.#paused || !this.#reading) this.#heldBytes += res;
+      if (this.paused || !this.#reading) this.#heldBytes += res;
       else if (!this.#updated(res)) return;
     } else if (res === 0) {
-      if (this.#paused) this.#heldEof = true;
-      else if (this.#reading) this.#onEof();
+      if (this.paused) this.#heldEof = true;
+      else if (this.#reading) this.onEof();
       return;
     } else if (res !== ECANCELED) {
       return this.fatalError(systemError(res, 'recv'), 'Fatal read error on socket transport');
@@ -230,30 +203,18 @@ export class ProactorSocketTransport extends Transport {
 
   // asyncio's _ProactorReadPipeTransport: what arrived while paused is delivered on resume.
   #deliverHeld = (): void => {
-    if (this.connLost || this.#paused) return;
+    if (this.connLost || this.paused) return;
     if (this.#heldBytes > 0) {
       const n = this.#heldBytes;
       this.#heldBytes = 0;
       if (!this.#updated(n)) return;
     }
-    while (this.#heldData.length > 0 && !this.connLost && !this.#paused) this.#deliver(this.#heldData.shift()!);
-    if (this.#heldEof && !this.connLost && !this.#paused) {
+    while (this.#heldData.length > 0 && !this.connLost && !this.paused) this.#deliver(this.#heldData.shift()!);
+    if (this.#heldEof && !this.connLost && !this.paused) {
       this.#heldEof = false;
-      this.#onEof();
+      this.onEof();
     }
   };
-
-  // asyncio's _eof_received: eofReceived() returning true keeps the write side open.
-  #onEof(): void {
-    let keepOpen: unknown;
-    try {
-      keepOpen = protocolMethod(this.protocol, 'eofReceived')?.call(this.protocol);
-    } catch (err) {
-      return this.fatalError(err, 'Fatal error: protocol.eofReceived() call failed.');
-    }
-    if (keepOpen === true) this.#stopReading();
-    else this.close();
-  }
 
   // ---- writing
 
@@ -263,16 +224,11 @@ export class ProactorSocketTransport extends Transport {
    * @throws `ERR_INVALID_ARG_TYPE` (not a Buffer/TypedArray/DataView), `ERR_CLOSED` after `writeEof()`
    */
   write(data: ArrayBufferView): void {
-    validateBytes(data, 'data');
-    if (this.#eof) throw closedError('write side of the transport (writeEof() was called)');
-    if (data.byteLength === 0 || this.connLost) {
-      if (this.connLost) this.connLost++;
-      return;
-    }
+    if (!this.acceptWrite(data)) return;
     if (this.#sendTag === undefined) {
       if (!DIRECT_SEND && (RING_SEND || this.#driver.batch !== 1)) this.#send(data);
       else {
-        const sent = native.send(this.#fd, data, 0, data.byteLength, 0);
+        const sent = native.send(this.fd, data, 0, data.byteLength, 0);
         if (sent === data.byteLength) return;
         if (sent < 0 && sent !== EAGAIN && sent !== EWOULDBLOCK && sent !== EINTR) {
           return this.fatalError(systemError(sent, 'send'), 'Fatal write error on socket transport');
@@ -285,20 +241,6 @@ export class ProactorSocketTransport extends Transport {
       this.#queued += copy.length;
     }
     this.maybePauseProtocol();
-  }
-
-  /**
-   * Writes each buffer of `list` as one write (Python's `writelines`).
-   * @throws as {@link ProactorSocketTransport.write}; `ERR_INVALID_ARG_TYPE` when `list` is not iterable
-   */
-  writelines(list: Iterable<ArrayBufferView>): void {
-    if (typeof list !== 'object' || list === null || typeof (list as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-      throw invalidArgType('list', 'an iterable of Buffers', list);
-    }
-    const parts: ArrayBufferView[] = [];
-    for (const part of list) parts.push(validateBytes(part, 'list[]'));
-    if (parts.length === 1) return this.write(parts[0]);
-    this.write(Buffer.concat(parts.map(asBuffer)));
   }
 
   #send(data: ArrayBufferView): void {
@@ -315,7 +257,7 @@ export class ProactorSocketTransport extends Transport {
 
   readonly #sendOp = {
     prep: (_ring: Ring, tag: number): void => {
-      const r = native.uringPrepBuffer!(this.#driver.handle, SEND_ALL, this.#fd, this.#sending!, 0, tag);
+      const r = native.uringPrepBuffer!(this.#driver.handle, SEND_ALL, this.fd, this.#sending!, 0, tag);
       if (r < 0) throw systemError(r, 'io_uring_prep_send');
     },
     complete: (res: number): void => this.#sent(res),
@@ -348,10 +290,8 @@ export class ProactorSocketTransport extends Transport {
     }
     this.maybeResumeProtocol(); // may write more
     if (this.getWriteBufferSize() > 0) return;
-    if (this.closing) {
-      this.connLost++;
-      this.loop.callSoon(this.#lost, null);
-    } else if (this.#eof) this.#shutdownWrite();
+    if (this.closing) this.endSoon(null);
+    else if (this.eof) this.shutdownWrite();
   }
 
   #writeFailed(res: number): void {
@@ -369,87 +309,31 @@ export class ProactorSocketTransport extends Transport {
     }
   }
 
-  #shutdownWrite(): void {
-    try {
-      this.#sockRef.shutdown(SHUT_WR);
-    } catch (err) {
-      this.fatalError(err, 'Fatal error on shutdown(SHUT_WR)');
-    }
-  }
-
-  /** Closes the write side once the buffer is flushed (`shutdown(SHUT_WR)`); no effect when closing or done already. */
-  writeEof(): void {
-    if (this.closing || this.#eof) return;
-    this.#eof = true;
-    if (this.getWriteBufferSize() === 0) this.#shutdownWrite();
-  }
-
-  /** Always true for a stream socket. */
-  canWriteEof(): boolean {
-    return true;
-  }
-
   /** Bytes not yet sent: the send in flight and what waits behind it. */
   getWriteBufferSize(): number {
     return this.#sendingBytes + this.#queued;
   }
 
-  // ---- closing
-
-  /** Stops reading; once the write buffer is flushed the socket is closed and `connectionLost(null)` called. Idempotent. */
-  close(): void {
-    if (this.closing) return;
-    this.closing = true;
-    this.#stopReading();
-    if (this.getWriteBufferSize() === 0) {
-      this.connLost++;
-      this.loop.callSoon(this.#lost, null);
-    }
-  }
-
-  /** Closes at once, dropping unsent data; `connectionLost(null)` follows. */
-  abort(): void {
-    this.forceClose(null);
-  }
-
-  /** Stops reading until `resumeReading`: the receive in flight is cancelled; what it still brings is held. */
-  pauseReading(): void {
-    if (!this.isReading()) return;
-    this.#paused = true;
-    this.#stopReading();
-  }
-
   /** Reads again after `pauseReading`: what arrived meanwhile first, on the next iteration. */
   resumeReading(): void {
-    if (this.closing || !this.#paused) return;
-    this.#paused = false;
+    if (this.closing || !this.paused) return;
+    this.paused = false;
     if (this.#heldData.length > 0 || this.#heldBytes > 0 || this.#heldEof) this.loop.callSoon(this.#deliverHeld);
-    this.loop.callSoon(this.#startReading);
-  }
-
-  /** Whether reading (not paused, not closing). */
-  isReading(): boolean {
-    return !this.#paused && !this.closing;
+    this.loop.callSoon(this.startReadingSoon);
   }
 
   /** @internal */
-  protected forceClose(err: Error | null): void {
-    if (this.connLost) return;
+  protected stopWriting(): void {
     this.#queue = [];
     this.#queued = 0;
     // asyncio's _force_close cancels the write in flight at once: what the kernel did not send yet is dropped.
     if (this.#sendTag !== undefined) this.#driver.cancel(this.#sendTag);
-    if (!this.closing) {
-      this.closing = true;
-      this.#stopReading();
-    }
-    this.connLost++;
-    this.loop.callSoon(this.#lost, err);
   }
 
   // Before the socket closes: its operations are cancelled and everything queued is submitted,
   // so no entry naming this fd number reaches a file that takes the number next.
-  #lost = (err: Error | null): void => {
+  /** @internal */
+  protected override beforeLost(): void {
     this.#heldData = [];
     const driver = this.#driver;
     if (this.#recvTag !== undefined || this.#sendTag !== undefined) {
@@ -462,6 +346,5 @@ export class ProactorSocketTransport extends Transport {
       }
     }
     this.#sendingBytes = 0;
-    this.callConnectionLost(err);
-  };
+  }
 }

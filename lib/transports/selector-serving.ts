@@ -2,30 +2,23 @@
 // _start_serving, _accept_connection, _stop_serving, _make_socket_transport): a reader on each
 // listening socket accepts up to `backlog` connections per readiness; out of fds or memory it
 // stops watching the socket for ACCEPT_RETRY_DELAY so that it does not spin.
-import { constants as osConstants } from 'node:os';
 import type { BaseEventLoop } from '../loop/base-loop';
 import type { Handle } from '../loop/handle';
 import type { Socket } from '../socket/socket';
-import type { Address } from '../socket/address';
-import { makeProtocol, type TransportLoop } from './create';
+import type { TransportLoop } from './create';
 import type { ProtocolLike } from './protocols';
-import { SelectorSocketTransport, socketExtra, type ReadinessLoop } from './selector-transport';
+import { SelectorSocketTransport, type ReadinessLoop } from './selector-transport';
 import type { Server } from './server';
+import { ACCEPT_RETRY_DELAY, OUT_OF_RESOURCES, serveAccepted, servingTransportLoop, transportExtra, type Serving, type StreamLoop } from './serving';
 import type { Transport, TransportOwner } from './transport';
 
-// asyncio's constants.ACCEPT_RETRY_DELAY (seconds).
-const ACCEPT_RETRY_DELAY = 1;
-const { errno } = osConstants;
 // accept() found nothing (more) to accept: wait for the next readiness.
 const ACCEPT_DONE = new Set(['EAGAIN', 'EWOULDBLOCK', 'EINTR', 'ECONNABORTED']);
-// accept() ran out of a resource: the pending connection stays, and Linux keeps reporting the
-// listener readable, so it is left unwatched for a while.
-const OUT_OF_RESOURCES = new Set([errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM].map((e) => -e));
 
 /**
  * Serving and transports for a readiness loop. @internal
  */
-export class SelectorServing {
+export class SelectorServing implements Serving {
   readonly #loop: ReadinessLoop;
   // Listening sockets waiting out ACCEPT_RETRY_DELAY, with the timer that re-adds their reader.
   readonly #retries = new Map<Socket, Handle>();
@@ -35,7 +28,7 @@ export class SelectorServing {
   }
 
   makeSocketTransport(sock: Socket, protocol: ProtocolLike, extra: Record<string, unknown> | undefined, owner: TransportOwner | undefined, onMade?: () => void): Transport {
-    return new SelectorSocketTransport(this.#loop, sock, protocol, { ...socketExtra(sock, extra?.peername), ...extra }, owner, onMade);
+    return new SelectorSocketTransport(this.#loop, sock, protocol, transportExtra(sock, extra), owner, onMade);
   }
 
   startServing(sock: Socket, server: Server): void {
@@ -61,6 +54,8 @@ export class SelectorServing {
       } catch (err) {
         const e = err as { code?: string; errno?: number };
         if (e.code !== undefined && ACCEPT_DONE.has(e.code)) return;
+        // Out of a resource, the pending connection stays, and Linux keeps reporting the listener
+        // readable: it is left unwatched for a while.
         if (e.errno !== undefined && OUT_OF_RESOURCES.has(e.errno)) {
           this.#loop.callExceptionHandler({ message: 'socket.accept() out of system resource', exception: err, socket: sock });
           this.#loop.removeReader(sock);
@@ -72,42 +67,15 @@ export class SelectorServing {
         throw err; // the loop's exception handler logs it; the server keeps serving
       }
       // asyncio makes the transport in a task, one iteration later.
-      this.#loop.callSoon(() => this.#made(conn, address, server));
+      this.#loop.callSoon(() => serveAccepted(this, this.#loop, conn, server, { peername: address }));
     }
-  }
-
-  // asyncio's _accept_connection2: the protocol, then the transport; a factory error is reported
-  // and the connection closed.
-  #made(conn: Socket, address: unknown, server: Server): void {
-    let protocol: ProtocolLike;
-    try {
-      protocol = makeProtocol(server.protocolFactory);
-    } catch (exception) {
-      conn.close();
-      this.#loop.callExceptionHandler({ message: 'Error on transport creation for incoming connection', exception });
-      return;
-    }
-    this.makeSocketTransport(conn, protocol, { peername: address }, server);
   }
 }
 
 /** A readiness loop with sockConnect (EventLoop). @internal */
-export interface ReadinessStreamLoop extends ReadinessLoop {
-  sockConnect(sock: Socket, address: Address): Promise<void>;
-}
+export interface ReadinessStreamLoop extends ReadinessLoop, StreamLoop {}
 
 /** The TransportLoop of a readiness loop: its own calls, plus selector serving and transports. @internal */
 export function selectorTransportLoop(loop: ReadinessStreamLoop, eventLoop: BaseEventLoop): TransportLoop {
-  const serving = new SelectorServing(loop);
-  return {
-    eventLoop,
-    callSoon: (cb, ...args) => loop.callSoon(cb, ...args),
-    callLater: (delay, cb, ...args) => loop.callLater(delay, cb, ...args),
-    callExceptionHandler: (context) => loop.callExceptionHandler(context),
-    isClosed: () => loop.isClosed(),
-    sockConnect: (sock, address) => loop.sockConnect(sock, address),
-    makeSocketTransport: (sock, protocol, extra, owner, onMade) => serving.makeSocketTransport(sock, protocol, extra, owner, onMade),
-    startServing: (sock, server) => serving.startServing(sock, server),
-    stopServing: (sock) => serving.stopServing(sock),
-  };
+  return servingTransportLoop(loop, eventLoop, new SelectorServing(loop));
 }

@@ -3,12 +3,10 @@
 // path: one send, no readiness wait), and only what the kernel did not take is copied and
 // flushed on writability.
 import { constants as osConstants } from 'node:os';
-import { closedError, invalidArgType, systemError } from '../errors';
+import { systemError } from '../errors';
 import { native } from '../native';
 import type { FileLike } from '../selectors/base';
-import { IPPROTO_TCP, SHUT_WR, SOCK_STREAM, TCP_NODELAY, AF_INET, AF_INET6 } from '../socket/constants';
 import type { Socket } from '../socket/socket';
-import { validateBytes } from '../validate';
 import type { ProtocolLike } from './protocols';
 import { protocolMethod, Transport, type LoopCalls, type TransportOwner } from './transport';
 
@@ -60,30 +58,6 @@ function addressOr(read: () => unknown): unknown {
   }
 }
 
-/** asyncio turns Nagle off on TCP: small writes go out without waiting for the peer's ACK. @internal */
-export function nodelay(sock: Socket): void {
-  if ((sock.family === AF_INET || sock.family === AF_INET6) && sock.type === SOCK_STREAM) {
-    try {
-      sock.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
-    } catch {
-      // not fatal: the connection still works
-    }
-  }
-}
-
-/**
- * The protocol's connectionMade as a callback named like asyncio's (`P.connectionMade`), so that
- * an error it throws is reported as "Exception in callback P.connectionMade(<transport>)". @internal
- */
-export function connectionMadeOf(protocol: ProtocolLike): (transport: Transport) => void {
-  const made = (transport: Transport): void => {
-    protocolMethod(protocol, 'connectionMade')?.call(protocol, transport);
-  };
-  const owner = (protocol as { constructor?: { name?: string } }).constructor?.name ?? 'Object';
-  Object.defineProperty(made, 'name', { value: `${owner}.connectionMade` });
-  return made;
-}
-
 /** The addresses and socket a transport reports through `getExtraInfo`. @internal */
 export function socketExtra(sock: Socket, peername?: unknown): Record<string, unknown> {
   return {
@@ -100,51 +74,46 @@ export function socketExtra(sock: Socket, peername?: unknown): Record<string, un
 export class SelectorSocketTransport extends Transport {
   readonly #loop: ReadinessLoop;
   readonly #sockRef: Socket;
-  // The socket's fd, valid until callConnectionLost closes the socket (reads and writes stop first).
-  readonly #fd: number;
   // Unsent bytes: copies, oldest first; the first is sent from #headOffset on.
   #buffer: Buffer[] = [];
   #headOffset = 0;
   #bufferSize = 0;
-  #eof = false;
-  #paused = false;
   #readerOn = false;
-  readonly #buffered: boolean;
 
   /** @internal */
   constructor(loop: ReadinessLoop, sock: Socket, protocol: ProtocolLike, extra: Record<string, unknown>, owner?: TransportOwner, onMade?: () => void) {
-    super(loop, sock, protocol, extra, owner);
+    super(loop, sock, protocol, extra, owner, onMade);
     this.#loop = loop;
     this.#sockRef = sock;
-    this.#fd = sock.fileno();
-    this.#buffered = typeof protocol.getBuffer === 'function';
-    nodelay(sock);
-    // asyncio's order: connection_made, then the reader, then the creator's waiter — each on
-    // the loop's next iteration.
-    loop.callSoon(connectionMadeOf(protocol), this);
-    loop.callSoon(this.#startReading);
-    if (onMade) loop.callSoon(onMade);
   }
 
-  #startReading = (): void => {
+  /** @internal */
+  protected startReading(): void {
     if (!this.isReading() || this.#readerOn) return;
     this.#readerOn = true;
     this.#loop.addReader(this.#sockRef, this.#readReady);
-  };
+  }
 
-  #stopReading(): void {
+  /** @internal */
+  protected stopReading(): void {
     if (!this.#readerOn) return;
     this.#readerOn = false;
     if (!this.#loop.isClosed()) this.#loop.removeReader(this.#sockRef);
   }
 
-  #stopWriting(): void {
+  #unwatchWrites(): void {
     if (!this.#loop.isClosed() && this.sock !== null) this.#loop.removeWriter(this.#sockRef);
+  }
+
+  /** @internal */
+  protected stopWriting(): void {
+    this.#clearBuffer();
+    this.#unwatchWrites();
   }
 
   #readReady = (): void => {
     if (this.connLost) return;
-    if (this.#buffered) this.#readIntoProtocolBuffer();
+    if (this.buffered) this.#readIntoProtocolBuffer();
     else this.#readData();
   };
 
@@ -162,14 +131,8 @@ export class SelectorSocketTransport extends Transport {
   }
 
   #readIntoProtocolBuffer(): void {
-    let buf: ArrayBufferView;
-    try {
-      buf = (this.protocol.getBuffer as (sizeHint: number) => ArrayBufferView).call(this.protocol, -1);
-      if (!ArrayBuffer.isView(buf)) throw invalidArgType('getBuffer()', 'a Buffer, TypedArray or DataView', buf);
-      if (buf.byteLength === 0) throw new RangeError('getBuffer() returned an empty buffer');
-    } catch (err) {
-      return this.fatalError(err, 'Fatal error: protocol.getBuffer() call failed.');
-    }
+    const buf = this.protocolBuffer();
+    if (buf === undefined) return;
     const got = this.#receive(buf, buf.byteLength);
     if (got === null) return;
     try {
@@ -180,32 +143,20 @@ export class SelectorSocketTransport extends Transport {
   }
 
   // Receives up to len bytes into buf: the count to hand to the protocol, or null when there is
-  // none (nothing to read yet, end of stream handled by #onEof, or a read error made fatal).
+  // none (nothing to read yet, end of stream handled by onEof, or a read error made fatal).
   #receive(buf: ArrayBufferView, len: number): number | null {
     let got: number | null;
     try {
-      got = recvInto(this.#fd, buf, len);
+      got = recvInto(this.fd, buf, len);
     } catch (err) {
       this.fatalError(err, 'Fatal read error on socket transport');
       return null;
     }
     if (got === 0) {
-      this.#onEof();
+      this.onEof();
       return null;
     }
     return got;
-  }
-
-  // asyncio's _read_ready__on_eof: eofReceived() returning true keeps the write side open.
-  #onEof(): void {
-    let keepOpen: unknown;
-    try {
-      keepOpen = protocolMethod(this.protocol, 'eofReceived')?.call(this.protocol);
-    } catch (err) {
-      return this.fatalError(err, 'Fatal error: protocol.eofReceived() call failed.');
-    }
-    if (keepOpen === true) this.#stopReading();
-    else this.close();
   }
 
   /**
@@ -215,17 +166,12 @@ export class SelectorSocketTransport extends Transport {
    * @throws `ERR_INVALID_ARG_TYPE` (not a Buffer/TypedArray/DataView), `ERR_CLOSED` after `writeEof()`
    */
   write(data: ArrayBufferView): void {
-    validateBytes(data, 'data');
-    if (this.#eof) throw closedError('write side of the transport (writeEof() was called)');
-    if (data.byteLength === 0 || this.connLost) {
-      if (this.connLost) this.connLost++;
-      return;
-    }
+    if (!this.acceptWrite(data)) return;
     let offset = 0;
     if (this.#bufferSize === 0) {
       let sent: number | null;
       try {
-        sent = send(this.#fd, data, 0, data.byteLength);
+        sent = send(this.fd, data, 0, data.byteLength);
       } catch (err) {
         return this.fatalError(err, 'Fatal write error on socket transport');
       }
@@ -239,20 +185,6 @@ export class SelectorSocketTransport extends Transport {
     this.maybePauseProtocol();
   }
 
-  /**
-   * Writes each buffer of `list` as one write (Python's `writelines`, which joins them).
-   * @throws as {@link SelectorSocketTransport.write}; `ERR_INVALID_ARG_TYPE` when `list` is not iterable
-   */
-  writelines(list: Iterable<ArrayBufferView>): void {
-    if (typeof list !== 'object' || list === null || typeof (list as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-      throw invalidArgType('list', 'an iterable of Buffers', list);
-    }
-    const parts: ArrayBufferView[] = [];
-    for (const part of list) parts.push(validateBytes(part, 'list[]'));
-    if (parts.length === 1) return this.write(parts[0]);
-    this.write(Buffer.concat(parts.map((p) => (Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength)))));
-  }
-
   // asyncio's _write_ready: flush on writability (ours sends chunk after chunk until the kernel
   // takes no more, where asyncio's one bytearray takes one send).
   #writeReady = (): void => {
@@ -261,7 +193,7 @@ export class SelectorSocketTransport extends Transport {
       while (this.#buffer.length > 0) {
         const head = this.#buffer[0];
         const left = head.length - this.#headOffset;
-        const sent = send(this.#fd, head, this.#headOffset, left);
+        const sent = send(this.fd, head, this.#headOffset, left);
         if (sent === null) break;
         this.#bufferSize -= sent;
         if (sent < left) {
@@ -272,18 +204,17 @@ export class SelectorSocketTransport extends Transport {
         this.#headOffset = 0;
       }
     } catch (err) {
-      this.#stopWriting();
-      this.#clearBuffer();
+      this.stopWriting();
       return this.fatalError(err, 'Fatal write error on socket transport');
     }
     this.maybeResumeProtocol(); // may write more
     if (this.#bufferSize > 0) return;
-    this.#stopWriting();
+    this.#unwatchWrites();
     if (this.closing) {
       this.connLost++; // the fd is closed next: later writes must not reach it (its number may be reused)
       this.callConnectionLost(null);
     }
-    else if (this.#eof) this.#shutdownWrite();
+    else if (this.eof) this.shutdownWrite();
   };
 
   #clearBuffer(): void {
@@ -292,83 +223,15 @@ export class SelectorSocketTransport extends Transport {
     this.#bufferSize = 0;
   }
 
-  #shutdownWrite(): void {
-    try {
-      this.#sockRef.shutdown(SHUT_WR);
-    } catch (err) {
-      this.fatalError(err, 'Fatal error on shutdown(SHUT_WR)');
-    }
-  }
-
-  /** Closes the write side once the buffer is flushed (`shutdown(SHUT_WR)`); no effect when closing or done already. */
-  writeEof(): void {
-    if (this.closing || this.#eof) return;
-    this.#eof = true;
-    if (this.#bufferSize === 0) this.#shutdownWrite();
-  }
-
-  /** Always true for a stream socket. */
-  canWriteEof(): boolean {
-    return true;
-  }
-
   /** Bytes waiting to be sent. */
   getWriteBufferSize(): number {
     return this.#bufferSize;
   }
 
-  /** Stops reading; once the write buffer is flushed the socket is closed and `connectionLost(null)` called. Idempotent. */
-  close(): void {
-    if (this.closing) return;
-    this.closing = true;
-    this.#stopReading();
-    if (this.#bufferSize === 0) {
-      this.connLost++;
-      this.#stopWriting();
-      this.loop.callSoon(this.#lost, null);
-    }
-  }
-
-  /** Closes at once, dropping unsent data; `connectionLost(null)` follows. */
-  abort(): void {
-    this.forceClose(null);
-  }
-
-  /** Stops reading until `resumeReading` (no effect when paused or closing). */
-  pauseReading(): void {
-    if (!this.isReading()) return;
-    this.#paused = true;
-    this.#stopReading();
-  }
-
   /** Reads again after `pauseReading`. */
   resumeReading(): void {
-    if (this.closing || !this.#paused) return;
-    this.#paused = false;
-    this.#startReading();
+    if (this.closing || !this.paused) return;
+    this.paused = false;
+    this.startReading();
   }
-
-  /** Whether reading (not paused, not closing). */
-  isReading(): boolean {
-    return !this.#paused && !this.closing;
-  }
-
-  /** @internal */
-  protected forceClose(err: Error | null): void {
-    if (this.connLost) return;
-    if (this.#bufferSize > 0) {
-      this.#clearBuffer();
-      this.#stopWriting();
-    }
-    if (!this.closing) {
-      this.closing = true;
-      this.#stopReading();
-    }
-    this.connLost++;
-    this.loop.callSoon(this.#lost, err);
-  }
-
-  #lost = (err: Error | null): void => {
-    this.callConnectionLost(err);
-  };
 }

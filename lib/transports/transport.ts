@@ -2,9 +2,11 @@
 // completion loop's submitted operations): extra info, write-buffer flow control
 // (FlowControlMixin), and the way protocol callbacks fail (_fatal_error, _force_close,
 // _call_connection_lost). A loop's transport class extends this and says how bytes move.
-import { invalidArgType, invalidArgValue, outOfRange } from '../errors';
+import { closedError, invalidArgType, invalidArgValue, outOfRange } from '../errors';
 import type { BaseEventLoop } from '../loop/base-loop';
+import { AF_INET, AF_INET6, IPPROTO_TCP, SHUT_WR, SOCK_STREAM, TCP_NODELAY } from '../socket/constants';
 import type { Socket } from '../socket/socket';
+import { validateBytes } from '../validate';
 import type { ProtocolLike } from './protocols';
 
 // asyncio's default high-water mark of a write buffer (bytes); the low mark is a quarter of it.
@@ -43,10 +45,18 @@ export abstract class Transport {
   protected sock: Socket | null;
   /** The protocol being called. @internal */
   protected protocol: ProtocolLike;
+  /** The socket's fd, valid until callConnectionLost closes the socket (reads and writes stop first). @internal */
+  protected readonly fd: number;
+  /** The protocol is a BufferedProtocol (it has getBuffer): reads go into its buffer. @internal */
+  protected readonly buffered: boolean;
   /** close() or a fatal error started; no more reading. @internal */
   protected closing = false;
   /** How many times the connection was found lost (asyncio's `_conn_lost`); nonzero: the end is scheduled. @internal */
   protected connLost = 0;
+  /** writeEof() was called: no more writes. @internal */
+  protected eof = false;
+  /** pauseReading() was called and resumeReading() not yet. @internal */
+  protected paused = false;
   readonly #extra: Record<string, unknown>;
   #owner: TransportOwner | undefined;
   #protocolPaused = false;
@@ -54,13 +64,21 @@ export abstract class Transport {
   #low = DEFAULT_HIGH_WATER / 4;
 
   /** @internal */
-  constructor(loop: LoopCalls, sock: Socket, protocol: ProtocolLike, extra: Record<string, unknown>, owner?: TransportOwner) {
+  constructor(loop: LoopCalls, sock: Socket, protocol: ProtocolLike, extra: Record<string, unknown>, owner?: TransportOwner, onMade?: () => void) {
     this.loop = loop;
     this.sock = sock;
     this.protocol = protocol;
     this.#extra = extra;
     this.#owner = owner;
     owner?.attach(this);
+    this.fd = sock.fileno();
+    this.buffered = typeof protocol.getBuffer === 'function';
+    nodelay(sock);
+    // asyncio's order: connection_made, then reading starts, then the creator's waiter — each on
+    // the loop's next iteration.
+    loop.callSoon(connectionMadeOf(protocol), this);
+    loop.callSoon(this.startReadingSoon);
+    if (onMade) loop.callSoon(onMade);
   }
 
   /**
@@ -116,25 +134,145 @@ export abstract class Transport {
   abstract getWriteBufferSize(): number;
   /** Writes `data` (a copy is kept of what cannot be sent now); never blocks (Python's `write`). */
   abstract write(data: ArrayBufferView): void;
-  /** Writes each buffer in turn (Python's `writelines`). */
-  abstract writelines(list: Iterable<ArrayBufferView>): void;
-  /** Closes the write side once the buffer is flushed (Python's `write_eof`). */
-  abstract writeEof(): void;
-  /** Whether `writeEof` is possible (Python's `can_write_eof`). */
-  abstract canWriteEof(): boolean;
-  /** Stops reading, flushes the write buffer, then closes; `connectionLost(null)` follows (Python's `close`). */
-  abstract close(): void;
-  /** Closes at once, dropping the write buffer; `connectionLost(null)` follows (Python's `abort`). */
-  abstract abort(): void;
-  /** Stops calling the protocol with data until `resumeReading` (Python's `pause_reading`). */
-  abstract pauseReading(): void;
   /** Reads again after `pauseReading` (Python's `resume_reading`). */
   abstract resumeReading(): void;
-  /** Whether the transport is reading: not paused and not closing (Python's `is_reading`). */
-  abstract isReading(): boolean;
+
+  /** Starts reading from the socket unless paused or closing (made, resumed). @internal */
+  protected abstract startReading(): void;
+  /** startReading as a callback for callSoon. @internal */
+  protected readonly startReadingSoon = (): void => {
+    this.startReading();
+  };
+  /** Stops reading from the socket (pause, close, an end of stream that keeps the write side open). @internal */
+  protected abstract stopReading(): void;
+  /** Stops writing to the socket and drops what waits to be sent (abort, fatal error, close with nothing left). @internal */
+  protected abstract stopWriting(): void;
+  /** Just before the protocol's connectionLost: what the transport must end first (default: nothing). @internal */
+  protected beforeLost(): void {}
+
+  /**
+   * Writes each buffer of `list` as one write (Python's `writelines`, which joins them).
+   * @throws as `write`; `ERR_INVALID_ARG_TYPE` when `list` is not iterable
+   */
+  writelines(list: Iterable<ArrayBufferView>): void {
+    if (typeof list !== 'object' || list === null || typeof (list as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+      throw invalidArgType('list', 'an iterable of Buffers', list);
+    }
+    const parts: ArrayBufferView[] = [];
+    for (const part of list) parts.push(validateBytes(part, 'list[]'));
+    if (parts.length === 1) return this.write(parts[0]);
+    this.write(Buffer.concat(parts.map(asBuffer)));
+  }
+
+  /** Closes the write side once the buffer is flushed (`shutdown(SHUT_WR)`); no effect when closing or done already. */
+  writeEof(): void {
+    if (this.closing || this.eof) return;
+    this.eof = true;
+    if (this.getWriteBufferSize() === 0) this.shutdownWrite();
+  }
+
+  /** Always true for a stream socket. */
+  canWriteEof(): boolean {
+    return true;
+  }
+
+  /** Stops reading; once the write buffer is flushed the socket is closed and `connectionLost(null)` called. Idempotent. */
+  close(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.stopReading();
+    if (this.getWriteBufferSize() === 0) {
+      this.stopWriting();
+      this.endSoon(null);
+    }
+  }
+
+  /** Closes at once, dropping unsent data; `connectionLost(null)` follows. */
+  abort(): void {
+    this.forceClose(null);
+  }
+
+  /** Stops reading until `resumeReading` (no effect when paused or closing). */
+  pauseReading(): void {
+    if (!this.isReading()) return;
+    this.paused = true;
+    this.stopReading();
+  }
+
+  /** Whether reading (not paused, not closing). */
+  isReading(): boolean {
+    return !this.paused && !this.closing;
+  }
+
+  /**
+   * The checks every write makes first: the bytes, then writeEof; an empty write, or one after the
+   * connection was lost (counted, as asyncio), is dropped. @returns whether to send `data` @internal
+   */
+  protected acceptWrite(data: ArrayBufferView): boolean {
+    validateBytes(data, 'data');
+    if (this.eof) throw closedError('write side of the transport (writeEof() was called)');
+    if (data.byteLength === 0 || this.connLost) {
+      if (this.connLost) this.connLost++;
+      return false;
+    }
+    return true;
+  }
+
+  /** asyncio's `_read_ready__on_eof`: eofReceived() returning true keeps the write side open. @internal */
+  protected onEof(): void {
+    let keepOpen: unknown;
+    try {
+      keepOpen = protocolMethod(this.protocol, 'eofReceived')?.call(this.protocol);
+    } catch (err) {
+      return this.fatalError(err, 'Fatal error: protocol.eofReceived() call failed.');
+    }
+    if (keepOpen === true) this.stopReading();
+    else this.close();
+  }
+
+  /** A BufferedProtocol's buffer for the next read, or undefined when getBuffer() failed (the transport is aborted). @internal */
+  protected protocolBuffer(): ArrayBufferView | undefined {
+    try {
+      const buf = (this.protocol.getBuffer as (sizeHint: number) => ArrayBufferView).call(this.protocol, -1);
+      if (!ArrayBuffer.isView(buf)) throw invalidArgType('getBuffer()', 'a Buffer, TypedArray or DataView', buf);
+      if (buf.byteLength === 0) throw new RangeError('getBuffer() returned an empty buffer');
+      return buf;
+    } catch (err) {
+      this.fatalError(err, 'Fatal error: protocol.getBuffer() call failed.');
+      return undefined;
+    }
+  }
+
+  /** `shutdown(SHUT_WR)`, once writeEof() was called and the buffer is flushed. @internal */
+  protected shutdownWrite(): void {
+    try {
+      this.sock?.shutdown(SHUT_WR);
+    } catch (err) {
+      this.fatalError(err, 'Fatal error on shutdown(SHUT_WR)');
+    }
+  }
 
   /** Ends the connection at once (asyncio's `_force_close`): drop buffered writes, schedule connectionLost(err). @internal */
-  protected abstract forceClose(err: Error | null): void;
+  protected forceClose(err: Error | null): void {
+    if (this.connLost) return;
+    this.stopWriting();
+    if (!this.closing) {
+      this.closing = true;
+      this.stopReading();
+    }
+    this.endSoon(err);
+  }
+
+  /** The end is decided: later writes are dropped (the fd is closed next), connectionLost(err) runs soon. @internal */
+  protected endSoon(err: Error | null): void {
+    this.connLost++;
+    this.loop.callSoon(this.#lost, err);
+  }
+
+  #lost = (err: Error | null): void => {
+    this.beforeLost();
+    this.callConnectionLost(err);
+  };
 
   /** asyncio's `_maybe_pause_protocol`: tell the protocol once when the buffer goes above the high mark. @internal */
   protected maybePauseProtocol(): void {
@@ -186,6 +324,34 @@ export abstract class Transport {
       owner?.detach(this);
     }
   }
+}
+
+/** asyncio turns Nagle off on TCP: small writes go out without waiting for the peer's ACK. @internal */
+export function nodelay(sock: Socket): void {
+  if ((sock.family === AF_INET || sock.family === AF_INET6) && sock.type === SOCK_STREAM) {
+    try {
+      sock.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
+    } catch {
+      // not fatal: the connection still works
+    }
+  }
+}
+
+/**
+ * The protocol's connectionMade as a callback named like asyncio's (`P.connectionMade`), so that
+ * an error it throws is reported as "Exception in callback P.connectionMade(<transport>)". @internal
+ */
+export function connectionMadeOf(protocol: ProtocolLike): (transport: Transport) => void {
+  const made = (transport: Transport): void => {
+    protocolMethod(protocol, 'connectionMade')?.call(protocol, transport);
+  };
+  const owner = (protocol as { constructor?: { name?: string } }).constructor?.name ?? 'Object';
+  Object.defineProperty(made, 'name', { value: `${owner}.connectionMade` });
+  return made;
+}
+
+function asBuffer(view: ArrayBufferView): Buffer {
+  return Buffer.isBuffer(view) ? view : Buffer.from(view.buffer, view.byteOffset, view.byteLength);
 }
 
 function validateMark(value: unknown, name: string): number {

@@ -47,3 +47,20 @@ export function runRounds(filename: string, line: (r: Round) => object): void {
     process.exit(1);
   });
 }
+
+/**
+ * The lines runRounds prints when every round ends as it should (for the test that runs the
+ * fixture): terminate exits 1, return 0, throw 1 with its message, no fd left open; `extra` is
+ * what the fixture's `line` adds to each round.
+ */
+export function expectedRounds(extra: object = {}): object[] {
+  const round = (mode: string, count: number, code: number, errorSeen: string | null) => ({ mode, count, ...extra, codes: [code], errorSeen, leaked: [] });
+  return [
+    round('terminate', 1, 1, null),
+    round('return', 1, 0, null),
+    round('throw', 1, 1, 'worker fails on purpose'),
+    round('terminate', 6, 1, null),
+    round('terminate', 6, 1, null),
+    { done: true },
+  ];
+}
