@@ -5,10 +5,9 @@
 // docs/API.md: selectors ("A file closed without unregister") and EventLoop.
 import { EventLoop } from '../../lib/loop';
 import { EVENT_READ, EVENT_WRITE, type SelectorClass } from '../../lib/selectors';
-import type { Socket } from '../../lib/socket';
 import { AVAILABLE } from '../helpers/backends';
 import { expectNoFdLeaks, Resources } from '../helpers/fds';
-import { readableOld, reuseFdOf } from './reuse';
+import { newReaderGets, readableOld, reuseFdOf } from './reuse';
 
 const res = new Resources();
 afterEach(() => res.closeAll());
@@ -68,13 +67,7 @@ describe.each(AVAILABLE.map((cls): [string, SelectorClass] => [cls.name, cls]))(
       loop.addReader(old, () => oldCalls.push('reader'));
       loop.addWriter(old, () => oldCalls.push('writer'));
       const [sock, peer] = reuseFdOf(res, old);
-      const got: Array<[Socket, number, string]> = [];
-      loop.addReader(sock, (f, mask) => {
-        got.push([f as Socket, mask, sock.recv(10).toString()]);
-        loop.stop();
-      });
-      loop.callLater(0.05, () => peer.send(Buffer.from('new')));
-      await loop.run();
+      const got = await newReaderGets(loop, sock, peer);
       expect(oldCalls).toEqual([]);
       expect(got).toEqual([[sock, EVENT_READ, 'new']]);
       expect(loop.removeWriter(sock)).toBe(false); // the old writer went with its key
@@ -88,13 +81,7 @@ describe.each(AVAILABLE.map((cls): [string, SelectorClass] => [cls.name, cls]))(
       const oldCalls: string[] = [];
       loop.addReader(fd, () => oldCalls.push('reader'));
       const [sock, peer] = reuseFdOf(res, old);
-      const got: Array<[Socket, string]> = [];
-      loop.addReader(sock, (f) => {
-        got.push([f as Socket, sock.recv(10).toString()]);
-        loop.stop();
-      });
-      loop.callLater(0.05, () => peer.send(Buffer.from('new')));
-      await loop.run();
+      const got = (await newReaderGets(loop, sock, peer)).map(([f, , data]) => [f, data]);
       expect(oldCalls).toEqual([]);
       expect(got).toEqual([[sock, 'new']]);
       expect(loop.removeReader(sock)).toBe(true);

@@ -1,6 +1,7 @@
 // Fd reuse in tests: a socket made to have a given fd number (the number a test just closed), and
 // a socket made readable whose open file a dup keeps alive after its fd is closed.
 import * as os from '../../lib/os';
+import type { EventLoop } from '../../lib/loop';
 import type { Socket } from '../../lib/socket';
 import type { Resources } from '../helpers/fds';
 
@@ -43,4 +44,19 @@ export function reuseFdOf(res: Resources, old: Socket): [Socket, Socket] {
   const fd = old.fileno();
   old.close();
   return pairAt(res, fd);
+}
+
+/**
+ * Runs `loop` with a reader on `sock` until it fires once, `peer` sending "new" 50 ms in: what the
+ * reader got, as [fileobj, mask, bytes] (the old registration must add nothing to it).
+ */
+export async function newReaderGets(loop: EventLoop, sock: Socket, peer: Socket): Promise<Array<[Socket, number, string]>> {
+  const got: Array<[Socket, number, string]> = [];
+  loop.addReader(sock, (f, mask) => {
+    got.push([f as Socket, mask, sock.recv(10).toString()]);
+    loop.stop();
+  });
+  loop.callLater(0.05, () => peer.send(Buffer.from('new')));
+  await loop.run();
+  return got;
 }

@@ -4,10 +4,9 @@
 // number). Real sockets on every available backend.
 import { EventLoop } from '../../lib/loop';
 import { EVENT_READ, EVENT_WRITE, type SelectorClass } from '../../lib/selectors';
-import type { Socket } from '../../lib/socket';
 import { AVAILABLE } from '../helpers/backends';
 import { expectNoFdLeaks, Resources } from '../helpers/fds';
-import { keepOpenFile, pairAt, readableOld, readablePair, reuseFdOf } from './reuse';
+import { keepOpenFile, newReaderGets, pairAt, readableOld, readablePair, reuseFdOf } from './reuse';
 
 const res = new Resources();
 afterEach(() => res.closeAll());
@@ -16,21 +15,12 @@ expectNoFdLeaks();
 const onlyKeysOf = (results: Array<[{ fileobj: unknown }, number]>): Array<[unknown, number]> => results.map(([key, events]) => [key.fileobj, events]);
 
 describe.each(AVAILABLE.map((cls): [string, SelectorClass] => [cls.name, cls]))('%s', (_name, Selector) => {
-  test('unregister, close, reuse: the new socket is reported only when it is ready', () => {
+  test.each([
+    ['unregister, close, reuse: the new socket is reported only when it is ready', () => readablePair(res)[0]],
+    ['unregister, close, reuse while a dup keeps the old socket open and readable', () => readableOld(res, true)],
+  ])('%s', (_name, makeOld) => {
     const sel = res.add(new Selector());
-    const [old] = readablePair(res);
-    sel.register(old, EVENT_READ);
-    sel.unregister(old);
-    const [sock, peer] = reuseFdOf(res, old);
-    sel.register(sock, EVENT_READ);
-    expect(sel.select(0)).toEqual([]);
-    peer.send(Buffer.from('new'));
-    expect(onlyKeysOf(sel.select(0))).toEqual([[sock, EVENT_READ]]);
-  });
-
-  test('unregister, close, reuse while a dup keeps the old socket open and readable', () => {
-    const sel = res.add(new Selector());
-    const old = readableOld(res, true);
+    const old = makeOld();
     sel.register(old, EVENT_READ);
     sel.unregister(old);
     const [sock, peer] = reuseFdOf(res, old);
@@ -88,13 +78,7 @@ describe.each(AVAILABLE.map((cls): [string, SelectorClass] => [cls.name, cls]))(
     loop.addReader(old, (f) => oldCalls.push(f));
     loop.removeReader(old);
     const [sock, peer] = reuseFdOf(res, old);
-    const got: Array<[Socket, string]> = [];
-    loop.addReader(sock, (f) => {
-      got.push([f as Socket, sock.recv(10).toString()]);
-      loop.stop();
-    });
-    loop.callLater(0.05, () => peer.send(Buffer.from('new')));
-    await loop.run();
+    const got = (await newReaderGets(loop, sock, peer)).map(([f, , data]) => [f, data]);
     expect(oldCalls).toEqual([]);
     expect(got).toEqual([[sock, 'new']]);
   });
