@@ -29,8 +29,8 @@ const CLOCK_RESOLUTION = 1e-9;
 // finding work still yields to Node.
 const ITERATIONS_PER_TURN = 64;
 
-/** Throws `ERR_INVALID_ARG_TYPE` unless `cb` is a function. @internal */
-export function validateCallback(cb: unknown, name = 'callback'): void {
+// Throws ERR_INVALID_ARG_TYPE unless `cb` is a function.
+function validateCallback(cb: unknown, name = 'callback'): void {
   if (typeof cb !== 'function') throw invalidArgType(name, 'a function', cb);
 }
 

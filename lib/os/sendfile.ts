@@ -10,17 +10,15 @@ const SEEK_SET = 0;
 /** The largest file offset or count taken: JavaScript's largest exact integer. */
 const MAX_BYTES = Number.MAX_SAFE_INTEGER;
 
-/**
- * A file offset for the sendfile calls: `null`/`undefined` → -1 (the file's position, when
- * `allowNull`), else an integer 0 … 2⁵³−1 (`ERR_INVALID_ARG_TYPE`, `ERR_OUT_OF_RANGE`). @internal
- */
-export function validateOffset(value: unknown, name: string, allowNull: boolean): number {
+// A file offset for the sendfile calls: null/undefined → -1 (the file's position, when
+// `allowNull`), else an integer 0 … 2⁵³−1 (ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE).
+function validateOffset(value: unknown, name: string, allowNull: boolean): number {
   if (allowNull && (value === null || value === undefined)) return -1;
   return validateInt(value, name, 0, MAX_BYTES);
 }
 
-/** A byte count 0 … 2⁵³−1 (`min` 1 where Python wants a positive count). @internal */
-export function validateCount(value: unknown, name: string, min = 0): number {
+// A byte count 0 … 2⁵³−1 (`min` 1 where Python wants a positive count).
+function validateCount(value: unknown, name: string, min = 0): number {
   return validateInt(value, name, min, MAX_BYTES);
 }
 
