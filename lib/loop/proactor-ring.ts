@@ -198,7 +198,11 @@ export class RingDriver {
   arm(ms: number, onWake: (err?: Error) => void): () => void {
     this.flush();
     const watch = (this.#watch ??= new KernelWatch(this.#watchedFd()));
-    if (this.#wakeFd! >= 0) native.uringArmWake!(this.handle);
+    if (this.#wakeFd! >= 0 && native.uringArmWake!(this.handle)) {
+      const immediate = setImmediate(onWake); // work is waiting: harvest it rather than sleep
+      if (!this.#keepAlive) immediate.unref();
+      return () => clearImmediate(immediate);
+    }
     watch.keepAlive(this.#keepAlive);
     watch.start(ms, onWake);
     return () => watch.stop();
