@@ -1,15 +1,11 @@
 // The ring side of ProactorEventLoop: one io_uring per loop, created at first use; operations
 // queued under tags with a completion callback each; submissions flushed once per turn of
 // Node's loop (a setImmediate) unless a wait flushes them first; completions harvested in one
-// crossing per wakeup into a preallocated Int32Array of [tag, res, flags] triples. The ring is
-// DEFER_TASKRUN where the kernel has it: the kernel runs the work of arriving data only when the
-// loop harvests, so what queued meanwhile is received in one go and libuv's wait is never
-// interrupted. Such a ring fd wakes no poller, so Node's loop watches the eventfd the kernel
-// signals instead (lib/selectors/async.ts's KernelWatch); elsewhere the ring fd itself.
+// crossing per wakeup into a preallocated Int32Array of [tag, res, flags] triples. The ring fd
+// is watched on Node's loop like an epoll fd (lib/selectors/async.ts's KernelWatch).
 // A multishot operation keeps its tag while its completions say more are coming. The provided
 // buffer ring of multishot receives is made at first use; the buffers a harvest hands out are
 // given back to the kernel in the next crossing (a wait or a submit), not in one of their own.
-import { constants as osConstants } from 'node:os';
 import { systemError } from '../errors';
 import { MAX_TIMEOUT_NS } from '../limits';
 import { native, type UringHandle } from '../native';
@@ -60,8 +56,6 @@ export class RingDriver {
   #flush: NodeJS.Immediate | undefined;
   #keepAlive = true;
   #handle: UringHandle | undefined;
-  // The eventfd watched in place of the ring fd (DEFER_TASKRUN), once made; -1 if the ring fd is.
-  #wakeFd: number | undefined;
   // The provided buffers: undefined until asked for, null where the kernel (or the runtime) has none.
   #arena: Buffer | null | undefined;
   readonly #recycled = new Int32Array(BUFFERS);
@@ -75,7 +69,7 @@ export class RingDriver {
 
   /** The ring, created at first use. */
   get ring(): Ring {
-    return (this.#ring ??= new Ring(SQ_ENTRIES, { cqEntries: CQ_ENTRIES, deferTaskrun: true }));
+    return (this.#ring ??= new Ring(SQ_ENTRIES, { cqEntries: CQ_ENTRIES }));
   }
 
   /** The ring's native handle, for preps on the hot path. */
@@ -197,24 +191,10 @@ export class RingDriver {
   /** Flushes, then calls `onWake` once the ring fd is readable or `ms` (-1: never) passed. Returns how to stop waiting. */
   arm(ms: number, onWake: (err?: Error) => void): () => void {
     this.flush();
-    const watch = (this.#watch ??= new KernelWatch(this.#watchedFd()));
-    if (this.#wakeFd! >= 0 && native.uringArmWake!(this.handle)) {
-      const immediate = setImmediate(onWake); // work is waiting: harvest it rather than sleep
-      if (!this.#keepAlive) immediate.unref();
-      return () => clearImmediate(immediate);
-    }
+    const watch = (this.#watch ??= new KernelWatch(this.ring.fileno()));
     watch.keepAlive(this.#keepAlive);
     watch.start(ms, onWake);
     return () => watch.stop();
-  }
-
-  // The fd that becomes readable when there is something to harvest.
-  #watchedFd(): number {
-    const fd = native.uringWakeFd!(this.handle);
-    this.#wakeFd = fd >= 0 ? fd : -1;
-    if (fd >= 0) return fd;
-    if (fd === -osConstants.errno.EINVAL) return this.ring.fileno(); // not DEFER_TASKRUN: the ring fd wakes pollers
-    throw systemError(fd, 'io_uring_register');
   }
 
   /** Whether a wait in progress keeps the process alive. */
@@ -231,7 +211,6 @@ export class RingDriver {
     this.#flush = undefined;
     this.#watch?.close();
     this.#watch = undefined;
-    this.#wakeFd = undefined;
     this.#ring?.close();
     this.#recycleCount = 0;
     this.#slots.length = 0;
