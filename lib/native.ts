@@ -258,8 +258,8 @@ export interface Native {
    * DEFER_TASKRUN ring). Call uringArmWake before each sleep on it.
    */
   uringWakeFd?(ring: UringHandle): number;
-  /** Before sleeping on uringWakeFd's fd: clears it; true if work is already waiting (which would not wake the sleep). */
-  uringArmWake?(ring: UringHandle): boolean;
+  /** Before sleeping on uringWakeFd's fd: clears it, and makes it readable again if work is already waiting. */
+  uringArmWake?(ring: UringHandle): void;
   /**
    * Registers the ring's provided buffer ring (IORING_REGISTER_PBUF_RING, 5.19): entries (a power
    * of two) buffers of size bytes, all given to the kernel. Returns an ArrayBuffer over them

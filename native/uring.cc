@@ -533,8 +533,8 @@ Napi::Value WakeFd(const Napi::CallbackInfo& info) {
 // uringArmWake(h): see lib/native.ts.
 Napi::Value ArmWake(const Napi::CallbackInfo& info) {
   RingObj* r = Unwrap(info);
-  if (!r) return info.Env().Undefined();
-  return Napi::Boolean::New(info.Env(), !r->closed && r->ring.ArmWakeFd());
+  if (r && !r->closed) r->ring.ArmWakeFd();
+  return info.Env().Undefined();
 }
 
 // uringWait(h, minComplete, timeoutNs, out, recycled?, count?): see lib/native.ts.

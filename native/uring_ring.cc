@@ -406,16 +406,20 @@ int Ring::Wait(unsigned minComplete, double timeoutNs) {
   }
 }
 
-bool Ring::ArmWakeFd() {
-  if (wakeFd_ < 0) return false;
+void Ring::ArmWakeFd() {
+  if (wakeFd_ < 0) return;
   // Clear what was signalled while nobody slept on the fd (the enters of the last turn posted
-  // CQEs, and each post signals). The kernel signals only when deferred work arrives on an empty
-  // list, so work or CQEs already there would not wake a sleep now: the caller must not sleep.
-  // With neither, the list is empty and the next arrival signals.
+  // CQEs, and each post signals). Then, if work is deferred or CQEs are ready, signal it again:
+  // the kernel signals only when deferred work arrives on an empty list, so a sleep now could
+  // miss what is already there. With neither, the list is empty and the next arrival signals.
   uint64_t count;
   while (read(wakeFd_, &count, sizeof count) < 0 && errno == EINTR) {
   }
-  return TaskrunFlagged() || Ready() > 0;
+  if (TaskrunFlagged() || Ready() > 0) {
+    count = 1;
+    while (write(wakeFd_, &count, sizeof count) < 0 && errno == EINTR) {
+    }
+  }
 }
 
 int Ring::SyncCancelAll() {

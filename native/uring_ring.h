@@ -50,9 +50,9 @@ class Ring {
   // own enters too), so it is cleared by ArmWakeFd just before the caller sleeps on it rather
   // than at every wait. The fd (close-on-exec, non-blocking), or -errno.
   int RegisterWakeFd();
-  // Before sleeping on the wake fd: clears it; true if deferred work or CQEs are already there,
-  // which would not signal it again (the caller then harvests instead of sleeping).
-  bool ArmWakeFd();
+  // Before sleeping on the wake fd: clears it, and signals it again if deferred work or CQEs are
+  // already there, so that the sleep ends at once instead of missing them.
+  void ArmWakeFd();
   int wakeFd() const { return wakeFd_; }
   bool deferred() const;
   // CQEs ready to harvest.
