@@ -253,6 +253,14 @@ export interface Native {
    */
   uringWait?(ring: UringHandle, minComplete: number, timeoutNs: number, out: Int32Array, recycled?: Int32Array, count?: number): number;
   /**
+   * On a DEFER_TASKRUN ring (whose fd wakes no poller), registers an eventfd to watch instead
+   * and returns it (the same one on every call; closed with the ring), or -errno (-EINVAL: not a
+   * DEFER_TASKRUN ring). Call uringArmWake before each sleep on it.
+   */
+  uringWakeFd?(ring: UringHandle): number;
+  /** Before sleeping on uringWakeFd's fd: clears it, and makes it readable again if work is already waiting. */
+  uringArmWake?(ring: UringHandle): void;
+  /**
    * Registers the ring's provided buffer ring (IORING_REGISTER_PBUF_RING, 5.19): entries (a power
    * of two) buffers of size bytes, all given to the kernel. Returns an ArrayBuffer over them
    * (buffer bid at bid * size; it stays valid even after the ring closes), or -errno (-EINVAL: no

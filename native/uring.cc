@@ -522,7 +522,22 @@ Napi::Value PrepRecvMulti(const Napi::CallbackInfo& info) {
   return Num(env, 0);
 }
 
-// uringWait(h, minComplete, timeoutNs, out): see lib/native.ts.
+// uringWakeFd(h): see lib/native.ts.
+Napi::Value WakeFd(const Napi::CallbackInfo& info) {
+  RingObj* r = Unwrap(info);
+  if (!r) return info.Env().Undefined();
+  if (r->closed) return Num(info.Env(), -EBADF);
+  return Num(info.Env(), r->ring.RegisterWakeFd());
+}
+
+// uringArmWake(h): see lib/native.ts.
+Napi::Value ArmWake(const Napi::CallbackInfo& info) {
+  RingObj* r = Unwrap(info);
+  if (r && !r->closed) r->ring.ArmWakeFd();
+  return info.Env().Undefined();
+}
+
+// uringWait(h, minComplete, timeoutNs, out, recycled?, count?): see lib/native.ts.
 Napi::Value Wait(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   RingObj* r = Unwrap(info);
@@ -574,6 +589,8 @@ void InitUring(Napi::Env env, Napi::Object exports) {
   exports.Set("uringPrepTimeout", Napi::Function::New(env, PrepTimeout, "uringPrepTimeout"));
   exports.Set("uringSubmit", Napi::Function::New(env, Submit, "uringSubmit"));
   exports.Set("uringWait", Napi::Function::New(env, Wait, "uringWait"));
+  exports.Set("uringWakeFd", Napi::Function::New(env, WakeFd, "uringWakeFd"));
+  exports.Set("uringArmWake", Napi::Function::New(env, ArmWake, "uringArmWake"));
   exports.Set("uringClose", Napi::Function::New(env, Close, "uringClose"));
   exports.Set("uringBufferRing", Napi::Function::New(env, BufferRing, "uringBufferRing"));
   exports.Set("uringPrepAcceptMulti", Napi::Function::New(env, PrepAcceptMulti, "uringPrepAcceptMulti"));

@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -91,6 +92,7 @@ namespace uring {
 namespace {
 
 // Register opcodes are an enum in the header (no #ifdef possible): the stable numbers.
+constexpr unsigned kRegisterEventfd = 4;      // 5.2
 constexpr unsigned kRegisterProbe = 8;        // 5.6
 constexpr unsigned kRegisterSyncCancel = 24;  // 6.0
 
@@ -305,6 +307,26 @@ void Ring::Unmap() {
   sqMap_ = cqMap_ = nullptr;
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
+  if (wakeFd_ >= 0) ::close(wakeFd_);
+  wakeFd_ = -1;
+}
+
+bool Ring::deferred() const { return flags_ & IORING_SETUP_DEFER_TASKRUN; }
+
+bool Ring::TaskrunFlagged() const { return __atomic_load_n(sqFlags_, __ATOMIC_ACQUIRE) & IORING_SQ_TASKRUN; }
+
+int Ring::RegisterWakeFd() {
+  if (wakeFd_ >= 0) return wakeFd_;
+  if (!deferred()) return -EINVAL;
+  int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (efd < 0) return -errno;
+  if (NoIntr([&] { return SysRegister(fd_, kRegisterEventfd, &efd, 1); }) < 0) {
+    int err = errno;
+    ::close(efd);
+    return -err;
+  }
+  wakeFd_ = efd;
+  return efd;
 }
 
 unsigned Ring::Unsubmitted() const { return sqeTail_ - __atomic_load_n(sqHead_, __ATOMIC_ACQUIRE); }
@@ -334,11 +356,15 @@ int Ring::Enter(unsigned toSubmit, unsigned minComplete, unsigned flags, double 
 
 int Ring::Submit() {
   __atomic_store_n(sqTail_, sqeTail_, __ATOMIC_RELEASE);
+  // On a DEFER_TASKRUN ring a cancel only queues the work that ends its target, and the target
+  // keeps its file open until that work runs: GETEVENTS (waiting for none) runs it in the same
+  // enter, so a caller may close(2) the fd after Submit as on any other ring.
+  unsigned flags = deferred() ? IORING_ENTER_GETEVENTS : 0;
   int total = 0;
   for (;;) {
     unsigned n = Unsubmitted();
     if (n == 0) return total;
-    int r = SysEnter(fd_, n, 0, 0, nullptr, 0);
+    int r = SysEnter(fd_, n, 0, flags, nullptr, 0);
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) return total > 0 ? total : -errno;
     if (r == 0) return total;
@@ -355,7 +381,9 @@ int Ring::Wait(unsigned minComplete, double timeoutNs) {
     unsigned ready = Ready();
     unsigned kernelFlags = __atomic_load_n(sqFlags_, __ATOMIC_ACQUIRE);
     bool flush = kernelFlags & (IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW);
-    if (queued == 0 && ready >= minComplete && !(flush && ready == 0)) return 0;
+    // Deferred work is run even with CQEs ready: on a DEFER_TASKRUN ring nothing else runs it,
+    // and running it now batches it with what is harvested.
+    if (queued == 0 && ready >= minComplete && !(flush && (ready == 0 || deferred()))) return 0;
     unsigned min = ready >= minComplete ? 0 : minComplete;
     double left = deadline.RemainingNs();
     if (!deadline.forever() && left <= 0) min = 0;
@@ -375,6 +403,22 @@ int Ring::Wait(unsigned minComplete, double timeoutNs) {
     if (static_cast<unsigned>(r) < queued) continue;  // short submit: the wait was skipped
     if (min == 0 || Ready() >= minComplete) return 0;
     if (!deadline.forever() && deadline.RemainingNs() <= 0) return 0;
+  }
+}
+
+void Ring::ArmWakeFd() {
+  if (wakeFd_ < 0) return;
+  // Clear what was signalled while nobody slept on the fd (the enters of the last turn posted
+  // CQEs, and each post signals). Then, if work is deferred or CQEs are ready, signal it again:
+  // the kernel signals only when deferred work arrives on an empty list, so a sleep now could
+  // miss what is already there. With neither, the list is empty and the next arrival signals.
+  uint64_t count;
+  while (read(wakeFd_, &count, sizeof count) < 0 && errno == EINTR) {
+  }
+  if (TaskrunFlagged() || Ready() > 0) {
+    count = 1;
+    while (write(wakeFd_, &count, sizeof count) < 0 && errno == EINTR) {
+    }
   }
 }
 

@@ -44,6 +44,17 @@ class Ring {
   // With minComplete 0 it enters the kernel only when something is queued or the kernel flags
   // deferred work or a CQ overflow, so an idle poll costs no syscall.
   int Wait(unsigned minComplete, double timeoutNs);
+  // DEFER_TASKRUN rings only: registers an eventfd (IORING_REGISTER_EVENTFD) for the caller to
+  // watch in place of the ring fd, which wakes no poller on such a ring. The kernel signals it
+  // when deferred work arrives on an empty list and whenever CQEs are posted (by this thread's
+  // own enters too), so it is cleared by ArmWakeFd just before the caller sleeps on it rather
+  // than at every wait. The fd (close-on-exec, non-blocking), or -errno.
+  int RegisterWakeFd();
+  // Before sleeping on the wake fd: clears it, and signals it again if deferred work or CQEs are
+  // already there, so that the sleep ends at once instead of missing them.
+  void ArmWakeFd();
+  int wakeFd() const { return wakeFd_; }
+  bool deferred() const;
   // CQEs ready to harvest.
   unsigned Ready() const;
   // Hands up to `max` ready CQEs to f(const io_uring_cqe&), oldest first; returns how many.
@@ -75,8 +86,10 @@ class Ring {
 
  private:
   int Enter(unsigned toSubmit, unsigned minComplete, unsigned flags, double timeoutNs);
+  bool TaskrunFlagged() const;
 
   int fd_ = -1;
+  int wakeFd_ = -1;
   unsigned flags_ = 0;
   bool noSyncCancel_ = false;
   unsigned sqEntries_ = 0, cqEntries_ = 0;
