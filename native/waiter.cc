@@ -37,7 +37,7 @@ struct Waiter : Handle {
   // The request.
   bool isSelect = false;
   std::vector<pollfd> pollfds;  // poll: [0] is the wakeup pipe
-  uint32_t bits[2][kFdWords];   // select: the read and write bitmaps (wait.h)
+  uint32_t bits[2][kFdWords] = {};  // select: the read and write bitmaps (wait.h)
   double timeoutMs = -1;  // < 0 blocks
   int result = 0;
 
