@@ -18,6 +18,14 @@ export interface Native {
    * remaining time. Returns select's count, or -errno.
    */
   select(fds: Int32Array, nr: number, nw: number, nx: number, ready: Int32Array, timeoutUs: number): number;
+  /**
+   * select(2) over two fd bitmaps in `bits` (FD_SETSIZE / 32 words each, fd d at bit d % 32 of
+   * word d / 32: the fds to read, then those to write; any other length is ERR_OUT_OF_RANGE).
+   * Writes an [fd, ready] pair per ready fd to `out` in fd order (at most out.length / 2), ready
+   * being 1 (readable), 2 (writable) or 3. timeoutUs < 0 blocks; EINTR is retried with the
+   * remaining time. Returns pairs written, or -errno.
+   */
+  selectBits(bits: Int32Array, out: Int32Array, timeoutUs: number): number;
 
   // poll.cc
   /**
@@ -194,8 +202,8 @@ export interface Native {
   waiterOpen(onDone: (result: number) => void): WaiterHandle | number;
   /** Starts a poll(2) wait over a copy of n pollfd records (layout as in `poll`). 0, or -EBUSY while one is in flight. */
   waiterPoll(handle: WaiterHandle, pollfds: Int32Array, n: number, timeoutMs: number): number;
-  /** Starts a select(2) wait over a copy of fds (layout as in `select`). 0, -EBUSY, or -EINVAL for an fd >= FD_SETSIZE. */
-  waiterSelect(handle: WaiterHandle, fds: Int32Array, nr: number, nw: number, nx: number, timeoutUs: number): number;
+  /** Starts a select(2) wait over a copy of the bitmaps (layout as in `selectBits`). 0, -EBUSY, or -EINVAL if the wakeup pipe is not below FD_SETSIZE. */
+  waiterSelect(handle: WaiterHandle, bits: Int32Array, timeoutUs: number): number;
   /** Ends the current wait early. */
   waiterWake(handle: WaiterHandle): void;
   /** Closes a watch or waiter (idempotent); a pending wait is dropped without its callback. */

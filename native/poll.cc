@@ -46,8 +46,9 @@ Napi::Value Poll(const Napi::CallbackInfo& info) {
   pollfd* fds = reinterpret_cast<pollfd*>(raw);
   int r = PollUntil(fds, static_cast<nfds_t>(n), Deadline(timeoutMs));
   if (r < 0) return Num(env, r);
-  size_t cap = outLen / 2, k = 0;
-  for (int32_t i = 0; i < n && k < cap && r > 0; i++) {
+  // poll's count is the records with revents set: the scan stops at the last one.
+  size_t cap = outLen / 2, k = 0, found = static_cast<size_t>(r);
+  for (int32_t i = 0; i < n && k < cap && k < found; i++) {
     if (fds[i].revents == 0) continue;
     out[2 * k] = fds[i].fd;
     out[2 * k + 1] = static_cast<uint16_t>(fds[i].revents);

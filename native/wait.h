@@ -1,5 +1,5 @@
-// The waits of poll(2) and select(2), one each, shared by the blocking calls (poll.cc, select.cc)
-// and the waiter thread (waiter.cc). Neither touches Node-API, so either runs on any thread.
+// The waits of poll(2) and select(2), shared by the blocking calls (poll.cc, select.cc) and the
+// waiter thread (waiter.cc). None touches Node-API, so any runs on any thread.
 // The OS quirks they handle are in the headers of poll.cc and select.cc.
 #pragma once
 #include <poll.h>
@@ -19,12 +19,16 @@ int PollUntil(pollfd* fds, nfds_t n, const Deadline& deadline);
 // outside the set.
 bool FitsFdSet(const int32_t* fds, size_t n);
 
-// select(2) until the deadline on fds[0..nr) for reading, the next nw for writing and the next nx
-// for exceptional conditions, plus extraReadFd (the waiter's wakeup pipe; -1 for none) for
-// reading. Every fd must pass FitsFdSet. The sets are rebuilt for each try, EINTR is retried with
-// the time left, and on return sets[0..2] hold what select left in them. select's count (the
-// extra fd included), or -errno.
-int SelectUntil(const int32_t* fds, size_t nr, size_t nw, size_t nx, int extraReadFd, fd_set sets[3],
-                const Deadline& deadline);
+// The words of one fd bitmap: fd d is bit d % 32 of word d / 32, for every fd below FD_SETSIZE.
+// Any such bitmap is a valid select argument (nothing to range-check).
+constexpr size_t kFdWords = FD_SETSIZE / 32;
+static_assert(FD_SETSIZE % 32 == 0, "FD_SETSIZE is a multiple of 32");
+
+// select(2) until the deadline on the fds of two bitmaps (kFdWords words each: reading, writing),
+// plus extraReadFd (the waiter's wakeup pipe, below FD_SETSIZE; -1 for none) for reading. The
+// sets are rebuilt for each try, EINTR is retried with the time left, and on return sets[0..1]
+// hold what select left in them. select's count (the extra fd included), or -errno.
+int SelectBitsUntil(const uint32_t* read, const uint32_t* write, int extraReadFd, fd_set sets[2],
+                    const Deadline& deadline);
 
 }  // namespace iomux

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -36,8 +37,7 @@ struct Waiter : Handle {
   // The request.
   bool isSelect = false;
   std::vector<pollfd> pollfds;  // poll: [0] is the wakeup pipe
-  std::vector<int32_t> fds;     // select: read, write, except
-  size_t nr = 0, nw = 0, nx = 0;
+  uint32_t bits[2][kFdWords] = {};  // select: the read and write bitmaps (wait.h)
   double timeoutMs = -1;  // < 0 blocks
   int result = 0;
 
@@ -72,8 +72,8 @@ struct Waiter : Handle {
       int r = PollUntil(pollfds.data(), pollfds.size(), deadline);
       return r < 0 ? r : r - (pollfds[0].revents ? 1 : 0);
     }
-    fd_set sets[3];
-    int r = SelectUntil(fds.data(), nr, nw, nx, wake[0], sets, deadline);
+    fd_set sets[2];
+    int r = SelectBitsUntil(bits[0], bits[1], wake[0], sets, deadline);
     return r < 0 ? r : r - (FD_ISSET(wake[0], &sets[0]) ? 1 : 0);
   }
 
@@ -176,27 +176,21 @@ Napi::Value WaiterPoll(const Napi::CallbackInfo& info) {
   return Num(env, w->Start());
 }
 
-// waiterSelect(h, fds, nr, nw, nx, timeoutUs): see lib/native.ts.
+// waiterSelect(h, bits, timeoutUs): see lib/native.ts.
 Napi::Value WaiterSelect(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Waiter* w = Unwrap<Waiter>(info, 0, &kWaiterTag);
-  int32_t* fds;
+  int32_t* bits;
   size_t len;
-  int32_t nr, nw, nx;
   double timeoutUs;
-  if (!w || !ArgInt32s(info, 1, &fds, &len) || !ArgInt(info, 2, &nr) || !ArgInt(info, 3, &nw) ||
-      !ArgInt(info, 4, &nx) || !ArgDouble(info, 5, &timeoutUs))
-    return Napi::Value();
-  if (nr < 0 || nw < 0 || nx < 0 || static_cast<size_t>(nr) + nw + nx > len)
-    return OutOfRange(env, "counts must fit in fds");
-  size_t total = static_cast<size_t>(nr) + nw + nx;
-  if (!FitsFdSet(fds, total) || !FitsFdSet(&w->wake[0], 1)) return Num(env, -EINVAL);
+  if (!w || !ArgInt32s(info, 1, &bits, &len) || !ArgDouble(info, 2, &timeoutUs)) return Napi::Value();
+  if (len != 2 * kFdWords) return OutOfRange(env, "bits must hold two bitmaps of FD_SETSIZE / 32 words");
+  if (!FitsFdSet(&w->wake[0], 1)) return Num(env, -EINVAL);
   {
     std::lock_guard<std::mutex> lock(w->mu);
     if (w->state != Waiter::kIdle) return Num(env, -EBUSY);
     w->isSelect = true;
-    w->fds.assign(fds, fds + total);
-    w->nr = nr, w->nw = nw, w->nx = nx;
+    std::memcpy(w->bits, bits, sizeof w->bits);
     w->timeoutMs = timeoutUs / 1e3;
   }
   return Num(env, w->Start());

@@ -184,7 +184,7 @@ function checkTargets(results) {
   for (const b of ['poll', 'select']) {
     const anchorOf = (r) => r.ratios.cMt ?? r.ratios.c;
     target(`chain ${b} sync: ≤1.1× C-mt (C with one idle thread) at N ≥ 1000`, find((r) => r.workload === 'chain' && r.contender === `iomux-${b}-sync` && r.params.n >= 1000 && anchorOf(r)),
-      (r) => anchorOf(r).ratio <= 1.1, (r) => `${P(r)}: ${r.ratios.cMt ? `${r.ratios.cMt.ratio.toFixed(2)}× C-mt, ` : ''}${r.ratios.c.ratio.toFixed(2)}× C`);
+      (r) => anchorOf(r).ratio <= 1.1, (r) => `${P(r)}: ${[r.ratios.cMt && `${r.ratios.cMt.ratio.toFixed(2)}× C-mt`, r.ratios.c && `${r.ratios.c.ratio.toFixed(2)}× C`].filter(Boolean).join(', ')}`);
   }
   const print = (s) => process.stdout.write(s + '\n');
   print('');

@@ -1,7 +1,7 @@
-// The one select(2) argument list: select.select and SelectSelector both fill one. No validation
-// here: callers keep every fd below FD_SETSIZE (native.select refuses the call otherwise).
+// select.select's select(2) argument list (SelectSelector keeps bitmaps instead: select-bits.ts).
+// No validation here: callers keep every fd below FD_SETSIZE (native.select refuses the call otherwise).
 import { check } from '../errors';
-import { native, type WaiterHandle } from '../native';
+import { native } from '../native';
 
 /** Fds to watch as `[readers…, writers…, exceptional…]` in one Int32Array, and their ready flags. */
 export class SelectFds {
@@ -27,10 +27,5 @@ export class SelectFds {
   /** select(2) over the lists, `us` < 0 blocking: the count of ready fds, or throws. */
   wait(us: number): number {
     return check(native.select(this.fds, this.nr, this.nw, this.nx, this.ready, us), 'select');
-  }
-
-  /** Starts a wait over a copy of the lists on a waiter thread (see native.waiterSelect). */
-  waitOnThread(handle: WaiterHandle, us: number): number {
-    return native.waiterSelect(handle, this.fds, this.nr, this.nw, this.nx, us);
   }
 }

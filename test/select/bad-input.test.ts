@@ -1,7 +1,7 @@
 // Every exported function and method of iomux/select, each argument position × the bad values of
 // test/helpers/bad-input.ts: the code of docs/API.md's error table, never a crash, no fd leaked, and
 // nothing half-registered.
-import { native } from '../../lib/native';
+import { C, native } from '../../lib/native';
 import { close as osClose, pipe } from '../../lib/os';
 import * as sel from '../../lib/select';
 import { BAD_FDS, NOT_FILEOBJS, NOT_NUMBERS, codeOf } from '../helpers/bad-input';
@@ -218,8 +218,10 @@ whenKqueue.describe('kqueue where built', () => {
 
 describe('native layer: wrong types throw, never crash', () => {
   const i32 = () => new Int32Array(8);
+  const bits = () => new Int32Array(C.FD_SETSIZE / 16); // two bitmaps of FD_SETSIZE bits
   const calls: Array<[string, (...a: unknown[]) => unknown, () => unknown[], number[]]> = [
     ['select', native.select as never, () => [i32(), 0, 0, 0, i32(), 0], [0, 4]],
+    ['selectBits', native.selectBits as never, () => [bits(), i32(), 0], [0, 1]],
     ['poll', native.poll as never, () => [i32(), 0, i32(), 0], [0, 2]],
   ];
   if (native.epollWait) {
@@ -244,10 +246,12 @@ describe('native layer: wrong types throw, never crash', () => {
     expect(codeOf(fn)).toBe('ERR_INVALID_ARG_TYPE');
   });
 
-  test('counts beyond the arrays are ERR_OUT_OF_RANGE', () => {
+  test('counts beyond the arrays, and bitmaps of the wrong size, are ERR_OUT_OF_RANGE', () => {
     expect(codeOf(() => native.select(i32(), 5, 5, 0, i32(), 0))).toBe('ERR_OUT_OF_RANGE');
     expect(codeOf(() => native.select(i32(), -1, 0, 0, i32(), 0))).toBe('ERR_OUT_OF_RANGE');
     expect(codeOf(() => native.select(new Int32Array(4), 4, 0, 0, new Int32Array(2), 0))).toBe('ERR_OUT_OF_RANGE');
+    expect(codeOf(() => native.selectBits(i32(), i32(), 0))).toBe('ERR_OUT_OF_RANGE');
+    expect(codeOf(() => native.selectBits(new Int32Array(C.FD_SETSIZE / 16 + 1), i32(), 0))).toBe('ERR_OUT_OF_RANGE');
     expect(codeOf(() => native.poll(i32(), 5, i32(), 0))).toBe('ERR_OUT_OF_RANGE');
     expect(codeOf(() => native.poll(i32(), -1, i32(), 0))).toBe('ERR_OUT_OF_RANGE');
     if (native.epollWait) expect(codeOf(() => native.epollWait!(0, i32(), 5, 0))).toBe('ERR_OUT_OF_RANGE');

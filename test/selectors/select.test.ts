@@ -1,4 +1,5 @@
-// SelectSelector's own behaviour: FD_SETSIZE, and a closed registered fd.
+// SelectSelector's own behaviour: FD_SETSIZE, a closed registered fd, and its fd bitmaps kept in
+// step with register/modify/unregister.
 import { C } from '../../lib/native';
 import * as os from '../../lib/os';
 import { EVENT_READ, EVENT_WRITE, SelectSelector } from '../../lib/selectors';
@@ -42,5 +43,39 @@ describe('SelectSelector', () => {
     const got = s.select(0);
     expect(got).toHaveLength(5);
     expect(new Map(got)).toEqual(new Map(keys.map((k, i) => [k, i === 1 || i === 3 ? EVENT_READ | EVENT_WRITE : EVENT_WRITE])));
+  });
+
+  test('register, modify and unregister of fds up to FD_SETSIZE - 1 change exactly what select watches', () => {
+    const s = res.add(new SelectSelector());
+    const [r, w] = res.pipe();
+    let fd = -1;
+    const dups: number[] = [];
+    while (fd < C.FD_SETSIZE - 1) dups.push((fd = res.fd(os.dup(w)))); // writable, none readable
+    const watched = dups.filter((d) => d % 32 === 0 || d % 32 === 31 || d % 7 === 0);
+    for (const d of watched) s.register(d, EVENT_WRITE, d);
+    s.register(r, EVENT_READ | EVENT_WRITE, r);
+    const ready = () => new Map(s.select(0).map(([key, events]) => [key.fd, events]));
+    expect(ready()).toEqual(new Map(watched.map((d) => [d, EVENT_WRITE])));
+    // Half unregistered, some switched to reading (a write end is never readable), the pipe readable.
+    const gone = watched.filter((_, i) => i % 2 === 0);
+    for (const d of gone) s.unregister(d);
+    const reading = watched.filter((_, i) => i % 4 === 1);
+    for (const d of reading) s.modify(d, EVENT_READ, d);
+    os.write(w, Buffer.from('x'));
+    const left = watched.filter((d) => !gone.includes(d) && !reading.includes(d));
+    expect(ready()).toEqual(new Map([...left.map((d): [number, number] => [d, EVENT_WRITE]), [r, EVENT_READ]]));
+    for (const d of reading) s.modify(d, EVENT_READ | EVENT_WRITE, d);
+    expect(ready()).toEqual(new Map([...left, ...reading].map((d): [number, number] => [d, EVENT_WRITE]).concat([[r, EVENT_READ]])));
+  });
+
+  test('selectAsync sees a registration made while it waits', async () => {
+    const s = res.add(new SelectSelector());
+    const [r] = res.pipe();
+    s.register(r, EVENT_READ);
+    const [, w] = res.pipe();
+    const pending = s.selectAsync(5);
+    s.register(w, EVENT_WRITE, 'w');
+    const got = await pending;
+    expect(got.map(([key, events]) => [key.data, events])).toEqual([['w', EVENT_WRITE]]);
   });
 });
