@@ -158,8 +158,8 @@ function matrix({ sizes, conns } = {}) {
 
 /** How long each kind of trial runs, per mode (seconds; `--seconds` and `--runs` override). */
 const timing = {
-  quick: { runs: 3, mintime: 0.04, echoWarmup: 0.03, echoSeconds: 0.12, httpSeconds: 0.25 },
-  default: { runs: 5, mintime: 0.08, echoWarmup: 0.05, echoSeconds: 0.2, httpSeconds: 1 },
+  quick: { runs: 3, mintime: 0.04, echoWarmup: 0.1, echoSeconds: 0.12, httpSeconds: 0.25 },
+  default: { runs: 5, mintime: 0.08, echoWarmup: 0.2, echoSeconds: 0.2, httpSeconds: 1 },
   full: { runs: 7, mintime: 0.2, echoWarmup: 0.3, echoSeconds: 2, httpSeconds: 3 },
 };
 

@@ -1,6 +1,6 @@
 /* The echo load generator (never JavaScript): `conns` connections, each a ping-pong of 64-byte
-   messages; round-trip latency into a 100 ns histogram; the server's CPU time read from
-   /proc/PID/stat (utime + stime) at the start and end of the measured window.
+   messages; round-trip latency into a 100 ns histogram; the server's CPU time (its threads'
+   run time, client.h's cpu_of) read at the start and end of the measured window.
    Usage: echo-client port conns warmup_s duration_s server_pid
    Prints one JSON line: roundTrips, seconds, rate, p50Us, p99Us, serverCpuS. */
 #include "client.h"

@@ -2,8 +2,8 @@
    wrk's one second): `conns` connections, each sending `GET / HTTP/1.1` and waiting for the whole
    answer before the next (no pipelining, as wrk without a script). An answer ends after its
    Content-Length or its last chunk (Transfer-Encoding: chunked); a server that closes a connection
-   or answers without either is an error. Latency into a 100 ns histogram; the server's CPU time from
-   /proc/PID/stat (utime + stime) at the start and end of the measured window, as echo-client does.
+   or answers without either is an error. Latency into a 100 ns histogram; the server's CPU time (its threads'
+   run time, client.h's cpu_of) at the start and end of the measured window, as echo-client does.
    Usage: http-client port conns warmup_s duration_s server_pid
    Prints one JSON line: requests, seconds, rate, p50Us, p99Us, serverCpuS. */
 #include "client.h"

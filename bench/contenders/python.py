@@ -76,7 +76,7 @@ def chain(tcp):
     for warm in (True, False):
         started = time.perf_counter()
         r = 0
-        while r < 1 or time.perf_counter() - started < (mintime / 3 if warm else mintime):
+        while r < 1 or time.perf_counter() - started < mintime:  # warm-up as long as the window, as every contender
             r += 1
             count, writes, fired = 0, nwrites, active + nwrites
             events = spurious = wakes = 0

@@ -68,8 +68,10 @@ async function measureRounds(round, mintime, stats) {
   for (const warm of [true, false]) {
     const started = performance.now();
     let r = 0;
-    // At least one round each, warm-up for mintime/3 (the JIT), measurement for mintime.
-    for (; r < 1 || performance.now() - started < (warm ? mintime / 3 : mintime) * 1e3; r++) {
+    // At least one round each, warm-up then measurement for mintime each: V8 compiles the hot
+    // functions on a thread that shares the pinned core, which a warm-up of mintime/3 (27 ms in
+    // the default run) left inside the measured window. Every contender warms up alike.
+    for (; r < 1 || performance.now() - started < mintime * 1e3; r++) {
       stats.events = stats.spurious = stats.wakes = 0;
       const t0 = performance.now();
       const hops = await round();

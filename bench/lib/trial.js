@@ -191,16 +191,27 @@ function stopServer(child) {
   });
 }
 
-/** utime + stime of a process (all its threads, living and ended), in seconds, from /proc/PID/stat. */
+/**
+ * A process's CPU time in seconds: its threads' run time in nanoseconds
+ * (/proc/PID/task/TID/schedstat, as the C load generators read it), or where that is missing
+ * utime + stime from /proc/PID/stat, in 10 ms ticks.
+ */
 function cpuSeconds(pid) {
+  try {
+    let ns = 0;
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) ns += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    if (ns > 0) return ns / 1e9;
+  } catch {
+    // a thread ended between the listing and its read, or no schedstat: the tick count below
+  }
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(f[11]) + Number(f[12])) / 100; // fields 14, 15; USER_HZ is 100 on Linux
 }
 
-// CPU time advances in 10 ms ticks: a server that got none in the window cannot be rated.
+// A server that got no CPU time in the window cannot be rated.
 function noCpu(pid) {
-  return `server (pid ${pid}) used no measurable CPU time (10 ms ticks) in the window: run longer (--seconds), or run the server itself, not a wrapper that forks it`;
+  return `server (pid ${pid}) used no measurable CPU time in the window: run longer (--seconds), or run the server itself, not a wrapper that forks it`;
 }
 
 function wrkDuration(v, unit) {
