@@ -134,6 +134,7 @@ class RingPoller implements Poller {
         if (recheck) {
           this.#arm(fd);
           rechecks++;
+          rechecked = true;
           continue;
         }
         if (2 * pairs === this.out.length) this.out = grow(this.out);
@@ -143,7 +144,6 @@ class RingPoller implements Poller {
       }
       if (n < BATCH && rechecks === 0) break;
       // More to harvest, or rechecks to submit: a poll of an fd still ready completes inside this enter.
-      if (n < BATCH) rechecked = true;
       rechecks = 0;
       n = this.ring.waitInto(cqes, 0, 0);
     }
