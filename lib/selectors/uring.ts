@@ -173,6 +173,11 @@ class RingPoller implements Poller {
     return fd;
   }
 
+  /** The fd fileno() gave out, else the ring fd (never makes the eventfd). */
+  shownFd(): number {
+    return this.#watched ? this.#wakeFd! : this.ring.fileno();
+  }
+
   // The fd that becomes readable when there is something to harvest (made at first use).
   #wakeFdOf(): number {
     if (this.#wakeFd !== undefined) return this.#wakeFd;
@@ -252,8 +257,8 @@ export class IoUringSelector<T = unknown, F extends FileLike = FileLike> extends
     return this.poller.watchedFd();
   }
 
-  /** The ring fd, for util.inspect: inspecting must not change how the selector waits. */
+  /** For util.inspect, which must not change how the selector waits: the fd fileno() gave out, else the ring fd. */
   protected override inspectedFd(): number {
-    return this.poller.ring.fileno();
+    return this.poller.shownFd();
   }
 }

@@ -48,8 +48,8 @@ for (const [label, forced, ringFlags, gate] of MODES) {
     expect(stderr).toBe('');
     expect([status, signal]).toEqual([0, null]);
     expect(json).toEqual([{
-      // A DEFER_TASKRUN ring gives out its eventfd; util.inspect shows the ring fd (and changes nothing).
-      identity: { ringFlags, fileno: ringFlags & DEFER_TASKRUN ? 'eventfd' : 'io_uring', stable: true, inspected: 'io_uring' },
+      // A DEFER_TASKRUN ring gives out its eventfd; util.inspect shows the ring fd until fileno() gave one out.
+      identity: { ringFlags, fileno: ringFlags & DEFER_TASKRUN ? 'eventfd' : 'io_uring', stable: true, inspectedBefore: 'io_uring', inspectedAfter: true },
       beforeSelect: { idle: false, afterSend: true, selected: [A] },
       registeredLater: { readable: true, selected: [A] },
       afterSelect: { first: [A], stillReady: true, again: [A], afterDrain: [], drainedReadable: false, newData: true, selectedNew: [A] },
