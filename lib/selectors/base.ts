@@ -411,9 +411,14 @@ export abstract class BaseSelector<T = unknown, F extends FileLike = FileLike> i
   [inspect.custom](): string {
     const name = this.constructor.name;
     if (this.#closed) return `<${name} [closed]>`;
+    const fd = this.inspectedFd();
+    return `<${name} ${fd === undefined ? '' : `fd=${fd}, `}keys=${this.keys.size}>`;
+  }
+
+  /** The kernel object's fd that `util.inspect` shows (`fileno()` where there is one). */
+  protected inspectedFd(): number | undefined {
     const fileno = (this as { fileno?: () => number }).fileno;
-    const fd = typeof fileno === 'function' ? `fd=${fileno.call(this)}, ` : '';
-    return `<${name} ${fd}keys=${this.keys.size}>`;
+    return typeof fileno === 'function' ? fileno.call(this) : undefined;
   }
 
   /** Throws `ERR_CLOSED` once closed. */

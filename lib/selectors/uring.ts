@@ -5,11 +5,17 @@
 // to the file and would keep a socket the caller then closes open (the peer would see no EOF).
 // Every poll has a fresh tag: a completion whose tag is no longer the fd's current one (after a
 // modify or unregister) is dropped.
+// The ring is DEFER_TASKRUN where the kernel has it: a poll that fires queues its completion work
+// until this thread's next io_uring_enter instead of interrupting the thread, and select() runs
+// it batched inside the enter that waits. Such a ring fd wakes no poller, so what is watched (the
+// async wakeup, and the fd fileno() gives out) is the eventfd the kernel signals instead; on other
+// rings it is the ring fd itself.
 import { constants as osConstants } from 'node:os';
+import { check } from '../errors';
 import { UINT32_MAX } from '../limits';
-import { C } from '../native';
+import { C, native } from '../native';
 import { MS } from '../timeout';
-import { Ring } from '../uring/ring';
+import { Ring, ringHandle } from '../uring/ring';
 import type { FileLike } from '../validate';
 import { KernelWatch, type Wakeup } from './async';
 import { assertOpenFd } from './open-fd';
@@ -18,6 +24,7 @@ import { PollLikeSelector, type Poller } from './poll-like';
 
 const ECANCELED = -osConstants.errno.ECANCELED;
 const EBADF = -osConstants.errno.EBADF;
+const EINVAL = -osConstants.errno.EINVAL;
 const TAGS = UINT32_MAX + 1;
 const BATCH = 256;
 
@@ -29,9 +36,20 @@ class RingPoller implements Poller {
   readonly #armed = new Map<number, number>(); // fd → tag of its poll in flight
   readonly #owner = new Map<number, number>(); // tag in flight → fd (-1: a cancel)
   #nextTag = 0;
+  // The fd that becomes readable when a wait would find something, once asked for: the eventfd
+  // registered on a DEFER_TASKRUN ring (`#deferred`), else the ring fd.
+  #wakeFd: number | undefined;
+  #deferred = false;
+  // Set once fileno() gave the wake fd out: its owner may watch it at any time, not only while an
+  // async wait is armed, so every change reaches the kernel at once and every wait ends settled.
+  #watched = false;
+  // Tags of re-arms handed to the kernel before the caller saw the report (see #settleRearms).
+  readonly #provisional = new Set<number>();
+  // Pairs the last wait reported (their re-arms are queued unless the selector is watched).
+  #reported = 0;
 
   constructor() {
-    this.ring = new Ring(BATCH);
+    this.ring = new Ring(BATCH, { deferTaskrun: true });
   }
 
   #tag(fd: number): number {
@@ -59,6 +77,7 @@ class RingPoller implements Poller {
     assertOpenFd(fd); // refuse a closed fd with EBADF now, as every selector does
     this.#masks.set(fd, mask);
     this.#arm(fd);
+    if (this.#watched) this.ring.submit();
   }
 
   modify(fd: number, mask: number): void {
@@ -66,6 +85,7 @@ class RingPoller implements Poller {
     this.#disarm(fd);
     this.#masks.set(fd, mask);
     this.#arm(fd);
+    if (this.#watched) this.ring.submit();
   }
 
   remove(fd: number): void {
@@ -76,8 +96,30 @@ class RingPoller implements Poller {
   }
 
   wait(ms: number, _registered: number): number {
+    const end = ms > 0 ? performance.now() + ms : 0;
+    let left = ms;
+    let pairs = this.#harvest(left);
+    // Only rechecks were found (none still ready): a wait that may block goes on with the time left.
+    while (pairs < 0 && left !== 0) {
+      if (left > 0 && (left = Math.ceil(end - performance.now())) <= 0) break;
+      pairs = this.#harvest(left);
+    }
+    if (pairs < 0) pairs = 0;
+    // Re-arm what was reported (queued now, submitted by the next wait): level-triggered.
+    for (let i = 0; i < 2 * pairs; i += 2) if (this.#masks.has(this.out[i])) this.#arm(this.out[i]);
+    if (this.#watched) this.#settleRearms(pairs);
+    this.#reported = pairs;
+    return pairs;
+  }
+
+  // One wait of up to `ms` and its harvest into `out`: the number of pairs, or -1 if there were
+  // none and the harvest held only rechecked completions (see #settleRearms).
+  #harvest(ms: number): number {
     const cqes = this.#cqes;
+    const provisional = this.#provisional;
     let pairs = 0;
+    let rechecks = 0;
+    let rechecked = false;
     let n = this.ring.waitInto(cqes, ms === 0 ? 0 : 1, ms < 0 ? null : ms / MS);
     for (;;) {
       for (let i = 0; i < 3 * n; i += 3) {
@@ -85,29 +127,85 @@ class RingPoller implements Poller {
         const res = cqes[i + 1];
         const fd = this.#owner.get(tag);
         this.#owner.delete(tag);
+        const recheck = provisional.size > 0 && provisional.delete(tag);
         if (fd === undefined || fd < 0 || this.#armed.get(fd) !== tag) continue; // a cancel, or stale
         this.#armed.delete(fd);
         if (res === EBADF || res === ECANCELED) continue; // closed while registered: nothing to watch
+        if (recheck) {
+          this.#arm(fd);
+          rechecks++;
+          rechecked = true;
+          continue;
+        }
         if (2 * pairs === this.out.length) this.out = grow(this.out);
         this.out[2 * pairs] = fd;
         this.out[2 * pairs + 1] = res < 0 ? C.POLLERR : res;
         pairs++;
       }
-      if (n < BATCH) break;
+      if (n < BATCH && rechecks === 0) break;
+      // More to harvest, or rechecks to submit: a poll of an fd still ready completes inside this enter.
+      rechecks = 0;
       n = this.ring.waitInto(cqes, 0, 0);
     }
-    // Re-arm what was reported (queued now, submitted by the next wait): level-triggered.
-    for (let i = 0; i < 2 * pairs; i += 2) if (this.#masks.has(this.out[i])) this.#arm(this.out[i]);
-    return pairs;
+    return pairs === 0 && rechecked ? -1 : pairs;
   }
 
-  // The ring fd is watched like an epoll fd; a registration made during an async wait must reach
+  // A watched selector's wait ends with its re-arms in the kernel, so that the wake fd is readable
+  // while a reported fd stays ready. Such a re-arm mostly completes inside that very submit (the
+  // caller has not yet read what was reported), and would then be reported once more after the
+  // caller drained the fd: its completion is provisional, and the next wait polls the fd again
+  // in a second enter instead of reporting it (the wake fd meanwhile reads as ready once for nothing).
+  #settleRearms(pairs: number): void {
+    for (let i = 0; i < 2 * pairs; i += 2) {
+      const tag = this.#armed.get(this.out[i]);
+      if (tag !== undefined) this.#provisional.add(tag);
+    }
+    this.#settle();
+  }
+
+  /** The wake fd, for a caller that may watch it from now on (the selector's public fileno()). */
+  watchedFd(): number {
+    const fd = this.#wakeFdOf();
+    if (!this.#watched) {
+      this.#watched = true;
+      this.#settleRearms(this.#reported); // the last wait's re-arms, still queued
+    }
+    return fd;
+  }
+
+  /** The fd fileno() gave out, else the ring fd (never makes the eventfd). */
+  shownFd(): number {
+    return this.#watched ? this.#wakeFd! : this.ring.fileno();
+  }
+
+  // The fd that becomes readable when there is something to harvest (made at first use).
+  #wakeFdOf(): number {
+    if (this.#wakeFd !== undefined) return this.#wakeFd;
+    const fd = native.uringWakeFd!(ringHandle(this.ring));
+    if (fd === EINVAL) return (this.#wakeFd = this.ring.fileno()); // not DEFER_TASKRUN: the ring fd wakes pollers
+    this.#deferred = true;
+    return (this.#wakeFd = check(fd, 'io_uring_register'));
+  }
+
+  // Before the wake fd may be slept on: what is queued goes to the kernel (a poll of an fd that is
+  // still ready completes inside this submit), and the eventfd of a DEFER_TASKRUN ring is cleared
+  // of what this thread's own enters signalled, then signalled again if work or completions are
+  // already waiting (the kernel signals only when deferred work arrives on an empty list).
+  #settle(): void {
+    this.ring.submit();
+    if (this.#deferred) native.uringArmWake!(ringHandle(this.ring));
+  }
+
+  // The wake fd is watched like an epoll fd; a registration made during an async wait must reach
   // the kernel at once, so a change submits.
   wakeup(): Wakeup {
-    const watch = new KernelWatch(this.ring.fileno());
+    const watch = new KernelWatch(this.#wakeFdOf());
     const ring = this.ring;
     return {
-      start: (ms, onWake) => watch.start(ms, onWake),
+      start: (ms, onWake) => {
+        this.#settle();
+        watch.start(ms, onWake);
+      },
       changed: () => void ring.submit(),
       stop: () => watch.stop(),
       keepAlive: (on) => watch.keepAlive(on),
@@ -130,9 +228,9 @@ function grow(out: Int32Array): Int32Array {
  * A selector over io_uring (Linux ≥ 5.11): each registered fd has one one-shot `POLL_ADD` in
  * flight, re-armed in the same `io_uring_enter` that waits, so it behaves as a level-triggered
  * {@link EpollSelector}. `register` and `modify` make no io_uring syscall (only an `fcntl` that
- * refuses a closed fd); `unregister` cancels the poll at once. `fileno()` is the ring fd, so
- * `selectAsync` and `EventLoop` work as with epoll. Where io_uring is unavailable,
- * `IoUringSelector.available` is false and the constructor throws `ERR_NOT_SUPPORTED`.
+ * refuses a closed fd); `unregister` cancels the poll at once. The ring is `DEFER_TASKRUN` where
+ * the kernel has it (Linux 6.1). `selectAsync` and `EventLoop` work as with epoll. Where io_uring
+ * is unavailable, `IoUringSelector.available` is false and the constructor throws `ERR_NOT_SUPPORTED`.
  */
 export class IoUringSelector<T = unknown, F extends FileLike = FileLike> extends PollLikeSelector<T, F, RingPoller> {
   /** Whether io_uring is usable in this process (see `Ring.unavailableReason` in iomux/uring). */
@@ -146,9 +244,21 @@ export class IoUringSelector<T = unknown, F extends FileLike = FileLike> extends
     }, C.POLLIN, C.POLLOUT);
   }
 
-  /** The ring fd. @throws `ERR_CLOSED` after `close()`. */
+  /**
+   * An fd to watch with epoll, poll or an event loop: readable whenever `select()` would report
+   * something (and at times when it would not). It is the ring fd, or on a `DEFER_TASKRUN` ring
+   * (whose fd wakes no poller) an eventfd the kernel signals — only read by the selector itself.
+   * From the first call on, `register` and `modify` submit at once and each `select()` ends
+   * with one more `io_uring_enter` (and a `read` of the eventfd), so that the fd stays true.
+   * @throws `ERR_CLOSED` after `close()`, a SystemError if the kernel refuses the eventfd.
+   */
   fileno(): number {
     this.checkOpen();
-    return this.poller.ring.fileno();
+    return this.poller.watchedFd();
+  }
+
+  /** For util.inspect, which must not change how the selector waits: the fd fileno() gave out, else the ring fd. */
+  protected override inspectedFd(): number {
+    return this.poller.shownFd();
   }
 }
