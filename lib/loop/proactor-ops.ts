@@ -5,13 +5,18 @@
 // Abort: a queued operation is dropped at once; one in flight is cancelled on the ring, and
 // rejects with AbortError only if the cancel won. If the kernel finished it first (the bytes
 // were received, the connection accepted), the promise resolves with that result: no byte is lost.
-// The hot path allocates one Op and one promise per operation, no closures.
+// A sendall with nothing of its socket queued or in flight tries send(2) at once (MSG_DONTWAIT, as
+// asyncio's selector loop does): a round trip's answer then costs no submission entry, completion
+// or Op, and only what the kernel did not take is submitted.
+// The hot path allocates one Op and one promise per operation, no closures, and prepares its
+// entries with the addon directly (the arguments were checked once, in #start).
 import { constants as osConstants } from 'node:os';
 import { abortError, closedError, systemError } from '../errors';
 import { INT32_MAX } from '../limits';
-import { C } from '../native';
+import { C, native } from '../native';
 import { toNative, type Address } from '../socket/address';
 import { Socket } from '../socket/socket';
+import type { UringHandle } from '../native';
 import type { Ring } from '../uring/ring';
 import { validateBytes, validateInt } from '../validate';
 import type { RingDriver } from './proactor-ring';
@@ -23,6 +28,21 @@ const ECANCELED = -osConstants.errno.ECANCELED;
 const EINTR = -osConstants.errno.EINTR;
 const EAGAIN = -osConstants.errno.EAGAIN;
 const ECONNABORTED = -osConstants.errno.ECONNABORTED;
+const MSG_DONTWAIT = C.MSG_DONTWAIT;
+// Kinds of native uringPrepBuffer.
+const RECV = 0;
+const SEND = 1;
+// The most one receive or send entry carries (its length is 32 bits); a sendall sends the rest next.
+const MAX_ENTRY_BYTES = 1 << 30;
+
+function settleNothing(): void {}
+
+// The resolving functions of the promise being made: one executor for every operation, no closure each.
+const captured = { resolve: settleNothing as (value: unknown) => void, reject: settleNothing as (err: unknown) => void };
+function capture(resolve: (value: unknown) => void, reject: (err: unknown) => void): void {
+  captured.resolve = resolve;
+  captured.reject = reject;
+}
 
 const enum Kind { Recv, RecvInto, Recvfrom, Sendall, Sendto, Accept, Connect, Sendfile }
 const READS = [true, true, true, false, false, true, false, false];
@@ -50,8 +70,8 @@ class Op {
   /** Set when the socket was closed under the operation: it rejects with this. */
   closed: Error | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
-  resolve!: (value: unknown) => void;
-  reject!: (err: unknown) => void;
+  resolve: (value: unknown) => void = settleNothing;
+  reject: (err: unknown) => void = settleNothing;
   sent = 0;
   /** A sendfile's state (Kind.Sendfile). */
   progress: SendfileProgress | undefined = undefined;
@@ -60,9 +80,10 @@ class Op {
     readonly owner: ProactorOps,
     readonly kind: Kind,
     readonly sock: Socket,
+    readonly fd: number,
     readonly queue: Op[],
     readonly signal: AbortSignal | undefined,
-    readonly bytes: Uint8Array | ArrayBufferView | undefined,
+    readonly bytes: ArrayBufferView | undefined,
     readonly size: number,
     readonly address: Address | undefined,
   ) {}
@@ -72,10 +93,11 @@ class Op {
     switch (this.kind) {
       case Kind.Recv:
       case Kind.RecvInto:
-        return ring.prepRecv(this.sock, this.bytes!, tag);
+        return this.#buffer(RECV, this.bytes!, 'recv', tag);
       case Kind.Sendall: {
-        const bytes = this.bytes as Uint8Array;
-        return ring.prepSend(this.sock, this.sent === 0 ? bytes : bytes.subarray(this.sent), tag);
+        const bytes = this.bytes!;
+        const rest = bytes.byteLength - this.sent;
+        return this.#buffer(SEND, this.sent === 0 && rest <= MAX_ENTRY_BYTES ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset + this.sent, Math.min(rest, MAX_ENTRY_BYTES)), 'send', tag);
       }
       case Kind.Recvfrom:
         return ring.prepPollAdd(this.sock, C.POLLIN, tag);
@@ -87,6 +109,13 @@ class Op {
       case Kind.Connect:
         return ring.prepConnect(this.sock, this.address!, tag);
     }
+  }
+
+  // A receive or send entry straight through the addon: #start checked the socket and buffer.
+  #buffer(kind: number, bytes: ArrayBufferView, syscall: string, tag: number): void {
+    const view = bytes.byteLength <= MAX_ENTRY_BYTES ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, MAX_ENTRY_BYTES);
+    const r = native.uringPrepBuffer!(this.owner.handle, kind, this.fd, view, 0, tag);
+    if (r < 0) throw systemError(r, `io_uring_prep_${syscall}`);
   }
 
   /** The completion's meaning: a result, AGAIN (submit again), or a throw. */
@@ -247,8 +276,16 @@ export class ProactorOps {
     this.#issue(op);
   }
 
+  /** The ring's native handle, for Op.prep. @internal */
+  get handle(): UringHandle {
+    return this.#driver.handle;
+  }
+
+  // Checks the arguments (a throw rejects), then queues the operation in its direction, submitting
+  // it at once if it is the only one; a sendall alone in its direction is tried with send(2) first.
   #start(kind: Kind, sock: unknown, options: unknown, n: number, data: unknown, address: Address | undefined): Promise<unknown> {
-    return new Promise((resolve, reject) => {
+    let op: Op;
+    try {
       this.#checkOpen();
       const s = validateOpenSocket(sock);
       let bytes: ArrayBufferView | undefined;
@@ -257,8 +294,7 @@ export class ProactorOps {
         size = validateInt(n, 'n', 0, INT32_MAX);
         if (kind === Kind.Recv) bytes = Buffer.allocUnsafe(size);
       } else if (kind === Kind.RecvInto || kind === Kind.Sendall || kind === Kind.Sendto) {
-        const view = validateBytes(data, kind === Kind.RecvInto ? 'buf' : 'data');
-        bytes = kind === Kind.Sendall ? new Uint8Array(view.buffer, view.byteOffset, view.byteLength) : view;
+        bytes = validateBytes(data, kind === Kind.RecvInto ? 'buf' : 'data');
       }
       if (kind === Kind.Sendto || kind === Kind.Connect) toNative(s.family, address); // a bad address rejects now
       const signal = validateOptions(options);
@@ -266,17 +302,31 @@ export class ProactorOps {
       let queues = this.#queues.get(fd);
       if (queues === undefined) this.#queues.set(fd, (queues = { read: [], write: [] }));
       const queue = READS[kind] ? queues.read : queues.write;
-      const op = new Op(this, kind, s, queue, signal, bytes, size, address);
-      if (kind === Kind.Sendfile) op.progress = data as SendfileProgress;
-      op.resolve = resolve;
-      op.reject = reject;
-      queue.push(op);
-      if (signal !== undefined) {
-        op.onAbort = () => this.#abort(op);
-        signal.addEventListener('abort', op.onAbort, { once: true });
+      let sent = 0;
+      if (kind === Kind.Sendall && queue.length === 0) {
+        const length = bytes!.byteLength;
+        const r = native.send(fd, bytes!, 0, length, MSG_DONTWAIT);
+        if (r === length) return Promise.resolve(undefined);
+        if (r < 0 && r !== EAGAIN && r !== EINTR) throw systemError(r, 'send');
+        if (r > 0) sent = r;
       }
-      if (queue.length === 1) this.#issue(op);
-    });
+      op = new Op(this, kind, s, fd, queue, signal, bytes, size, address);
+      op.sent = sent;
+      if (kind === Kind.Sendfile) op.progress = data as SendfileProgress;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const promise = new Promise(capture);
+    op.resolve = captured.resolve;
+    op.reject = captured.reject;
+    const queue = op.queue;
+    queue.push(op);
+    if (op.signal !== undefined) {
+      op.onAbort = () => this.#abort(op);
+      op.signal.addEventListener('abort', op.onAbort, { once: true });
+    }
+    if (queue.length === 1) this.#issue(op);
+    return promise;
   }
 
   #issue(op: Op): void {
