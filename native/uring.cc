@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "address.h"
+#include "uring_bounce.h"
 #include "uring_bufring.h"
 #include "uring_ops.h"
 #include "uring_ring.h"
@@ -87,30 +88,15 @@ struct RingObj {
   unsigned internal = 0;  // close-time cancels in flight
   bool closed = false;
   bool hooked = false;
-  // Bounce buffers of harvested receives and sends, reused by the next ones: an event loop's
-  // recv after recv on a connection would otherwise malloc and free the same size each time.
-  std::vector<std::pair<size_t, std::unique_ptr<uint8_t[]>>> spare;
-  static constexpr size_t kSpareMax = 64;
+  // Bounce buffers of harvested receives and sends, reused by the next ones.
+  BouncePool spare;
   // The provided buffer ring of multishot receives (uringBufferRing), if one was made.
   uring::BufRing bufs;
 
-  // A bounce buffer of at least len bytes (at most twice that, so big ones are not wasted).
-  std::unique_ptr<uint8_t[]> TakeBounce(size_t* len) {
-    for (size_t i = spare.size(); i-- > 0;) {
-      if (spare[i].first >= *len && spare[i].first <= 2 * *len) {
-        *len = spare[i].first;
-        std::unique_ptr<uint8_t[]> buf = std::move(spare[i].second);
-        spare[i] = std::move(spare.back());
-        spare.pop_back();
-        return buf;
-      }
-    }
-    return std::unique_ptr<uint8_t[]>(new uint8_t[*len]);
-  }
+  std::unique_ptr<uint8_t[]> TakeBounce(size_t* len) { return spare.Take(len); }
 
   void Recycle(Op& op) {
-    if (!op.bounce || op.bounceLen == 0 || spare.size() >= kSpareMax) return;
-    spare.emplace_back(op.bounceLen, std::move(op.bounce));
+    if (op.bounce && op.bounceLen > 0) spare.Give(std::move(op.bounce), op.bounceLen);
   }
 
   explicit RingObj(napi_env e) : env(e) {}

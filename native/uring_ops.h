@@ -20,7 +20,7 @@ template <typename Op>
 class OpTable {
  public:
   static constexpr uint32_t kDirect = 1u << 16;
-  static constexpr size_t kSpare = 256;
+  static constexpr size_t kSpare = 1024;
 
   size_t size() const { return count_; }
   bool empty() const { return count_ == 0; }
