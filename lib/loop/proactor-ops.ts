@@ -37,6 +37,10 @@ const MAX_ENTRY_BYTES = 1 << 30;
 
 function settleNothing(): void {}
 
+function copyOf(view: ArrayBufferView, from: number): Buffer {
+  return Buffer.from(Buffer.from(view.buffer, view.byteOffset + from, view.byteLength - from));
+}
+
 // The resolving functions of the promise being made: one executor for every operation, no closure each.
 const captured = { resolve: settleNothing as (value: unknown) => void, reject: settleNothing as (err: unknown) => void };
 function capture(resolve: (value: unknown) => void, reject: (err: unknown) => void): void {
@@ -303,16 +307,20 @@ export class ProactorOps {
       let queues = this.#queues[fd];
       if (queues === undefined) this.#queues[fd] = queues = { read: [], write: [] };
       const queue = READS[kind] ? queues.read : queues.write;
-      let sent = 0;
-      if (kind === Kind.Sendall && queue.length === 0) {
-        const length = bytes!.byteLength;
-        const r = native.send(fd, bytes!, 0, length, MSG_DONTWAIT);
-        if (r === length) return Promise.resolve(undefined);
-        if (r < 0 && r !== EAGAIN && r !== EINTR) throw systemError(r, 'send');
-        if (r > 0) sent = r;
+      if (kind === Kind.Sendall) {
+        let from = 0;
+        if (queue.length === 0) {
+          const length = bytes!.byteLength;
+          const r = native.send(fd, bytes!, 0, length, MSG_DONTWAIT);
+          if (r === length) return Promise.resolve(undefined);
+          if (r < 0 && r !== EAGAIN && r !== EINTR) throw systemError(r, 'send');
+          if (r > 0) from = r;
+        }
+        // What goes through the ring is a copy (it may take several sends, each entry copying
+        // its part when prepared): the caller may reuse data as soon as the call returns.
+        bytes = copyOf(bytes!, from);
       }
       op = new Op(this, kind, s, fd, queue, signal, bytes, size, address);
-      op.sent = sent;
       if (kind === Kind.Sendfile) op.progress = data as SendfileProgress;
     } catch (err) {
       return Promise.reject(err);
