@@ -7,7 +7,8 @@
 // were received, the connection accepted), the promise resolves with that result: no byte is lost.
 // A sendall with nothing of its socket queued or in flight tries send(2) at once (MSG_DONTWAIT, as
 // asyncio's selector loop does): a round trip's answer then costs no submission entry, completion
-// or Op, and only what the kernel did not take is submitted.
+// or Op, and only what the kernel did not take is submitted. Likewise a sockAccept takes a
+// connection already waiting with accept4(2) (acceptNow).
 // The hot path allocates one Op and one promise per operation, no closures, and prepares its
 // entries with the addon directly (the arguments were checked once, in #start).
 import { constants as osConstants } from 'node:os';
@@ -69,6 +70,28 @@ function retrying(syscall: () => unknown): unknown {
     if (retriable(err)) return AGAIN;
     throw err;
   }
+}
+
+// A sockAccept with no accept of its socket pending takes a connection already waiting at once
+// (accept4(2), as asyncio's selector loop does): a burst of connections is then accepted in one
+// turn, not one per submission and completion. Only on a non-blocking listening socket (an
+// accept4 on a blocking one would block the thread; it goes to the ring). Undefined when no
+// connection is waiting.
+function acceptNow(sock: Socket, fd: number): [Socket, Address] | undefined {
+  if (native.getBlocking(fd) !== 0) return undefined; // blocking (or refused: the ring reports it)
+  const r = native.accept(fd);
+  if (typeof r === 'number') {
+    if (r === EAGAIN || r === ECONNABORTED || r === EINTR) return undefined;
+    throw systemError(r, 'accept');
+  }
+  const conn = Socket._wrap(r[0], sock.family, sock.type, sock.proto);
+  try {
+    conn.setblocking(false);
+  } catch (err) {
+    conn.close();
+    throw err;
+  }
+  return [conn, r[1]];
 }
 
 /** One sock* operation: what to submit, what its completion means, and its promise. */
@@ -203,7 +226,7 @@ export class ProactorOps {
     return this.#start(Kind.Recvfrom, sock, options, n, undefined, undefined) as Promise<[Buffer, Address | null]>;
   }
 
-  /** `sock_sendall`: IORING_OP_SEND of what is left until all of `data` is sent. */
+  /** `sock_sendall`: send(2) at once if nothing of the socket is queued to send, then IORING_OP_SEND of what is left until all of `data` is sent. */
   sendall(sock: Socket, data: ArrayBufferView, options?: SockOptions): Promise<void> {
     return this.#start(Kind.Sendall, sock, options, 0, data, undefined) as Promise<void>;
   }
@@ -213,7 +236,7 @@ export class ProactorOps {
     return withResolved(() => this.#check(sock), address, options, (resolved) => this.#start(Kind.Sendto, sock, options, 0, data, resolved) as Promise<number>);
   }
 
-  /** `sock_accept`: one IORING_OP_ACCEPT; `[conn, address]`, `conn` non-blocking. */
+  /** `sock_accept`: a connection already waiting at once (acceptNow), else one IORING_OP_ACCEPT; `[conn, address]`, `conn` non-blocking. */
   accept(sock: Socket, options?: SockOptions): Promise<[Socket, Address]> {
     return this.#start(Kind.Accept, sock, options, 0, undefined, undefined) as Promise<[Socket, Address]>;
   }
@@ -311,6 +334,10 @@ export class ProactorOps {
       let queues = this.#queues[fd];
       if (queues === undefined) this.#queues[fd] = queues = { read: [], write: [] };
       const queue = READS[kind] ? queues.read : queues.write;
+      if (kind === Kind.Accept && queue.length === 0) {
+        const accepted = acceptNow(s, fd);
+        if (accepted !== undefined) return Promise.resolve(accepted);
+      }
       if (kind === Kind.Sendall) {
         let from = 0;
         if (queue.length === 0) {
