@@ -30,6 +30,9 @@ const EINTR = -osConstants.errno.EINTR;
 const EAGAIN = -osConstants.errno.EAGAIN;
 const ECONNABORTED = -osConstants.errno.ECONNABORTED;
 const MSG_DONTWAIT = C.MSG_DONTWAIT;
+// For measuring (not public API, as the transports read it): IOMUX_PROACTOR_SEND=ring makes every
+// sendall a submission, never a send(2) at once.
+const RING_SEND = process.env.IOMUX_PROACTOR_SEND === 'ring';
 // Kinds of native uringPrepBuffer.
 const RECV = 0;
 const SEND = 1;
@@ -340,7 +343,7 @@ export class ProactorOps {
       }
       if (kind === Kind.Sendall) {
         let from = 0;
-        if (queue.length === 0) {
+        if (queue.length === 0 && !RING_SEND) {
           const length = bytes!.byteLength;
           const r = sendNow(fd, bytes!, 0, length, MSG_DONTWAIT);
           if (r === length) return Promise.resolve(undefined);

@@ -3,6 +3,7 @@
 // kernel did not take; a sendall behind a pending one waits its turn (a copy of its bytes), so
 // bytes stay in order and the caller may reuse its buffer as soon as the call returns.
 import { ProactorEventLoop } from '../../lib/proactor';
+import { NODE_TS, runSync as runChild } from '../helpers/child';
 import { socketpair, type Socket } from '../../lib/socket';
 import { expectNoFdLeaks } from '../helpers/fds';
 import { whenUring } from '../helpers/platform';
@@ -67,6 +68,26 @@ whenUring.describe('ProactorEventLoop sockSendall', () => {
     loop.stop();
     await running;
   });
+
+  test('IOMUX_PROACTOR_SEND=ring (in a child, for measuring): the sendall is a submission: nothing is sent until the loop runs', () => {
+    const script = `
+      const { ProactorEventLoop, socket } = require('./lib');
+      const loop = new ProactorEventLoop();
+      const [a, b] = socket.socketpair();
+      a.setblocking(false);
+      b.setblocking(false);
+      const p = loop.sockSendall(a, Buffer.from('through the ring'));
+      let before; try { before = b.recv(100).toString(); } catch (e) { before = e.code; }
+      loop.run();
+      p.then(() => {
+        loop.stop();
+        console.log(JSON.stringify({ before, after: b.recv(100).toString() }));
+        loop.close();
+      });`;
+    const r = runChild(process.execPath, [...NODE_TS, '-e', script], { env: { ...process.env, IOMUX_PROACTOR_SEND: 'ring' }, timeoutMs: 60000 });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ before: 'EAGAIN', after: 'through the ring' });
+  }, 60000);
 
   test('the send at once failing (the peer is gone) rejects with the OS error, syscall send', async () => {
     const loop = track(new ProactorEventLoop());
