@@ -35,7 +35,9 @@
 #include <vector>
 
 #include "address.h"
+#include "uring_bounce.h"
 #include "uring_bufring.h"
+#include "uring_ops.h"
 #include "uring_ring.h"
 #endif
 
@@ -70,39 +72,31 @@ struct Op {
     int64_t tv_sec;
     long long tv_nsec;
   } ts;                                 // timeout: read by the kernel at submit
+
+  // Blank again for the next op (OpTable keeps ended ops; addr and ts are written before use).
+  void Reset() {
+    target = nullptr;
+    bounce.reset();
+    bounceLen = 0;
+  }
 };
 
 struct RingObj {
   napi_env env;
   uring::Ring ring;
-  std::unordered_map<uint32_t, std::unique_ptr<Op>> ops;
+  OpTable<Op> ops;
   unsigned internal = 0;  // close-time cancels in flight
   bool closed = false;
   bool hooked = false;
-  // Bounce buffers of harvested receives and sends, reused by the next ones: an event loop's
-  // recv after recv on a connection would otherwise malloc and free the same size each time.
-  std::vector<std::pair<size_t, std::unique_ptr<uint8_t[]>>> spare;
-  static constexpr size_t kSpareMax = 64;
+  // Bounce buffers of harvested receives and sends, reused by the next ones.
+  BouncePool spare;
   // The provided buffer ring of multishot receives (uringBufferRing), if one was made.
   uring::BufRing bufs;
 
-  // A bounce buffer of at least len bytes (at most twice that, so big ones are not wasted).
-  std::unique_ptr<uint8_t[]> TakeBounce(size_t* len) {
-    for (size_t i = spare.size(); i-- > 0;) {
-      if (spare[i].first >= *len && spare[i].first <= 2 * *len) {
-        *len = spare[i].first;
-        std::unique_ptr<uint8_t[]> buf = std::move(spare[i].second);
-        spare[i] = std::move(spare.back());
-        spare.pop_back();
-        return buf;
-      }
-    }
-    return std::unique_ptr<uint8_t[]>(new uint8_t[*len]);
-  }
+  std::unique_ptr<uint8_t[]> TakeBounce(size_t* len) { return spare.Take(len); }
 
   void Recycle(Op& op) {
-    if (!op.bounce || op.bounceLen == 0 || spare.size() >= kSpareMax) return;
-    spare.emplace_back(op.bounceLen, std::move(op.bounce));
+    if (op.bounce && op.bounceLen > 0) spare.Give(std::move(op.bounce), op.bounceLen);
   }
 
   explicit RingObj(napi_env e) : env(e) {}
@@ -117,12 +111,12 @@ struct RingObj {
   // the op. Returns the result to report (-EFAULT if the caller's buffer shrank meanwhile).
   // A multishot op's CQE with IORING_CQE_F_MORE leaves the op in place for the next ones.
   int32_t Complete(uint32_t tag, int32_t res, uint32_t flags, bool teardown) {
-    auto it = ops.find(tag);
-    if (it == ops.end()) return res;
-    Op& op = *it->second;
+    Op* found = ops.Find(tag);
+    if (!found) return res;
+    Op& op = *found;
     if (op.kind == kAcceptMulti || op.kind == kRecvMulti) {
       if (op.kind == kAcceptMulti && res >= 0 && !teardown) State(Napi::Env(env)).owned.insert(res);
-      if (!(flags & IORING_CQE_F_MORE)) ops.erase(it);
+      if (!(flags & IORING_CQE_F_MORE)) ops.Erase(tag);
       return res;
     }
     if ((op.kind == kRecv || op.kind == kRead) && res > 0 && !teardown) {
@@ -139,7 +133,7 @@ struct RingObj {
     if (op.kind == kAccept && res >= 0 && !teardown) State(Napi::Env(env)).owned.insert(res);
     if (op.target && !teardown) napi_delete_reference(env, op.target);
     if (!teardown) Recycle(op);
-    ops.erase(it);
+    ops.Erase(tag);
     return res;
   }
 
@@ -167,7 +161,9 @@ struct RingObj {
     // Whatever did not end: the kernel may still write to its bounce buffer, so leak that (and
     // the provided buffers, which a multishot receive may still fill).
     bool leaked = !ops.empty();
-    while (!ops.empty()) Forget(ops.begin()->first, teardown, true, -1, 0);
+    std::vector<uint32_t> left;
+    ops.ForEach([&](uint32_t tag, Op&) { left.push_back(tag); });
+    for (uint32_t tag : left) Forget(tag, teardown, true, -1, 0);
     if (leaked) bufs.Abandon();
     else bufs.Close();
     ring.Unmap();
@@ -175,31 +171,35 @@ struct RingObj {
 
   // Before Linux 6.0: one ASYNC_CANCEL per op in flight.
   void CancelEach() {
-    for (auto& entry : ops) {
-      io_uring_sqe* sqe = ring.NextSqe();
-      if (!sqe) break;
+    bool full = false;
+    ops.ForEach([&](uint32_t tag, Op&) {
+      io_uring_sqe* sqe = full ? nullptr : ring.NextSqe();
+      if (!sqe) {
+        full = true;
+        return;
+      }
       sqe->opcode = IORING_OP_ASYNC_CANCEL;
       sqe->fd = -1;
-      sqe->addr = entry.first;
+      sqe->addr = tag;
       sqe->user_data = uring::kInternal;
       internal++;
-    }
+    });
     ring.Submit();
   }
 
   // Drops an op whose completion nobody will see; a connection it accepted is closed. A
   // multishot op stays while its CQEs say more are coming (`flags` has IORING_CQE_F_MORE).
   void Forget(uint32_t tag, bool teardown, bool leak, int32_t res, uint32_t flags) {
-    auto it = ops.find(tag);
-    if (it == ops.end()) return;
-    Kind kind = it->second->kind;
+    Op* op = ops.Find(tag);
+    if (!op) return;
+    Kind kind = op->kind;
     if ((kind == kAccept || kind == kAcceptMulti) && res >= 0) ::close(res);
     if (kind == kAcceptMulti || kind == kRecvMulti) {
       if (flags & IORING_CQE_F_MORE) return;
     }
-    if (it->second->target && !teardown) napi_delete_reference(env, it->second->target);
-    if (leak) it->second->bounce.release();
-    ops.erase(it);
+    if (op->target && !teardown) napi_delete_reference(env, op->target);
+    if (leak) op->bounce.release();
+    ops.Take(tag);
   }
 };
 
@@ -232,11 +232,11 @@ bool ArgTag(const Napi::CallbackInfo& info, size_t i, uint32_t* tag) {
 io_uring_sqe* Begin(RingObj* r, uint32_t tag, std::unique_ptr<Op> op, int* err) {
   *err = 0;
   if (r->closed) return *err = -EBADF, nullptr;
-  if (r->ops.count(tag)) return *err = -EEXIST, nullptr;
+  if (r->ops.Find(tag)) return *err = -EEXIST, nullptr;
   io_uring_sqe* sqe = r->ring.NextSqe();
   if (!sqe) return *err = -EBUSY, nullptr;
   sqe->user_data = tag;
-  r->ops.emplace(tag, std::move(op));
+  r->ops.Insert(tag, std::move(op));
   return sqe;
 }
 
@@ -252,7 +252,7 @@ io_uring_sqe* BeginOp(RingObj* r, uint32_t tag, std::unique_ptr<Op> op, uint8_t 
 
 // BeginOp for an op that keeps nothing but its kind (the kernel reads no memory of it).
 io_uring_sqe* BeginOp(RingObj* r, uint32_t tag, Kind kind, uint8_t opcode, int32_t fd, int* err) {
-  auto op = std::make_unique<Op>();
+  auto op = r->ops.Make();
   op->kind = kind;
   return BeginOp(r, tag, std::move(op), opcode, fd, err);
 }
@@ -328,7 +328,7 @@ Napi::Value PrepBuffer(const Napi::CallbackInfo& info) {
   bool waitAll = kind == 4;
   if (waitAll) kind = kSend;
   if (kind < kRecv || kind > kWrite || len > UINT32_MAX) return Num(env, -EINVAL);
-  auto op = std::make_unique<Op>();
+  auto op = r->ops.Make();
   op->kind = static_cast<Kind>(kind);
   op->bounceLen = len ? len : 1;
   op->bounce = r->TakeBounce(&op->bounceLen);
@@ -387,7 +387,7 @@ Napi::Value PrepConnect(const Napi::CallbackInfo& info) {
   if (!ArgInt(info, 4, &port) || !ArgDouble(info, 5, &flowinfo) || !ArgDouble(info, 6, &scopeId) ||
       !ArgTag(info, 7, &tag))
     return Napi::Value();
-  auto op = std::make_unique<Op>();
+  auto op = r->ops.Make();
   op->kind = kConnect;
   socklen_t len = 0;
   if (int e = BuildAddress(family, info[3].As<Napi::String>().Utf8Value(), port, flowinfo, scopeId, &op->addr, &len);
@@ -441,7 +441,7 @@ Napi::Value PrepTimeout(const Napi::CallbackInfo& info) {
   uint32_t tag;
   if (!r || !ArgDouble(info, 1, &ns) || !ArgTag(info, 2, &tag)) return Napi::Value();
   if (!(ns >= 0 && ns < 9.2e18)) return Num(env, -EINVAL);
-  auto op = std::make_unique<Op>();
+  auto op = r->ops.Make();
   op->kind = kTimeout;
   op->ts.tv_sec = static_cast<int64_t>(ns / 1e9);
   op->ts.tv_nsec = static_cast<long long>(ns - static_cast<double>(op->ts.tv_sec) * 1e9);

@@ -203,9 +203,9 @@ function serve(http) {
 
 // mode=proactor: ProactorEventLoop (io_uring completions) with the sock* operations, as an
 // asyncio program would be written: per connection, sockRecvInto its own buffer, then
-// sockSendall of what came. The send is not awaited before the next receive is queued: its bytes
-// are copied when it is queued, and the loop keeps one socket's sends in order, so both go to
-// the kernel in the same submission.
+// sockSendall of what came. The send is not awaited before the next receive is queued: with
+// nothing of the socket pending it is a send(2) at once (the rest, if any, copied and submitted),
+// and the loop keeps one socket's sends in order.
 // mode=sock runs the same program on EventLoop over the backend's selector: the two models
 // behind one API.
 function serveProactor(http) {

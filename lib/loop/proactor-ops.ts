@@ -5,13 +5,19 @@
 // Abort: a queued operation is dropped at once; one in flight is cancelled on the ring, and
 // rejects with AbortError only if the cancel won. If the kernel finished it first (the bytes
 // were received, the connection accepted), the promise resolves with that result: no byte is lost.
-// The hot path allocates one Op and one promise per operation, no closures.
+// A sendall with nothing of its socket queued or in flight tries send(2) at once (MSG_DONTWAIT, as
+// asyncio's selector loop does): a round trip's answer then costs no submission entry, completion
+// or Op, and only what the kernel did not take is submitted. Likewise a sockAccept takes a
+// connection already waiting with accept4(2) (acceptNow).
+// The hot path allocates one Op and one promise per operation, no closures, and prepares its
+// entries with the addon directly (the arguments were checked once, in #start).
 import { constants as osConstants } from 'node:os';
 import { abortError, closedError, systemError } from '../errors';
 import { INT32_MAX } from '../limits';
-import { C } from '../native';
+import { C, native } from '../native';
 import { toNative, type Address } from '../socket/address';
 import { Socket } from '../socket/socket';
+import type { UringHandle } from '../native';
 import type { Ring } from '../uring/ring';
 import { validateBytes, validateInt } from '../validate';
 import type { RingDriver } from './proactor-ring';
@@ -23,6 +29,32 @@ const ECANCELED = -osConstants.errno.ECANCELED;
 const EINTR = -osConstants.errno.EINTR;
 const EAGAIN = -osConstants.errno.EAGAIN;
 const ECONNABORTED = -osConstants.errno.ECONNABORTED;
+const MSG_DONTWAIT = C.MSG_DONTWAIT;
+// For measuring (not public API, as the transports read it): IOMUX_PROACTOR_SEND=ring makes every
+// sendall a submission, never a send(2) at once.
+const RING_SEND = process.env.IOMUX_PROACTOR_SEND === 'ring';
+// Kinds of native uringPrepBuffer.
+const RECV = 0;
+const SEND = 1;
+// The addon's functions of the hot path, read once: `native` has too many properties for V8 to keep
+// it a fast object, so each `native.x` is a dictionary lookup.
+const sendNow = native.send;
+const prepBuffer = native.uringPrepBuffer;
+// The most one receive or send entry carries (its length is 32 bits); a sendall sends the rest next.
+const MAX_ENTRY_BYTES = 1 << 30;
+
+function settleNothing(): void {}
+
+function copyOf(view: ArrayBufferView, from: number): Buffer {
+  return Buffer.from(Buffer.from(view.buffer, view.byteOffset + from, view.byteLength - from));
+}
+
+// The resolving functions of the promise being made: one executor for every operation, no closure each.
+const captured = { resolve: settleNothing as (value: unknown) => void, reject: settleNothing as (err: unknown) => void };
+function capture(resolve: (value: unknown) => void, reject: (err: unknown) => void): void {
+  captured.resolve = resolve;
+  captured.reject = reject;
+}
 
 const enum Kind { Recv, RecvInto, Recvfrom, Sendall, Sendto, Accept, Connect, Sendfile }
 const READS = [true, true, true, false, false, true, false, false];
@@ -43,6 +75,28 @@ function retrying(syscall: () => unknown): unknown {
   }
 }
 
+// A sockAccept with no accept of its socket pending takes a connection already waiting at once
+// (accept4(2), as asyncio's selector loop does): a burst of connections is then accepted in one
+// turn, not one per submission and completion. Only on a non-blocking listening socket (an
+// accept4 on a blocking one would block the thread; it goes to the ring). Undefined when no
+// connection is waiting.
+function acceptNow(sock: Socket, fd: number): [Socket, Address] | undefined {
+  if (native.getBlocking(fd) !== 0) return undefined; // blocking (or refused: the ring reports it)
+  const r = native.accept(fd);
+  if (typeof r === 'number') {
+    if (r === EAGAIN || r === ECONNABORTED || r === EINTR) return undefined;
+    throw systemError(r, 'accept');
+  }
+  const conn = Socket._wrap(r[0], sock.family, sock.type, sock.proto);
+  try {
+    conn.setblocking(false);
+  } catch (err) {
+    conn.close();
+    throw err;
+  }
+  return [conn, r[1]];
+}
+
 /** One sock* operation: what to submit, what its completion means, and its promise. */
 class Op {
   tag: number | undefined = undefined;
@@ -50,8 +104,8 @@ class Op {
   /** Set when the socket was closed under the operation: it rejects with this. */
   closed: Error | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
-  resolve!: (value: unknown) => void;
-  reject!: (err: unknown) => void;
+  resolve: (value: unknown) => void = settleNothing;
+  reject: (err: unknown) => void = settleNothing;
   sent = 0;
   /** A sendfile's state (Kind.Sendfile). */
   progress: SendfileProgress | undefined = undefined;
@@ -60,9 +114,10 @@ class Op {
     readonly owner: ProactorOps,
     readonly kind: Kind,
     readonly sock: Socket,
+    readonly fd: number,
     readonly queue: Op[],
     readonly signal: AbortSignal | undefined,
-    readonly bytes: Uint8Array | ArrayBufferView | undefined,
+    readonly bytes: ArrayBufferView | undefined,
     readonly size: number,
     readonly address: Address | undefined,
   ) {}
@@ -72,10 +127,11 @@ class Op {
     switch (this.kind) {
       case Kind.Recv:
       case Kind.RecvInto:
-        return ring.prepRecv(this.sock, this.bytes!, tag);
+        return this.#buffer(RECV, this.bytes!, 'recv', tag);
       case Kind.Sendall: {
-        const bytes = this.bytes as Uint8Array;
-        return ring.prepSend(this.sock, this.sent === 0 ? bytes : bytes.subarray(this.sent), tag);
+        const bytes = this.bytes!;
+        const rest = bytes.byteLength - this.sent;
+        return this.#buffer(SEND, this.sent === 0 && rest <= MAX_ENTRY_BYTES ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset + this.sent, Math.min(rest, MAX_ENTRY_BYTES)), 'send', tag);
       }
       case Kind.Recvfrom:
         return ring.prepPollAdd(this.sock, C.POLLIN, tag);
@@ -87,6 +143,13 @@ class Op {
       case Kind.Connect:
         return ring.prepConnect(this.sock, this.address!, tag);
     }
+  }
+
+  // A receive or send entry straight through the addon: #start checked the socket and buffer.
+  #buffer(kind: number, bytes: ArrayBufferView, syscall: string, tag: number): void {
+    const view = bytes.byteLength <= MAX_ENTRY_BYTES ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, MAX_ENTRY_BYTES);
+    const r = prepBuffer!(this.owner.handle, kind, this.fd, view, 0, tag);
+    if (r < 0) throw systemError(r, `io_uring_prep_${syscall}`);
   }
 
   /** The completion's meaning: a result, AGAIN (submit again), or a throw. */
@@ -141,9 +204,10 @@ class Op {
 export class ProactorOps {
   readonly #driver: RingDriver;
   readonly #checkOpen: () => void;
-  // Per fd number: kept while the fd is open (dropped when a Socket closes it), so that a
-  // connection's recv after recv does not make a new entry each time.
-  readonly #queues = new Map<number, Queues>();
+  // Indexed by fd number (fds are small and dense, and an array indexes faster than a Map): kept
+  // while the fd is open (dropped when a Socket closes it), so that a connection's recv after recv
+  // does not make a new entry each time.
+  readonly #queues: Array<Queues | undefined> = [];
 
   constructor(driver: RingDriver, checkOpen: () => void) {
     this.#driver = driver;
@@ -165,7 +229,7 @@ export class ProactorOps {
     return this.#start(Kind.Recvfrom, sock, options, n, undefined, undefined) as Promise<[Buffer, Address | null]>;
   }
 
-  /** `sock_sendall`: IORING_OP_SEND of what is left until all of `data` is sent. */
+  /** `sock_sendall`: send(2) at once if nothing of the socket is queued to send, then IORING_OP_SEND of what is left until all of `data` is sent. */
   sendall(sock: Socket, data: ArrayBufferView, options?: SockOptions): Promise<void> {
     return this.#start(Kind.Sendall, sock, options, 0, data, undefined) as Promise<void>;
   }
@@ -175,7 +239,7 @@ export class ProactorOps {
     return withResolved(() => this.#check(sock), address, options, (resolved) => this.#start(Kind.Sendto, sock, options, 0, data, resolved) as Promise<number>);
   }
 
-  /** `sock_accept`: one IORING_OP_ACCEPT; `[conn, address]`, `conn` non-blocking. */
+  /** `sock_accept`: a connection already waiting at once (acceptNow), else one IORING_OP_ACCEPT; `[conn, address]`, `conn` non-blocking. */
   accept(sock: Socket, options?: SockOptions): Promise<[Socket, Address]> {
     return this.#start(Kind.Accept, sock, options, 0, undefined, undefined) as Promise<[Socket, Address]>;
   }
@@ -197,7 +261,7 @@ export class ProactorOps {
 
   /** Whether an operation is queued or in flight on `fd`. */
   has(fd: number): boolean {
-    const queues = this.#queues.get(fd);
+    const queues = this.#queues[fd];
     return queues !== undefined && (queues.read.length > 0 || queues.write.length > 0);
   }
 
@@ -207,9 +271,9 @@ export class ProactorOps {
    * no entry naming the fd number can reach a new file that takes it.
    */
   closing(fd: number): void {
-    const queues = this.#queues.get(fd);
+    const queues = this.#queues[fd];
     if (queues === undefined) return;
-    this.#queues.delete(fd);
+    this.#queues[fd] = undefined;
     for (const queue of [queues.read, queues.write]) {
       for (const op of queue.splice(0)) {
         const err = closedError('socket');
@@ -223,8 +287,8 @@ export class ProactorOps {
 
   /** Rejects every pending operation with `err` (the loop's close(), after the ring let go of them). */
   close(err: Error): void {
-    const all = [...this.#queues.values()];
-    this.#queues.clear();
+    const all = this.#queues.filter((queues) => queues !== undefined);
+    this.#queues.length = 0;
     for (const queues of all) {
       for (const op of [...queues.read.splice(0), ...queues.write.splice(0)]) this.#fail(op, err);
     }
@@ -247,8 +311,16 @@ export class ProactorOps {
     this.#issue(op);
   }
 
+  /** The ring's native handle, for Op.prep. @internal */
+  get handle(): UringHandle {
+    return this.#driver.handle;
+  }
+
+  // Checks the arguments (a throw rejects), then queues the operation in its direction, submitting
+  // it at once if it is the only one; a sendall alone in its direction is tried with send(2) first.
   #start(kind: Kind, sock: unknown, options: unknown, n: number, data: unknown, address: Address | undefined): Promise<unknown> {
-    return new Promise((resolve, reject) => {
+    let op: Op;
+    try {
       this.#checkOpen();
       const s = validateOpenSocket(sock);
       let bytes: ArrayBufferView | undefined;
@@ -257,26 +329,47 @@ export class ProactorOps {
         size = validateInt(n, 'n', 0, INT32_MAX);
         if (kind === Kind.Recv) bytes = Buffer.allocUnsafe(size);
       } else if (kind === Kind.RecvInto || kind === Kind.Sendall || kind === Kind.Sendto) {
-        const view = validateBytes(data, kind === Kind.RecvInto ? 'buf' : 'data');
-        bytes = kind === Kind.Sendall ? new Uint8Array(view.buffer, view.byteOffset, view.byteLength) : view;
+        bytes = validateBytes(data, kind === Kind.RecvInto ? 'buf' : 'data');
       }
       if (kind === Kind.Sendto || kind === Kind.Connect) toNative(s.family, address); // a bad address rejects now
       const signal = validateOptions(options);
       const fd = s.fileno();
-      let queues = this.#queues.get(fd);
-      if (queues === undefined) this.#queues.set(fd, (queues = { read: [], write: [] }));
+      let queues = this.#queues[fd];
+      if (queues === undefined) this.#queues[fd] = queues = { read: [], write: [] };
       const queue = READS[kind] ? queues.read : queues.write;
-      const op = new Op(this, kind, s, queue, signal, bytes, size, address);
-      if (kind === Kind.Sendfile) op.progress = data as SendfileProgress;
-      op.resolve = resolve;
-      op.reject = reject;
-      queue.push(op);
-      if (signal !== undefined) {
-        op.onAbort = () => this.#abort(op);
-        signal.addEventListener('abort', op.onAbort, { once: true });
+      if (kind === Kind.Accept && queue.length === 0) {
+        const accepted = acceptNow(s, fd);
+        if (accepted !== undefined) return Promise.resolve(accepted);
       }
-      if (queue.length === 1) this.#issue(op);
-    });
+      if (kind === Kind.Sendall) {
+        let from = 0;
+        if (queue.length === 0 && !RING_SEND) {
+          const length = bytes!.byteLength;
+          const r = sendNow(fd, bytes!, 0, length, MSG_DONTWAIT);
+          if (r === length) return Promise.resolve(undefined);
+          if (r < 0 && r !== EAGAIN && r !== EINTR) throw systemError(r, 'send');
+          if (r > 0) from = r;
+        }
+        // What goes through the ring is a copy (it may take several sends, each entry copying
+        // its part when prepared): the caller may reuse data as soon as the call returns.
+        bytes = copyOf(bytes!, from);
+      }
+      op = new Op(this, kind, s, fd, queue, signal, bytes, size, address);
+      if (kind === Kind.Sendfile) op.progress = data as SendfileProgress;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const promise = new Promise(capture);
+    op.resolve = captured.resolve;
+    op.reject = captured.reject;
+    const queue = op.queue;
+    queue.push(op);
+    if (op.signal !== undefined) {
+      op.onAbort = () => this.#abort(op);
+      op.signal.addEventListener('abort', op.onAbort, { once: true });
+    }
+    if (queue.length === 1) this.#issue(op);
+    return promise;
   }
 
   #issue(op: Op): void {

@@ -191,12 +191,14 @@ whenUring.test('timeout: -ETIME after about the time asked; cancelled: -ECANCELE
   expect(got.get(2)).toEqual([-E.ECANCELED, 0]);
 });
 
-whenUring.test('tags: 0 and 2^32-1 round-trip; a pending tag cannot be reused until harvested', () => {
+whenUring.test('tags: 0, 2^16-1, 2^16 and 2^32-1 round-trip (small tags and others are kept apart in the addon); a pending tag cannot be reused until harvested', () => {
   const ring = ringOf();
-  ring.prepTimeout(0, 0);
-  ring.prepTimeout(0, 2 ** 32 - 1);
-  expect(codeOf(() => ring.prepTimeout(0, 0))).toBe('ERR_INVALID_ARG_VALUE');
-  expect(ring.wait(2, 5).map(([tag]) => tag).sort()).toEqual([0, 2 ** 32 - 1]);
+  const tags = [0, 2 ** 16 - 1, 2 ** 16, 2 ** 32 - 1];
+  for (const tag of tags) ring.prepTimeout(0, tag);
+  expect(ring.pending).toBe(tags.length);
+  for (const tag of tags) expect(codeOf(() => ring.prepTimeout(0, tag))).toBe('ERR_INVALID_ARG_VALUE');
+  expect(ring.wait(tags.length, 5).map(([tag]) => tag).sort((a, b) => a - b)).toEqual(tags);
+  expect(ring.pending).toBe(0);
   ring.prepTimeout(0, 0); // free again
   expect(ring.wait(1, 5)).toEqual([[0, -E.ETIME, 0]]);
 });
