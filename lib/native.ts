@@ -303,7 +303,10 @@ function load(): Native {
   return require('node-gyp-build')(path.join(__dirname, '..')) as Native;
 }
 
+// A plain copy: the addon's exports object is in dictionary mode (85 properties set one by one),
+// where every `native.x` on a hot path is a hash lookup; a spread copy has fast properties
+// (trySend + tryRecvInto on a socketpair: 2.63 → 2.39 µs, medians of 7 × 200,000).
 /** The addon of this thread. */
-export const native: Native = load();
+export const native: Native = { ...load() };
 /** OS constants from the addon. */
 export const C: Readonly<Record<string, number>> = native.constants;

@@ -36,10 +36,6 @@ const RING_SEND = process.env.IOMUX_PROACTOR_SEND === 'ring';
 // Kinds of native uringPrepBuffer.
 const RECV = 0;
 const SEND = 1;
-// The addon's functions of the hot path, read once: `native` has too many properties for V8 to keep
-// it a fast object, so each `native.x` is a dictionary lookup.
-const sendNow = native.send;
-const prepBuffer = native.uringPrepBuffer;
 // The most one receive or send entry carries (its length is 32 bits); a sendall sends the rest next.
 const MAX_ENTRY_BYTES = 1 << 30;
 
@@ -148,7 +144,7 @@ class Op {
   // A receive or send entry straight through the addon: #start checked the socket and buffer.
   #buffer(kind: number, bytes: ArrayBufferView, syscall: string, tag: number): void {
     const view = bytes.byteLength <= MAX_ENTRY_BYTES ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, MAX_ENTRY_BYTES);
-    const r = prepBuffer!(this.owner.handle, kind, this.fd, view, 0, tag);
+    const r = native.uringPrepBuffer!(this.owner.handle, kind, this.fd, view, 0, tag);
     if (r < 0) throw systemError(r, `io_uring_prep_${syscall}`);
   }
 
@@ -345,7 +341,7 @@ export class ProactorOps {
         let from = 0;
         if (queue.length === 0 && !RING_SEND) {
           const length = bytes!.byteLength;
-          const r = sendNow(fd, bytes!, 0, length, MSG_DONTWAIT);
+          const r = native.send(fd, bytes!, 0, length, MSG_DONTWAIT);
           if (r === length) return Promise.resolve(undefined);
           if (r < 0 && r !== EAGAIN && r !== EINTR) throw systemError(r, 'send');
           if (r > 0) from = r;
