@@ -309,4 +309,4 @@ function load(): Native {
 /** The addon of this thread. */
 export const native: Native = { ...load() };
 /** OS constants from the addon. */
-export const C: Readonly<Record<string, number>> = native.constants;
+export const C: Readonly<Record<string, number>> = { ...native.constants }; // fast properties, as native
