@@ -313,8 +313,6 @@ void Ring::Unmap() {
 
 bool Ring::deferred() const { return flags_ & IORING_SETUP_DEFER_TASKRUN; }
 
-bool Ring::TaskrunFlagged() const { return __atomic_load_n(sqFlags_, __ATOMIC_ACQUIRE) & IORING_SQ_TASKRUN; }
-
 int Ring::RegisterWakeFd() {
   if (wakeFd_ >= 0) return wakeFd_;
   if (!deferred()) return -EINVAL;
@@ -415,7 +413,8 @@ void Ring::ArmWakeFd() {
   uint64_t count;
   while (read(wakeFd_, &count, sizeof count) < 0 && errno == EINTR) {
   }
-  if (TaskrunFlagged() || Ready() > 0) {
+  unsigned kernelFlags = __atomic_load_n(sqFlags_, __ATOMIC_ACQUIRE);
+  if ((kernelFlags & (IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW)) || Ready() > 0) {
     count = 1;
     while (write(wakeFd_, &count, sizeof count) < 0 && errno == EINTR) {
     }

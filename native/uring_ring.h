@@ -86,7 +86,6 @@ class Ring {
 
  private:
   int Enter(unsigned toSubmit, unsigned minComplete, unsigned flags, double timeoutNs);
-  bool TaskrunFlagged() const;
 
   int fd_ = -1;
   int wakeFd_ = -1;

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -248,15 +249,16 @@ inline auto NoIntr(F f) -> decltype(f()) {
 // A wait's end on the monotonic clock, so that an EINTR retry waits only the remaining time.
 class Deadline {
  public:
-  // ms < 0 or NaN: wait forever.
-  explicit Deadline(double ms) : forever_(!(ms >= 0)), end_(Now() + (forever_ ? 0 : ms) * 1e6) {}
+  // ms < 0 or NaN: wait forever; so does one beyond 10^15 ms (31,000 years), so that every
+  // conversion below stays in range of its integer type.
+  explicit Deadline(double ms) : forever_(!(ms >= 0 && ms <= 1e15)), end_(Now() + (forever_ ? 0 : ms) * 1e6) {}
   bool forever() const { return forever_; }
   // Remaining nanoseconds, never negative.
   double RemainingNs() const { return forever_ ? -1 : std::fmax(0, end_ - Now()); }
   // Remaining milliseconds rounded up, for poll(2) and epoll_wait(2); -1 when forever.
   int RemainingMs() const {
     if (forever_) return -1;
-    return static_cast<int>(std::ceil(RemainingNs() / 1e6));
+    return static_cast<int>(std::fmin(std::ceil(RemainingNs() / 1e6), INT_MAX));
   }
 
  private:

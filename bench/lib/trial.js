@@ -192,18 +192,26 @@ function stopServer(child) {
 }
 
 /**
- * A process's CPU time in seconds: its threads' run time in nanoseconds
+ * A process's CPU time in seconds: its living threads' run time in nanoseconds
  * (/proc/PID/task/TID/schedstat, as the C load generators read it), or where that is missing
  * utime + stime from /proc/PID/stat, in 10 ms ticks.
  */
 function cpuSeconds(pid) {
+  let ns = 0;
+  let tids = [];
   try {
-    let ns = 0;
-    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) ns += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-    if (ns > 0) return ns / 1e9;
+    tids = fs.readdirSync(`/proc/${pid}/task`);
   } catch {
-    // a thread ended between the listing and its read, or no schedstat: the tick count below
+    // no task list: the tick count below
   }
+  for (const tid of tids) {
+    try {
+      ns += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // the thread ended since the listing (its time is not counted, as in the C clients)
+    }
+  }
+  if (ns > 0) return ns / 1e9;
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(f[11]) + Number(f[12])) / 100; // fields 14, 15; USER_HZ is 100 on Linux

@@ -358,6 +358,7 @@ export class ProactorOps {
     const promise = new Promise(capture);
     op.resolve = captured.resolve;
     op.reject = captured.reject;
+    captured.resolve = captured.reject = settleNothing; // holds no promise past its call
     const queue = op.queue;
     queue.push(op);
     if (op.signal !== undefined) {

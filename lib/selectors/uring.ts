@@ -1,7 +1,7 @@
 // IoUringSelector: readiness through io_uring (docs/DESIGN.md). Each registered fd has one
 // one-shot POLL_ADD in flight; a reported fd is re-armed by the next wait's own io_uring_enter, so
 // an fd that stays ready is reported again (level-triggered, as EpollSelector). register and modify
-// only queue SQEs; unregister submits its cancel at once, because a pending poll holds a reference
+// only queue SQEs (until fileno() was given out: then they submit); unregister submits its cancel at once, because a pending poll holds a reference
 // to the file and would keep a socket the caller then closes open (the peer would see no EOF).
 // Every poll has a fresh tag: a completion whose tag is no longer the fd's current one (after a
 // modify or unregister) is dropped.
@@ -12,7 +12,6 @@
 // rings it is the ring fd itself.
 import { constants as osConstants } from 'node:os';
 import { check } from '../errors';
-import { UINT32_MAX } from '../limits';
 import { C, native } from '../native';
 import { MS } from '../timeout';
 import { Ring, ringHandle } from '../uring/ring';
@@ -25,7 +24,6 @@ import { PollLikeSelector, type Poller } from './poll-like';
 const ECANCELED = -osConstants.errno.ECANCELED;
 const EBADF = -osConstants.errno.EBADF;
 const EINVAL = -osConstants.errno.EINVAL;
-const TAGS = UINT32_MAX + 1;
 const BATCH = 256;
 
 class RingPoller implements Poller {
@@ -35,6 +33,10 @@ class RingPoller implements Poller {
   readonly #masks = new Map<number, number>(); // fd → POLL* mask
   readonly #armed = new Map<number, number>(); // fd → tag of its poll in flight
   readonly #owner = new Map<number, number>(); // tag in flight → fd (-1: a cancel)
+  // Tags whose completion was harvested, for reuse: tags stay small, so the addon keeps its ops
+  // in its array rather than its hash map. A tag is reused only after its completion arrived, so
+  // no late completion can be taken for the new op's.
+  readonly #freeTags: number[] = [];
   #nextTag = 0;
   // The fd that becomes readable when a wait would find something, once asked for: the eventfd
   // registered on a DEFER_TASKRUN ring (`#deferred`), else the ring fd.
@@ -53,9 +55,7 @@ class RingPoller implements Poller {
   }
 
   #tag(fd: number): number {
-    while (this.#owner.has(this.#nextTag)) this.#nextTag = (this.#nextTag + 1) % TAGS;
-    const tag = this.#nextTag;
-    this.#nextTag = (tag + 1) % TAGS;
+    const tag = this.#freeTags.length > 0 ? this.#freeTags.pop()! : this.#nextTag++;
     this.#owner.set(tag, fd);
     return tag;
   }
@@ -126,7 +126,10 @@ class RingPoller implements Poller {
         const tag = cqes[i] >>> 0;
         const res = cqes[i + 1];
         const fd = this.#owner.get(tag);
-        this.#owner.delete(tag);
+        if (fd !== undefined) {
+          this.#owner.delete(tag);
+          this.#freeTags.push(tag);
+        }
         const recheck = provisional.size > 0 && provisional.delete(tag);
         if (fd === undefined || fd < 0 || this.#armed.get(fd) !== tag) continue; // a cancel, or stale
         this.#armed.delete(fd);
@@ -227,8 +230,8 @@ function grow(out: Int32Array): Int32Array {
 /**
  * A selector over io_uring (Linux ≥ 5.11): each registered fd has one one-shot `POLL_ADD` in
  * flight, re-armed in the same `io_uring_enter` that waits, so it behaves as a level-triggered
- * {@link EpollSelector}. `register` and `modify` make no io_uring syscall (only an `fcntl` that
- * refuses a closed fd); `unregister` cancels the poll at once. The ring is `DEFER_TASKRUN` where
+ * {@link EpollSelector}. `register` and `modify` make no io_uring syscall until `fileno()` was
+ * called (only an `fcntl` that refuses a closed fd); `unregister` cancels the poll at once. The ring is `DEFER_TASKRUN` where
  * the kernel has it (Linux 6.1). `selectAsync` and `EventLoop` work as with epoll. Where io_uring
  * is unavailable, `IoUringSelector.available` is false and the constructor throws `ERR_NOT_SUPPORTED`.
  */

@@ -29,7 +29,7 @@ export interface RingOptions {
   cqEntries?: number;
   /**
    * Ask for `IORING_SETUP_DEFER_TASKRUN` (Linux 6.1): completions are posted only while this
-   * thread waits in {@link Ring.wait}, with less kernel overhead, but then nothing wakes a watcher
+   * thread is in {@link Ring.wait} or {@link Ring.submit}, with less kernel overhead, but then nothing wakes a watcher
    * of {@link Ring.fileno} — for rings only ever waited on with `wait`/`waitInto`. Default false.
    */
   deferTaskrun?: boolean;

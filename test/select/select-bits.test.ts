@@ -70,3 +70,18 @@ describe('native.selectBits', () => {
     expect(native.selectBits(bitsOf([r], []), out, 0)).toBe(-osConstants.errno.EBADF);
   });
 });
+
+describe('native waits with timeouts beyond any clock', () => {
+  // A timeout too large to convert into the kernel's integer types waits as forever: with an fd
+  // ready each returns it at once (no undefined float-to-int conversion: UBSan checks it).
+  test.each([Infinity, 1e300, 2 ** 63, 1e16])('timeout %p: the ready fd comes back at once', (timeout) => {
+    const [r, w] = res.pipe();
+    os.write(w, Buffer.from('x'));
+    const out = new Int32Array(8);
+    expect(native.selectBits(bitsOf([r], []), out, timeout)).toBe(1);
+    const pollfds = new Int32Array(2);
+    pollfds[0] = r;
+    new Int16Array(pollfds.buffer)[2] = C.POLLIN;
+    expect(native.poll(pollfds, 1, out, timeout)).toBe(1);
+  });
+});
