@@ -204,8 +204,8 @@ export interface Native {
   waiterPoll(handle: WaiterHandle, pollfds: Int32Array, n: number, timeoutMs: number): number;
   /** Starts a select(2) wait over a copy of the bitmaps (layout as in `selectBits`). 0, -EBUSY, or -EINVAL if the wakeup pipe is not below FD_SETSIZE. */
   waiterSelect(handle: WaiterHandle, bits: Int32Array, timeoutUs: number): number;
-  /** Ends the current wait early. */
-  waiterWake(handle: WaiterHandle): void;
+  /** Ends the current wait early; with `settle`, returns only once it has ended (the kernel then holds none of its files). */
+  waiterWake(handle: WaiterHandle, settle?: boolean): void;
   /** Closes a watch or waiter (idempotent); a pending wait is dropped without its callback. */
   handleClose(handle: WatchHandle | WaiterHandle): void;
   /** Whether an active watch or pending waiter keeps the loop (and so the process) alive. */

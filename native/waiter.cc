@@ -32,6 +32,7 @@ struct Waiter : Handle {
   std::thread thread;
   std::mutex mu;
   std::condition_variable cv;
+  std::condition_variable finished;  // a wait ended (for WakeAndSettle)
   enum { kIdle, kRequested, kDone, kQuit } state = kIdle;
   int wake[2] = {-1, -1};
   // The request.
@@ -61,6 +62,7 @@ struct Waiter : Handle {
       if (state == kQuit) return;
       result = r;
       state = kDone;
+      finished.notify_all();
       uv_async_send(&async);
     }
   }
@@ -103,6 +105,15 @@ struct Waiter : Handle {
   void Wake() {
     char b = 1;
     (void)!write(wake[1], &b, 1);  // a full pipe is already a wakeup
+  }
+
+  // Wakes the thread and returns once its wait has ended: the kernel's poll table of a sleeping
+  // poll(2)/select(2) holds a reference to every file in its set, so a socket closed during the
+  // wait would stay open (a listener would still take connections) until the wait returned.
+  void WakeAndSettle() {
+    Wake();
+    std::unique_lock<std::mutex> lock(mu);
+    finished.wait(lock, [this] { return state != kRequested; });
   }
 
   void Stop() override {
@@ -196,11 +207,14 @@ Napi::Value WaiterSelect(const Napi::CallbackInfo& info) {
   return Num(env, w->Start());
 }
 
-// waiterWake(h): ends the thread's current wait early (it then reports its count, maybe 0).
+// waiterWake(h, settle?): ends the thread's current wait early (it then reports its count, maybe
+// 0); with settle, returns only once that wait has ended.
 Napi::Value WaiterWake(const Napi::CallbackInfo& info) {
   Waiter* w = Unwrap<Waiter>(info, 0, &kWaiterTag);
   if (!w) return Napi::Value();
-  if (!w->closing) w->Wake();
+  if (w->closing) return info.Env().Undefined();
+  if (ArgTruthy(info, 1)) w->WakeAndSettle();
+  else w->Wake();
   return info.Env().Undefined();
 }
 

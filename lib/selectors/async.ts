@@ -11,8 +11,11 @@ import { native, type WaiterHandle, type WatchHandle } from '../native';
 export interface Wakeup {
   /** Calls `onWake` once something may be ready, `ms` (-1: never) have passed, or the wait failed. */
   start(ms: number, onWake: (err?: Error) => void): void;
-  /** The registrations changed during a wait. */
-  changed(): void;
+  /**
+   * The registrations changed during a wait. `released`: an fd was unregistered, and the caller
+   * may close it next, so the wait must hold no reference to its file when this returns.
+   */
+  changed(released?: boolean): void;
   /** Ends the current wait without calling back. */
   stop(): void;
   /** Whether a wait keeps the process alive. */
@@ -134,10 +137,10 @@ export class ThreadWait implements Wakeup {
     } else onWake?.(result < 0 && !stale ? systemError(result, this.#syscall) : undefined);
   }
 
-  changed(): void {
+  changed(released = false): void {
     if (!this.#running) return;
     this.#changed = true;
-    native.waiterWake(this.#handle);
+    native.waiterWake(this.#handle, released);
   }
 
   stop(): void {

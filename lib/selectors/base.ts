@@ -210,7 +210,7 @@ export abstract class BaseSelector<T = unknown, F extends FileLike = FileLike> i
     if (key === undefined) throw notRegistered(fileobj, fd);
     this.keys.delete(fd);
     this.backendRemove(fd, key.events);
-    this.#wakeup?.changed();
+    this.#wakeup?.changed(true);
     return key;
   }
 
