@@ -53,7 +53,6 @@ class Ring {
   // Before sleeping on the wake fd: clears it, and signals it again if deferred work or CQEs are
   // already there, so that the sleep ends at once instead of missing them.
   void ArmWakeFd();
-  int wakeFd() const { return wakeFd_; }
   bool deferred() const;
   // CQEs ready to harvest.
   unsigned Ready() const;
