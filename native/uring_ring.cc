@@ -313,6 +313,10 @@ void Ring::Unmap() {
 
 bool Ring::deferred() const { return flags_ & IORING_SETUP_DEFER_TASKRUN; }
 
+bool Ring::KernelWorkFlagged() const {
+  return __atomic_load_n(sqFlags_, __ATOMIC_ACQUIRE) & (IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW);
+}
+
 int Ring::RegisterWakeFd() {
   if (wakeFd_ >= 0) return wakeFd_;
   if (!deferred()) return -EINVAL;
@@ -377,8 +381,7 @@ int Ring::Wait(unsigned minComplete, double timeoutNs) {
   for (;;) {
     unsigned queued = Unsubmitted();
     unsigned ready = Ready();
-    unsigned kernelFlags = __atomic_load_n(sqFlags_, __ATOMIC_ACQUIRE);
-    bool flush = kernelFlags & (IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW);
+    bool flush = KernelWorkFlagged();
     // Deferred work is run even with CQEs ready: on a DEFER_TASKRUN ring nothing else runs it,
     // and running it now batches it with what is harvested.
     if (queued == 0 && ready >= minComplete && !(flush && (ready == 0 || deferred()))) return 0;
@@ -413,8 +416,7 @@ void Ring::ArmWakeFd() {
   uint64_t count;
   while (read(wakeFd_, &count, sizeof count) < 0 && errno == EINTR) {
   }
-  unsigned kernelFlags = __atomic_load_n(sqFlags_, __ATOMIC_ACQUIRE);
-  if ((kernelFlags & (IORING_SQ_TASKRUN | IORING_SQ_CQ_OVERFLOW)) || Ready() > 0) {
+  if (KernelWorkFlagged() || Ready() > 0) {
     count = 1;
     while (write(wakeFd_, &count, sizeof count) < 0 && errno == EINTR) {
     }

@@ -85,6 +85,9 @@ class Ring {
 
  private:
   int Enter(unsigned toSubmit, unsigned minComplete, unsigned flags, double timeoutNs);
+  // The kernel flags work only an enter runs: deferred task work, or completions in its
+  // overflow list.
+  bool KernelWorkFlagged() const;
 
   int fd_ = -1;
   int wakeFd_ = -1;
