@@ -39,9 +39,8 @@ class RingPoller implements Poller {
   readonly #freeTags: number[] = [];
   #nextTag = 0;
   // The fd that becomes readable when a wait would find something, once asked for: the eventfd
-  // registered on a DEFER_TASKRUN ring (`#deferred`), else the ring fd.
+  // registered on a DEFER_TASKRUN ring, else the ring fd.
   #wakeFd: number | undefined;
-  #deferred = false;
   // Set once fileno() gave the wake fd out: its owner may watch it at any time, not only while an
   // async wait is armed, so every change reaches the kernel at once and every wait ends settled.
   #watched = false;
@@ -186,7 +185,6 @@ class RingPoller implements Poller {
     if (this.#wakeFd !== undefined) return this.#wakeFd;
     const fd = native.uringWakeFd!(ringHandle(this.ring));
     if (fd === EINVAL) return (this.#wakeFd = this.ring.fileno()); // not DEFER_TASKRUN: the ring fd wakes pollers
-    this.#deferred = true;
     return (this.#wakeFd = check(fd, 'io_uring_register'));
   }
 
@@ -196,7 +194,7 @@ class RingPoller implements Poller {
   // already waiting (the kernel signals only when deferred work arrives on an empty list).
   #settle(): void {
     this.ring.submit();
-    if (this.#deferred) native.uringArmWake!(ringHandle(this.ring));
+    native.uringArmWake!(ringHandle(this.ring)); // nothing to do where no eventfd was registered
   }
 
   // The wake fd is watched like an epoll fd; a registration made during an async wait must reach
