@@ -4,14 +4,18 @@ import { fstatSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-/** Collects garbage until `done()` holds or after `rounds` collections, letting finalizers run in between. */
-export async function collectUntil(done: () => boolean, rounds = 20): Promise<void> {
+/**
+ * Collects garbage until `done()` holds or after `rounds` collections, letting finalizers run in
+ * between. V8 runs FinalizationRegistry callbacks when it sees fit: under CI's load 20 rounds of
+ * 10 ms once ended with three collected sockets' callbacks still not run, hence up to 2 s.
+ */
+export async function collectUntil(done: () => boolean, rounds = 100): Promise<void> {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   await new Promise((resolve) => setImmediate(resolve));
   for (let i = 0; i < rounds && !done(); i++) {
     gc();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
