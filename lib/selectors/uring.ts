@@ -13,8 +13,9 @@
 import { constants as osConstants } from 'node:os';
 import { check } from '../errors';
 import { C, native } from '../native';
-import { MS } from '../timeout';
+import { MS, NS } from '../timeout';
 import { Ring, ringHandle } from '../uring/ring';
+import type { UringHandle } from '../native';
 import type { FileLike } from '../validate';
 import { KernelWatch, type Wakeup } from './async';
 import { assertOpenFd } from './open-fd';
@@ -26,13 +27,20 @@ const EBADF = -osConstants.errno.EBADF;
 const EINVAL = -osConstants.errno.EINVAL;
 const BATCH = 256;
 
+// #owner's values besides an fd: the tag is a cancel's, or not in flight.
+const CANCEL = -1;
+const FREE = -2;
+
 class RingPoller implements Poller {
   readonly ring: Ring;
+  readonly #h: UringHandle;
   out: Int32Array = new Int32Array(2 * BATCH);
   readonly #cqes = new Int32Array(3 * BATCH);
-  readonly #masks = new Map<number, number>(); // fd → POLL* mask
-  readonly #armed = new Map<number, number>(); // fd → tag of its poll in flight
-  readonly #owner = new Map<number, number>(); // tag in flight → fd (-1: a cancel)
+  // Indexed by fd and by tag (both small integers): a Map lookup per poll cost more than the rest
+  // of a hop's JavaScript.
+  #masks: Int32Array = new Int32Array(64); // fd → POLL* mask, 0 when not registered
+  #armed: Int32Array = new Int32Array(64).fill(-1); // fd → tag of its poll in flight, -1 for none
+  #owner: Int32Array = new Int32Array(64).fill(FREE); // tag → fd, CANCEL or FREE
   // Tags whose completion was harvested, for reuse: tags stay small, so the addon keeps its ops
   // in its array rather than its hash map. A tag is reused only after its completion arrived, so
   // no late completion can be taken for the new op's.
@@ -51,30 +59,42 @@ class RingPoller implements Poller {
 
   constructor() {
     this.ring = new Ring(BATCH, { deferTaskrun: true });
+    this.#h = ringHandle(this.ring);
   }
 
   #tag(fd: number): number {
     const tag = this.#freeTags.length > 0 ? this.#freeTags.pop()! : this.#nextTag++;
-    this.#owner.set(tag, fd);
+    if (tag >= this.#owner.length) this.#owner = grown(this.#owner, tag, FREE);
+    this.#owner[tag] = fd;
     return tag;
   }
 
+  // The fd is valid and open (the selector checked it), the tag is free: the addon is called as
+  // the event loop calls it, without the public Ring's argument checks.
   #arm(fd: number): void {
     const tag = this.#tag(fd);
-    this.ring.prepPollAdd(fd, this.#masks.get(fd)!, tag);
-    this.#armed.set(fd, tag);
+    check(native.uringPrepPollAdd!(this.#h, fd, this.#masks[fd], tag), 'io_uring_prep_poll_add');
+    this.#armed[fd] = tag;
   }
 
   #disarm(fd: number): void {
-    const tag = this.#armed.get(fd);
-    if (tag === undefined) return;
-    this.#armed.delete(fd);
-    this.ring.prepCancel(tag, this.#tag(-1));
+    const tag = fd < this.#armed.length ? this.#armed[fd] : -1;
+    if (tag < 0) return;
+    this.#armed[fd] = -1;
+    check(native.uringPrepCancel!(this.#h, tag, this.#tag(CANCEL)), 'io_uring_prep_cancel');
+  }
+
+  #setMask(fd: number, mask: number): void {
+    if (fd >= this.#masks.length) {
+      this.#masks = grown(this.#masks, fd, 0);
+      this.#armed = grown(this.#armed, fd, -1);
+    }
+    this.#masks[fd] = mask;
   }
 
   add(fd: number, mask: number): void {
     assertOpenFd(fd); // refuse a closed fd with EBADF now, as every selector does
-    this.#masks.set(fd, mask);
+    this.#setMask(fd, mask);
     this.#arm(fd);
     if (this.#watched) this.ring.submit();
   }
@@ -82,14 +102,15 @@ class RingPoller implements Poller {
   modify(fd: number, mask: number): void {
     assertOpenFd(fd);
     this.#disarm(fd);
-    this.#masks.set(fd, mask);
+    this.#setMask(fd, mask);
     this.#arm(fd);
     if (this.#watched) this.ring.submit();
   }
 
   remove(fd: number): void {
-    this.#masks.delete(fd);
-    if (!this.#armed.has(fd)) return;
+    if (fd >= this.#masks.length) return;
+    this.#masks[fd] = 0;
+    if (this.#armed[fd] < 0) return;
     this.#disarm(fd);
     this.ring.submit();
   }
@@ -105,7 +126,7 @@ class RingPoller implements Poller {
     }
     if (pairs < 0) pairs = 0;
     // Re-arm what was reported (queued now, submitted by the next wait): level-triggered.
-    for (let i = 0; i < 2 * pairs; i += 2) if (this.#masks.has(this.out[i])) this.#arm(this.out[i]);
+    for (let i = 0; i < 2 * pairs; i += 2) if (this.#masks[this.out[i]] !== 0) this.#arm(this.out[i]);
     if (this.#watched) this.#settleRearms(pairs);
     this.#reported = pairs;
     return pairs;
@@ -119,19 +140,18 @@ class RingPoller implements Poller {
     let pairs = 0;
     let rechecks = 0;
     let rechecked = false;
-    let n = this.ring.waitInto(cqes, ms === 0 ? 0 : 1, ms < 0 ? null : ms / MS);
+    const owner = this.#owner;
+    let n = this.#wait(ms === 0 ? 0 : 1, ms < 0 ? -1 : ms * (NS / MS));
     for (;;) {
       for (let i = 0; i < 3 * n; i += 3) {
-        const tag = cqes[i] >>> 0;
+        const tag = cqes[i];
         const res = cqes[i + 1];
-        const fd = this.#owner.get(tag);
-        if (fd !== undefined) {
-          this.#owner.delete(tag);
-          this.#freeTags.push(tag);
-        }
+        const fd = owner[tag];
+        owner[tag] = FREE;
+        this.#freeTags.push(tag);
         const recheck = provisional.size > 0 && provisional.delete(tag);
-        if (fd === undefined || fd < 0 || this.#armed.get(fd) !== tag) continue; // a cancel, or stale
-        this.#armed.delete(fd);
+        if (fd < 0 || this.#armed[fd] !== tag) continue; // a cancel, or stale
+        this.#armed[fd] = -1;
         if (res === EBADF || res === ECANCELED) continue; // closed while registered: nothing to watch
         if (recheck) {
           this.#arm(fd);
@@ -139,7 +159,7 @@ class RingPoller implements Poller {
           rechecked = true;
           continue;
         }
-        if (2 * pairs === this.out.length) this.out = grow(this.out);
+        if (2 * pairs === this.out.length) this.out = grown(this.out, this.out.length, 0);
         this.out[2 * pairs] = fd;
         this.out[2 * pairs + 1] = res < 0 ? C.POLLERR : res;
         pairs++;
@@ -147,9 +167,15 @@ class RingPoller implements Poller {
       if (n < BATCH && rechecks === 0) break;
       // More to harvest, or rechecks to submit: a poll of an fd still ready completes inside this enter.
       rechecks = 0;
-      n = this.ring.waitInto(cqes, 0, 0);
+      n = this.#wait(0, 0);
     }
     return pairs === 0 && rechecked ? -1 : pairs;
+  }
+
+  // Every completion here is one of this poller's tags (< 2^31, owned until harvested). With
+  // nothing registered and no timeout, the wait blocks until a signal, as epoll_wait does.
+  #wait(min: number, ns: number): number {
+    return check(native.uringWait!(this.#h, min, ns, this.#cqes), 'io_uring_enter');
   }
 
   // A watched selector's wait ends with its re-arms in the kernel, so that the wake fd is readable
@@ -159,8 +185,8 @@ class RingPoller implements Poller {
   // in a second enter instead of reporting it (the wake fd meanwhile reads as ready once for nothing).
   #settleRearms(pairs: number): void {
     for (let i = 0; i < 2 * pairs; i += 2) {
-      const tag = this.#armed.get(this.out[i]);
-      if (tag !== undefined) this.#provisional.add(tag);
+      const tag = this.#armed[this.out[i]];
+      if (tag >= 0) this.#provisional.add(tag);
     }
     this.#settle();
   }
@@ -219,9 +245,10 @@ class RingPoller implements Poller {
   }
 }
 
-function grow(out: Int32Array): Int32Array {
-  const bigger = new Int32Array(2 * out.length);
-  bigger.set(out);
+// A copy of `a` long enough to hold index `i`, the new slots set to `fill`.
+function grown(a: Int32Array, i: number, fill: number): Int32Array {
+  const bigger = new Int32Array(Math.max(2 * a.length, i + 1)).fill(fill);
+  bigger.set(a);
   return bigger;
 }
 

@@ -492,6 +492,17 @@ describe.each(AVAILABLE_AND_DEFAULT)('%s', (_label, Selector) => {
     expect(report.ms).toBeGreaterThanOrEqual(1500);
   });
 
+  test('select(null) with nothing registered waits, neither returning nor throwing', async () => {
+    const child = start(process.execPath, [path.join(__dirname, 'fixtures', 'wait-forever-child.js'), Selector.name], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await child.waitLine(/^waiting$/);
+    const early = await Promise.race([child.exited, new Promise((resolve) => setTimeout(resolve, 300, 'still waiting'))]);
+    child.process.kill('SIGKILL');
+    expect(early).toBe('still waiting');
+    expect((await child.exited).lines).toEqual(['waiting']);
+  });
+
   test('error and hang-up conditions report every registered direction', () => {
     const s = make();
     const [a, b] = res.socketpair();
