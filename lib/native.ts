@@ -244,22 +244,28 @@ export interface Native {
   uringPrepAccept?(ring: UringHandle, fd: number, tag: number): number;
   /** Queues a connect to a numeric address (as socket's connect takes it). 0 or -errno as above (-EINVAL: bad host). */
   uringPrepConnect?(ring: UringHandle, fd: number, family: number, host: string, port: number, flowinfo: number, scopeId: number, tag: number): number;
-  /** Queues a one-shot poll for the POLL* bits of mask. 0 or -errno as above. */
-  uringPrepPollAdd?(ring: UringHandle, fd: number, mask: number, tag: number): number;
-  /** Queues an ASYNC_CANCEL of the op tagged targetTag. 0 or -errno as above. */
+  /**
+   * Queues a one-shot poll for the POLL* bits of mask. With level (IoUringSelector's polls), a
+   * completion that reports readiness parks it instead of ending it, with IORING_CQE_F_MORE in its
+   * flags: its tag stays pending, and uringSubmit or a uringWait told to unpark queues it again.
+   * 0 or -errno as above.
+   */
+  uringPrepPollAdd?(ring: UringHandle, fd: number, mask: number, tag: number, level?: boolean): number;
+  /** Queues an ASYNC_CANCEL of the op tagged targetTag: 0, or 1 when it was a parked level poll, dropped at once (no cancel queued, neither tag pending), or -errno as above. */
   uringPrepCancel?(ring: UringHandle, targetTag: number, tag: number): number;
   /** Queues a timeout that completes with -ETIME after ns nanoseconds. 0 or -errno as above. */
   uringPrepTimeout?(ring: UringHandle, ns: number, tag: number): number;
-  /** Hands every queued SQE to the kernel (one io_uring_enter; more only for a short submit). Count, or -errno. */
+  /** Hands every queued SQE, and the parked level polls, to the kernel (one io_uring_enter; more only for a short submit). Count, or -errno. */
   uringSubmit?(ring: UringHandle, recycled?: Int32Array, count?: number): number;
   /**
    * Submits what is queued, waits until minComplete completions are ready or timeoutNs passes
    * (< 0: no limit; EINTR retried with the time left; minComplete 0 enters the kernel only when
    * something is queued or deferred), then harvests up to out.length / 3 completions into out as
    * [tag (uint32 bits), res (-errno on failure), flags] triples. Count, or -errno (-EBADR: the
-   * kernel dropped completions under memory pressure).
+   * kernel dropped completions under memory pressure). With unpark, the parked level polls are
+   * queued first.
    */
-  uringWait?(ring: UringHandle, minComplete: number, timeoutNs: number, out: Int32Array, recycled?: Int32Array, count?: number): number;
+  uringWait?(ring: UringHandle, minComplete: number, timeoutNs: number, out: Int32Array, recycled?: Int32Array, count?: number, unpark?: boolean): number;
   /**
    * On a DEFER_TASKRUN ring (whose fd wakes no poller), registers an eventfd to watch instead
    * and returns it (the same one on every call; closed with the ring), or -errno (-EINVAL: not a

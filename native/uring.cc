@@ -48,7 +48,10 @@ namespace {
 
 constexpr napi_type_tag kRingTag = {0x696f6d7578757269ULL, 0x6e67000000000003ULL};
 
-enum Kind : uint8_t { kRecv, kSend, kRead, kWrite, kAccept, kConnect, kPollAdd, kCancel, kTimeout, kAcceptMulti, kRecvMulti };
+// kPollLevel: IoUringSelector's level-triggered POLL_ADD. A harvest that reports it parks it (the
+// op stays, its tag pending) and the next wait asked to, or submit, queues it again; a cancel of
+// a parked one just drops it.
+enum Kind : uint8_t { kRecv, kSend, kRead, kWrite, kAccept, kConnect, kPollAdd, kPollLevel, kCancel, kTimeout, kAcceptMulti, kRecvMulti };
 
 #ifndef IORING_CQE_F_MORE
 #define IORING_CQE_F_MORE (1U << 1)
@@ -72,12 +75,16 @@ struct Op {
     int64_t tv_sec;
     long long tv_nsec;
   } ts;                                 // timeout: read by the kernel at submit
+  int32_t fd = -1;                      // kPollLevel: what its next SQE polls
+  uint32_t pollEvents = 0;
+  bool parked = false;                  // kPollLevel: harvested, not yet queued again
 
   // Blank again for the next op (OpTable keeps ended ops; addr and ts are written before use).
   void Reset() {
     target = nullptr;
     bounce.reset();
     bounceLen = 0;
+    parked = false;
   }
 };
 
@@ -92,6 +99,8 @@ struct RingObj {
   BouncePool spare;
   // The provided buffer ring of multishot receives (uringBufferRing), if one was made.
   uring::BufRing bufs;
+  // Tags of parked kPollLevel ops (a tag whose op is no longer parked is skipped).
+  std::vector<uint32_t> parked;
 
   std::unique_ptr<uint8_t[]> TakeBounce(size_t* len) { return spare.Take(len); }
 
@@ -110,13 +119,21 @@ struct RingObj {
   // The CQE of a user op: copies a receive into the caller's buffer, owns an accepted fd, drops
   // the op. Returns the result to report (-EFAULT if the caller's buffer shrank meanwhile).
   // A multishot op's CQE with IORING_CQE_F_MORE leaves the op in place for the next ones.
-  int32_t Complete(uint32_t tag, int32_t res, uint32_t flags, bool teardown) {
+  // A level-triggered poll that reports readiness is parked instead: IORING_CQE_F_MORE is set in
+  // *flags, as for a multishot op.
+  int32_t Complete(uint32_t tag, int32_t res, uint32_t* flags, bool teardown) {
     Op* found = ops.Find(tag);
     if (!found) return res;
     Op& op = *found;
+    if (op.kind == kPollLevel && res >= 0) {
+      op.parked = true;
+      parked.push_back(tag);
+      *flags |= IORING_CQE_F_MORE;
+      return res;
+    }
     if (op.kind == kAcceptMulti || op.kind == kRecvMulti) {
       if (op.kind == kAcceptMulti && res >= 0 && !teardown) State(Napi::Env(env)).owned.insert(res);
-      if (!(flags & IORING_CQE_F_MORE)) ops.Erase(tag);
+      if (!(*flags & IORING_CQE_F_MORE)) ops.Erase(tag);
       return res;
     }
     if ((op.kind == kRecv || op.kind == kRead) && res > 0 && !teardown) {
@@ -137,11 +154,32 @@ struct RingObj {
     return res;
   }
 
+  // Queues every parked poll again. One that finds the SQ full stays parked for the next call.
+  void Unpark() {
+    size_t done = 0;
+    for (; done < parked.size(); done++) {
+      Op* op = ops.Find(parked[done]);
+      if (!op || !op->parked) continue;
+      io_uring_sqe* sqe = ring.NextSqe();
+      if (!sqe) break;
+      sqe->opcode = IORING_OP_POLL_ADD;
+      sqe->fd = op->fd;
+      sqe->poll32_events = op->pollEvents;
+      sqe->user_data = parked[done];
+      op->parked = false;
+    }
+    parked.erase(parked.begin(), parked.begin() + static_cast<std::ptrdiff_t>(done));
+  }
+
   void Close(bool teardown) {
     if (closed) return;
     closed = true;
     if (hooked) napi_remove_env_cleanup_hook(env, CleanupHook, this);
     hooked = false;
+    for (uint32_t tag : parked) {  // not in the kernel: nothing to cancel
+      if (Op* op = ops.Find(tag); op && op->parked) ops.Take(tag);
+    }
+    parked.clear();
     ring.DropUnsubmitted([&](uint64_t ud) {
       if (ud < uring::kInternal) Forget(static_cast<uint32_t>(ud), teardown, false, -1, 0);
       else internal--;
@@ -409,13 +447,17 @@ Napi::Value PrepPollAdd(const Napi::CallbackInfo& info) {
   int32_t fd, mask;
   uint32_t tag;
   if (!r || !ArgInt(info, 1, &fd) || !ArgInt(info, 2, &mask) || !ArgTag(info, 3, &tag)) return Napi::Value();
-  int err;
-  io_uring_sqe* sqe = BeginOp(r, tag, kPollAdd, IORING_OP_POLL_ADD, fd, &err);
-  if (!sqe) return Num(env, err);
   uint32_t events = static_cast<uint32_t>(mask);
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
   events = (events << 16) | (events >> 16);  // poll32_events is word-swapped on big-endian hosts
 #endif
+  auto op = r->ops.Make();
+  op->kind = ArgTruthy(info, 4) ? kPollLevel : kPollAdd;
+  op->fd = fd;
+  op->pollEvents = events;
+  int err;
+  io_uring_sqe* sqe = BeginOp(r, tag, std::move(op), IORING_OP_POLL_ADD, fd, &err);
+  if (!sqe) return Num(env, err);
   sqe->poll32_events = events;
   return Num(env, 0);
 }
@@ -427,6 +469,15 @@ Napi::Value PrepCancel(const Napi::CallbackInfo& info) {
   uint32_t target, tag;
   if (!r || !ArgTag(info, 1, &target) || !ArgTag(info, 2, &tag)) return Napi::Value();
   int err;
+  // A parked poll is not in the kernel: dropped here, it needs no cancel (1 says so). One in
+  // flight that completes before the cancel reaches it is not parked.
+  if (Op* polled = r->ops.Find(target); polled && polled->kind == kPollLevel) {
+    if (polled->parked) {
+      r->ops.Erase(target);
+      return Num(env, 1);
+    }
+    polled->kind = kPollAdd;
+  }
   io_uring_sqe* sqe = BeginOp(r, tag, kCancel, IORING_OP_ASYNC_CANCEL, -1, &err);
   if (!sqe) return Num(env, err);
   sqe->addr = target;
@@ -475,6 +526,7 @@ Napi::Value Submit(const Napi::CallbackInfo& info) {
   if (!r) return info.Env().Undefined();
   if (r->closed) return Num(info.Env(), -EBADF);
   if (!Recycle(info, 1, r)) return Napi::Value();
+  r->Unpark();
   return Num(info.Env(), r->ring.Submit());
 }
 
@@ -537,7 +589,7 @@ Napi::Value ArmWake(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// uringWait(h, minComplete, timeoutNs, out, recycled?, count?): see lib/native.ts.
+// uringWait(h, minComplete, timeoutNs, out, recycled?, count?, unpark?): see lib/native.ts.
 Napi::Value Wait(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   RingObj* r = Unwrap(info);
@@ -551,6 +603,7 @@ Napi::Value Wait(const Napi::CallbackInfo& info) {
   if (!Recycle(info, 4, r)) return Napi::Value();
   if (min < 0) return Num(env, -EINVAL);
   if (std::isnan(ns)) ns = -1;
+  if (ArgTruthy(info, 6)) r->Unpark();
   if (int e = r->ring.Wait(static_cast<unsigned>(min), ns); e < 0) return Num(env, e);
   unsigned n = 0;
   unsigned cap = static_cast<unsigned>(outLen / 3);
@@ -558,8 +611,9 @@ Napi::Value Wait(const Napi::CallbackInfo& info) {
     if (cqe.user_data >= uring::kInternal) return;
     uint32_t tag = static_cast<uint32_t>(cqe.user_data);
     out[3 * n] = static_cast<int32_t>(tag);
-    out[3 * n + 1] = r->Complete(tag, cqe.res, cqe.flags, false);
-    out[3 * n + 2] = static_cast<int32_t>(cqe.flags);
+    uint32_t flags = cqe.flags;
+    out[3 * n + 1] = r->Complete(tag, cqe.res, &flags, false);
+    out[3 * n + 2] = static_cast<int32_t>(flags);
     n++;
   });
   return Num(env, n);

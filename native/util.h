@@ -251,7 +251,7 @@ class Deadline {
  public:
   // ms < 0 or NaN: wait forever; so does one beyond 10^15 ms (31,000 years), so that every
   // conversion below stays in range of its integer type.
-  explicit Deadline(double ms) : forever_(!(ms >= 0 && ms <= 1e15)), end_(Now() + (forever_ ? 0 : ms) * 1e6) {}
+  explicit Deadline(double ms) : forever_(!(ms >= 0 && ms <= 1e15)), end_(forever_ ? 0 : Now() + ms * 1e6) {}
   bool forever() const { return forever_; }
   // Remaining nanoseconds, never negative.
   double RemainingNs() const { return forever_ ? -1 : std::fmax(0, end_ - Now()); }

@@ -1,10 +1,11 @@
 // IoUringSelector: readiness through io_uring (docs/DESIGN.md). Each registered fd has one
-// one-shot POLL_ADD in flight; a reported fd is re-armed by the next wait's own io_uring_enter, so
-// an fd that stays ready is reported again (level-triggered, as EpollSelector). register and modify
-// only queue SQEs (until fileno() was given out: then they submit); unregister submits its cancel at once, because a pending poll holds a reference
-// to the file and would keep a socket the caller then closes open (the peer would see no EOF).
-// Every poll has a fresh tag: a completion whose tag is no longer the fd's current one (after a
-// modify or unregister) is dropped.
+// one-shot POLL_ADD in flight. The addon parks a reported fd's poll under its tag and the next
+// select's io_uring_enter (or any submit) queues it again, so an fd that stays ready is reported
+// again (level-triggered, as EpollSelector), with no call into the addon per re-arm. register and modify only queue SQEs (until
+// fileno() was given out: then they submit); unregister submits its cancel at once, because a
+// pending poll holds a reference to the file and would keep a socket the caller then closes open
+// (the peer would see no EOF). register and modify take a fresh tag: a completion whose tag is no
+// longer the fd's current one (after a modify or unregister) is dropped.
 // The ring is DEFER_TASKRUN where the kernel has it: a poll that fires queues its completion work
 // until this thread's next io_uring_enter instead of interrupting the thread, and select() runs
 // it batched inside the enter that waits. Such a ring fd wakes no poller, so what is watched (the
@@ -12,6 +13,7 @@
 // rings it is the ring fd itself.
 import { constants as osConstants } from 'node:os';
 import { check } from '../errors';
+import { CQE_F_MORE } from '../loop/proactor-ring';
 import { C, native } from '../native';
 import { MS, NS } from '../timeout';
 import { Ring, ringHandle } from '../uring/ring';
@@ -30,6 +32,8 @@ const BATCH = 256;
 // #owner's values besides an fd: the tag is a cancel's, or not in flight.
 const CANCEL = -1;
 const FREE = -2;
+// What uringPrepCancel returns when its target was a parked poll, dropped with no cancel queued.
+const PARKED_DROPPED = 1;
 
 class RingPoller implements Poller {
   readonly ring: Ring;
@@ -73,7 +77,7 @@ class RingPoller implements Poller {
   // the event loop calls it, without the public Ring's argument checks.
   #arm(fd: number): void {
     const tag = this.#tag(fd);
-    check(native.uringPrepPollAdd!(this.#h, fd, this.#masks[fd], tag), 'io_uring_prep_poll_add');
+    check(native.uringPrepPollAdd!(this.#h, fd, this.#masks[fd], tag, true), 'io_uring_prep_poll_add'); // level: parked when harvested
     this.#armed[fd] = tag;
   }
 
@@ -81,7 +85,16 @@ class RingPoller implements Poller {
     const tag = fd < this.#armed.length ? this.#armed[fd] : -1;
     if (tag < 0) return;
     this.#armed[fd] = -1;
-    check(native.uringPrepCancel!(this.#h, tag, this.#tag(CANCEL)), 'io_uring_prep_cancel');
+    const cancel = this.#tag(CANCEL);
+    if (check(native.uringPrepCancel!(this.#h, tag, cancel), 'io_uring_prep_cancel') === PARKED_DROPPED) {
+      this.#free(tag);
+      this.#free(cancel);
+    }
+  }
+
+  #free(tag: number): void {
+    this.#owner[tag] = FREE;
+    this.#freeTags.push(tag);
   }
 
   #setMask(fd: number, mask: number): void {
@@ -125,8 +138,11 @@ class RingPoller implements Poller {
       pairs = this.#harvest(left);
     }
     if (pairs < 0) pairs = 0;
-    // Re-arm what was reported (queued now, submitted by the next wait): level-triggered.
-    for (let i = 0; i < 2 * pairs; i += 2) if (this.#masks[this.out[i]] !== 0) this.#arm(this.out[i]);
+    // Re-arm what was reported and the addon did not (an error): level-triggered.
+    for (let i = 0; i < 2 * pairs; i += 2) {
+      const fd = this.out[i];
+      if (this.#masks[fd] !== 0 && this.#armed[fd] < 0) this.#arm(fd);
+    }
     if (this.#watched) this.#settleRearms(pairs);
     this.#reported = pairs;
     return pairs;
@@ -140,20 +156,20 @@ class RingPoller implements Poller {
     let pairs = 0;
     let rechecks = 0;
     let rechecked = false;
-    const owner = this.#owner;
-    let n = this.#wait(ms === 0 ? 0 : 1, ms < 0 ? -1 : ms * (NS / MS));
+    let n = this.#wait(ms === 0 ? 0 : 1, ms < 0 ? -1 : ms * (NS / MS), true);
     for (;;) {
       for (let i = 0; i < 3 * n; i += 3) {
         const tag = cqes[i];
         const res = cqes[i + 1];
-        const fd = owner[tag];
-        owner[tag] = FREE;
-        this.#freeTags.push(tag);
+        const parked = (cqes[i + 2] & CQE_F_MORE) !== 0; // still pending: the next select re-arms it
+        const fd = this.#owner[tag];
+        if (!parked) this.#free(tag);
         const recheck = provisional.size > 0 && provisional.delete(tag);
         if (fd < 0 || this.#armed[fd] !== tag) continue; // a cancel, or stale
-        this.#armed[fd] = -1;
+        if (!parked) this.#armed[fd] = -1;
         if (res === EBADF || res === ECANCELED) continue; // closed while registered: nothing to watch
         if (recheck) {
+          if (parked) this.#disarm(fd); // dropped at once, to be queued afresh and submitted by this harvest
           this.#arm(fd);
           rechecks++;
           rechecked = true;
@@ -167,15 +183,15 @@ class RingPoller implements Poller {
       if (n < BATCH && rechecks === 0) break;
       // More to harvest, or rechecks to submit: a poll of an fd still ready completes inside this enter.
       rechecks = 0;
-      n = this.#wait(0, 0);
+      n = this.#wait(0, 0, false); // what this harvest parked stays parked: it would report again
     }
     return pairs === 0 && rechecked ? -1 : pairs;
   }
 
   // Every completion here is one of this poller's tags (< 2^31, owned until harvested). With
   // nothing registered and no timeout, the wait blocks until a signal, as epoll_wait does.
-  #wait(min: number, ns: number): number {
-    return check(native.uringWait!(this.#h, min, ns, this.#cqes), 'io_uring_enter');
+  #wait(min: number, ns: number, unpark: boolean): number {
+    return check(native.uringWait!(this.#h, min, ns, this.#cqes, undefined, 0, unpark), 'io_uring_enter');
   }
 
   // A watched selector's wait ends with its re-arms in the kernel, so that the wake fd is readable
