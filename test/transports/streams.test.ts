@@ -157,7 +157,9 @@ for (const [name, make, gate] of LOOPS) gate.describe(name, () => {
     for (const err of lost) expect((err as { code?: string } | null)?.code).toMatch(/^(ECONNRESET|EPIPE)$/);
     expect(received).toBeGreaterThan(0);
     expect(handled).toEqual([]);
-    expect(openFds().length).toBe(before);
+    // Not more than before: fewer happens when something of an earlier test is closed meanwhile
+    // (CI once counted 22 against 25: three, as many as a child process's stdio pipes).
+    expect(openFds().length).toBeLessThanOrEqual(before);
   }, 60000);
 
   linuxOnly.test('half-close: writeEof on one side, eofReceived() returning true keeps the other side writing', async () => {
