@@ -1,11 +1,11 @@
 // IoUringSelector: readiness through io_uring (docs/DESIGN.md). Each registered fd has one
 // one-shot POLL_ADD in flight. The addon parks a reported fd's poll under its tag and the next
 // select's io_uring_enter (or any submit) queues it again, so an fd that stays ready is reported
-// again (level-triggered, as EpollSelector), with no call into the addon per re-arm. register and modify only queue SQEs (until
-// fileno() was given out: then they submit); unregister submits its cancel at once, because a
-// pending poll holds a reference to the file and would keep a socket the caller then closes open
-// (the peer would see no EOF). register and modify take a fresh tag: a completion whose tag is no
-// longer the fd's current one (after a modify or unregister) is dropped.
+// again (level-triggered, as EpollSelector), with no call into the addon per re-arm. register and
+// modify only queue SQEs (until fileno() was given out: then they submit); unregister submits its
+// cancel at once, because a pending poll holds a reference to the file and would keep a socket the
+// caller then closes open (the peer would see no EOF). register and modify take a fresh tag: a
+// completion whose tag is no longer the fd's current one (after a modify or unregister) is dropped.
 // The ring is DEFER_TASKRUN where the kernel has it: a poll that fires queues its completion work
 // until this thread's next io_uring_enter instead of interrupting the thread, and select() runs
 // it batched inside the enter that waits. Such a ring fd wakes no poller, so what is watched (the
