@@ -11,7 +11,7 @@ import { MAX_TIMEOUT_NS } from '../limits';
 import { native, type UringHandle } from '../native';
 import { KernelWatch } from '../selectors/async';
 import { NS } from '../timeout';
-import { Ring, ringHandle } from '../uring/ring';
+import { CQE_F_BUFFER, CQE_F_MORE, Ring, ringHandle } from '../uring/ring';
 
 /** What an operation's completion is handed to: its result (a count, an fd, 0 or -errno) and CQE flags. */
 export interface Completer {
@@ -34,9 +34,6 @@ const HARVEST = 256;
 // loop asks again: Ring.wait refuses an endless wait that nothing can complete.
 const IDLE_WAIT_SECONDS = 24 * 3600;
 const ignore: Completer = { complete() {}, quiet: true };
-/** CQE flags: the result names a provided buffer (its id in the high 16 bits); a multishot goes on. */
-export const CQE_F_BUFFER = 1;
-export const CQE_F_MORE = 2;
 // The provided buffer ring: BUFFERS buffers of BUFFER_SIZE bytes (the most one completion of a
 // multishot receive carries). 512 × 16 KiB = 8 MiB per loop.
 const BUFFERS = 512;

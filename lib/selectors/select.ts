@@ -41,7 +41,7 @@ export class SelectSelector<T = unknown, F extends FileLike = FileLike> extends 
   }
 
   protected override backendRemove(fd: number): void {
-    this.#set.set(fd, false, false);
+    this.#watch(fd, 0);
   }
 
   protected override backendClose(): void {

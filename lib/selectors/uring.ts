@@ -13,11 +13,9 @@
 // rings it is the ring fd itself.
 import { constants as osConstants } from 'node:os';
 import { check } from '../errors';
-import { CQE_F_MORE } from '../loop/proactor-ring';
-import { C, native } from '../native';
+import { C, native, type UringHandle } from '../native';
 import { MS, NS } from '../timeout';
-import { Ring, ringHandle } from '../uring/ring';
-import type { UringHandle } from '../native';
+import { CQE_F_MORE, Ring, ringHandle } from '../uring/ring';
 import type { FileLike } from '../validate';
 import { KernelWatch, type Wakeup } from './async';
 import { assertOpenFd } from './open-fd';

@@ -5,12 +5,12 @@
 // armed again after ACCEPT_RETRY_DELAY so that it does not spin; any other accept error too.
 import { constants as osConstants } from 'node:os';
 import { systemError } from '../errors';
-import { CQE_F_MORE, type RingDriver } from '../loop/proactor-ring';
+import type { RingDriver } from '../loop/proactor-ring';
 import type { Handle } from '../loop/handle';
 import type { BaseEventLoop } from '../loop/base-loop';
 import { native } from '../native';
 import { Socket } from '../socket/socket';
-import type { Ring } from '../uring/ring';
+import { CQE_F_MORE, type Ring } from '../uring/ring';
 import type { TransportLoop } from './create';
 import { ProactorSocketTransport, type CompletionLoop } from './proactor-transport';
 import type { ProtocolLike } from './protocols';

@@ -8,11 +8,11 @@
 // reach the kernel together in the loop's next io_uring_enter.
 import { constants as osConstants } from 'node:os';
 import { systemError } from '../errors';
-import { BUFFER_SIZE, CQE_F_BUFFER, CQE_F_MORE, type RingDriver } from '../loop/proactor-ring';
+import { BUFFER_SIZE, type RingDriver } from '../loop/proactor-ring';
 import { native } from '../native';
 import { SO_ERROR, SOL_SOCKET } from '../socket/constants';
 import type { Socket } from '../socket/socket';
-import type { Ring } from '../uring/ring';
+import { CQE_F_BUFFER, CQE_F_MORE, type Ring } from '../uring/ring';
 import type { ProtocolLike } from './protocols';
 import { protocolMethod, Transport, type LoopCalls, type TransportOwner } from './transport';
 

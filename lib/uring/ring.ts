@@ -29,11 +29,17 @@ export interface RingOptions {
   cqEntries?: number;
   /**
    * Ask for `IORING_SETUP_DEFER_TASKRUN` (Linux 6.1): completions are posted only while this
-   * thread is in {@link Ring.wait} or {@link Ring.submit}, with less kernel overhead, but then nothing wakes a watcher
-   * of {@link Ring.fileno} — for rings only ever waited on with `wait`/`waitInto`. Default false.
+   * thread is in {@link Ring.wait} or {@link Ring.submit}, with less kernel overhead, but then
+   * nothing wakes a watcher of {@link Ring.fileno} — for rings only ever waited on with
+   * `wait`/`waitInto`. Default false.
    */
   deferTaskrun?: boolean;
 }
+
+/** CQE flags: the result names a provided buffer (its id in the high 16 bits); more completions follow for this tag. @internal */
+export const CQE_F_BUFFER = 1;
+/** @internal */
+export const CQE_F_MORE = 2;
 
 // Ring's native handle, for the event loop's hot path (lib/loop/proactor-ring.ts), which calls
 // the native functions with arguments it made itself, unvalidated (DESIGN.md).
