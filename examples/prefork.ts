@@ -62,7 +62,7 @@ function parent(): void {
   for (const w of workers) {
     if (w.channel.recv(1).toString() !== 'R') throw new Error(`worker ${w.index} failed to start`);
   }
-  console.log('listening on', listener.getsockname()[1]);
+  const bound = listener.getsockname()[1];
   listener.close();
 
   const loop = new EventLoop();
@@ -95,6 +95,8 @@ function parent(): void {
     });
   }
   process.on('SIGTERM', stop);
+  // Only now: a SIGTERM sent as soon as this line is read must find the handler.
+  console.log('listening on', bound);
   loop.run().then(() => loop.close(), (err: unknown) => {
     console.error(err);
     process.exit(1);
