@@ -167,7 +167,8 @@ function minus(a, b) {
 /** The difference of the two points, per round trip: every syscall's, their sum, the crossings. */
 function perRoundTrip([a, b], tracer, counting) {
   const n = b.count - a.count;
-  // A server starved of CPU by the rest of the machine for the long run's length (the runner tries once more).
+  // A server starved of CPU by the rest of the machine for the long run's length (the runner
+  // tries once more, longer).
   if (!(n > 0)) return { error: `no more round trips in the long run (${b.count}) than in the short one (${a.count})`, starved: true };
   const out = { roundTrips: b.count, countedRoundTrips: n };
   if (b.calls) {
