@@ -12,7 +12,7 @@
 // The hot path allocates one Op and one promise per operation, no closures, and prepares its
 // entries with the addon directly (the arguments were checked once, in #start).
 import { constants as osConstants } from 'node:os';
-import { abortError, closedError, systemError } from '../errors';
+import { abortError, check, closedError, connectError, systemError } from '../errors';
 import { INT32_MAX } from '../limits';
 import { C, native } from '../native';
 import { toNative, type Address } from '../socket/address';
@@ -22,7 +22,7 @@ import type { Ring } from '../uring/ring';
 import { validateBytes, validateInt } from '../validate';
 import type { RingDriver } from './proactor-ring';
 import type { SendfileProgress } from './sendfile';
-import { retriable, validateOpenSocket, validateOptions, withResolved, type SockOptions } from './sock-ops';
+import { validateOpenSocket, validateOptions, withResolved, type SockOptions } from './sock-ops';
 
 const AGAIN = Symbol('again');
 const ECANCELED = -osConstants.errno.ECANCELED;
@@ -59,16 +59,6 @@ const READS = [true, true, true, false, false, true, false, false];
 interface Queues {
   read: Op[];
   write: Op[];
-}
-
-// A poll said ready, but another reader may have taken it: EAGAIN means poll again.
-function retrying(syscall: () => unknown): unknown {
-  try {
-    return syscall();
-  } catch (err) {
-    if (retriable(err)) return AGAIN;
-    throw err;
-  }
 }
 
 // A sockAccept with no accept of its socket pending takes a connection already waiting at once
@@ -165,10 +155,13 @@ class Op {
         return this.sent >= this.bytes!.byteLength ? undefined : AGAIN;
       case Kind.Recvfrom:
         if (res < 0) throw systemError(res, 'poll');
-        return retrying(() => this.sock.recvfrom(this.size));
-      case Kind.Sendto:
+        return this.#recvfromNow();
+      case Kind.Sendto: {
         if (res < 0) throw systemError(res, 'poll');
-        return retrying(() => this.sock.sendto(this.bytes!, this.address!));
+        const bytes = this.bytes!;
+        const r = native.sendto(this.fd, bytes, 0, bytes.byteLength, MSG_DONTWAIT, this.sock.family, ...toNative(this.sock.family, this.address!));
+        return r === EAGAIN || r === EINTR ? AGAIN : check(r, 'sendto');
+      }
       case Kind.Accept: {
         if (res === EAGAIN || res === ECONNABORTED || res === EINTR) return AGAIN;
         if (res < 0) throw systemError(res, 'accept');
@@ -183,7 +176,7 @@ class Op {
         }
       }
       case Kind.Connect:
-        if (res < 0) throw systemError(res, 'connect');
+        if (res < 0) throw connectError(res, this.address);
         return undefined;
       case Kind.Sendfile:
         if (res < 0) throw systemError(res, 'poll');
@@ -191,8 +184,23 @@ class Op {
     }
   }
 
+  // After a poll said readable: MSG_DONTWAIT, since another reader may have taken the datagram
+  // and the socket may be blocking (the thread must not wait in recvfrom(2)); EAGAIN polls again.
+  #recvfromNow(): unknown {
+    const buf = Buffer.allocUnsafe(this.size);
+    const r = native.recvfrom(this.fd, buf, 0, this.size, MSG_DONTWAIT);
+    if (r === EAGAIN || r === EINTR) return AGAIN;
+    if (typeof r === 'number') throw systemError(r, 'recvfrom');
+    const got = r[0];
+    return [got === this.size ? buf : Buffer.from(buf.subarray(0, got)), r[1]];
+  }
+
   complete(res: number): void {
     this.owner.completed(this, res);
+  }
+
+  discard(res: number): void {
+    if (this.kind === Kind.Accept && res >= 0) native.close(res);
   }
 }
 
@@ -204,6 +212,9 @@ export class ProactorOps {
   // while the fd is open (dropped when a Socket closes it), so that a connection's recv after recv
   // does not make a new entry each time.
   readonly #queues: Array<Queues | undefined> = [];
+  // Taken out of their queues by closing(): in flight until their cancel completes, and rejected
+  // by close() if the loop closes first (the ring then drops that completion).
+  readonly #cancelled = new Set<Op>();
 
   constructor(driver: RingDriver, checkOpen: () => void) {
     this.#driver = driver;
@@ -275,6 +286,7 @@ export class ProactorOps {
         const err = closedError('socket');
         if (op.tag !== undefined) {
           op.closed = err;
+          this.#cancelled.add(op);
           this.#driver.cancel(op.tag);
         } else this.#fail(op, err);
       }
@@ -288,12 +300,19 @@ export class ProactorOps {
     for (const queues of all) {
       for (const op of [...queues.read.splice(0), ...queues.write.splice(0)]) this.#fail(op, err);
     }
+    for (const op of this.#cancelled) this.#fail(op, op.closed);
+    this.#cancelled.clear();
   }
 
   /** An operation's completion was harvested (for Op.complete). @internal */
   completed(op: Op, res: number): void {
     op.tag = undefined;
-    if (op.closed !== undefined) return this.#fail(op, op.closed); // already out of its queue
+    if (op.closed !== undefined) {
+      // Already out of its queue: its socket was closed. An accepted connection goes with it.
+      this.#cancelled.delete(op);
+      op.discard(res);
+      return this.#fail(op, op.closed);
+    }
     if (op.aborting && (res === ECANCELED || res === EINTR)) return this.#finish(op, abortError(op.signal?.reason), true);
     let value: unknown;
     try {
@@ -370,6 +389,9 @@ export class ProactorOps {
   }
 
   #issue(op: Op): void {
+    // Nothing asked, nothing consumed (as CPython's recv(0)): a receive of 0 bytes would wait for
+    // data, and take a whole datagram.
+    if (op.bytes?.byteLength === 0 && (op.kind === Kind.Recv || op.kind === Kind.RecvInto)) return this.#finish(op, op.kind === Kind.Recv ? op.bytes : 0, false);
     try {
       op.tag = this.#driver.start(op);
     } catch (err) {

@@ -21,6 +21,8 @@ export interface Completer {
    * by `harvest`, so the loop does not poll once more just for it (it still runs its callbacks).
    */
   readonly quiet?: boolean;
+  /** The completion came after the loop's close() let go of the operation: free what `res` holds (an accepted fd). */
+  discard?(res: number): void;
 }
 
 // Sizes: the submission queue is flushed on the way when it fills, so it only bounds a batch;
@@ -47,7 +49,7 @@ export class RingDriver {
   readonly #out = new Int32Array(3 * HARVEST);
   // The operations in flight by tag. Tags are small integers reused from a free list (an array
   // indexes faster than a Map); a tag is free again once its completion was harvested.
-  readonly #slots: Array<Completer | undefined> = [];
+  #slots: Array<Completer | undefined> = [];
   readonly #free: number[] = [];
   #inFlight = 0;
   #flush: NodeJS.Immediate | undefined;
@@ -162,16 +164,22 @@ export class RingDriver {
       const n = native.uringWait!(handle, min, ns, out, this.#recycled, count);
       if (n < 0) throw systemError(n, 'io_uring_enter');
       this.batch = n;
+      // close() replaces the slots: a callback that closes the loop leaves this batch's rest here.
+      const slots = this.#slots;
       for (let i = 0; i < 3 * n; i += 3) {
+        if (ring.closed) {
+          slots[out[i] >>> 0]?.discard?.(out[i + 1]);
+          continue;
+        }
         const tag = out[i] >>> 0;
         const flags = out[i + 2] >>> 0;
-        const op = this.#slots[tag];
+        const op = slots[tag];
         if (op === undefined) {
           if ((flags & CQE_F_BUFFER) !== 0) this.recycle(flags >>> 16);
           continue;
         }
         if ((flags & CQE_F_MORE) === 0) {
-          this.#slots[tag] = undefined;
+          slots[tag] = undefined;
           this.#free.push(tag);
           this.#inFlight--;
         }
@@ -202,7 +210,10 @@ export class RingDriver {
     else this.#flush?.unref();
   }
 
-  /** Closes the ring: the kernel cancels and lets go of every operation (their completions are dropped). */
+  /**
+   * Closes the ring: the kernel cancels and lets go of every operation (their completions are
+   * dropped; those of a harvest this interrupts are discarded).
+   */
   close(): void {
     if (this.#flush !== undefined) clearImmediate(this.#flush);
     this.#flush = undefined;
@@ -210,7 +221,7 @@ export class RingDriver {
     this.#watch = undefined;
     this.#ring?.close();
     this.#recycleCount = 0;
-    this.#slots.length = 0;
+    this.#slots = [];
     this.#free.length = 0;
     this.#inFlight = 0;
   }

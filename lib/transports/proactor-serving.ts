@@ -62,6 +62,10 @@ class Accept {
     }
     this.serving.accepted(this, res);
   }
+
+  discard(res: number): void {
+    if (res >= 0) native.close(res);
+  }
 }
 
 /** Serving and transports for a completion loop. @internal */

@@ -3,7 +3,7 @@
 // harvested closed), a socket closed with operations pending while a new socket takes its fd
 // number (no cross-talk, whether the operation had reached the kernel or not).
 import { ProactorEventLoop } from '../../lib/proactor';
-import { createServer, socket, socketpair, AF_INET, type Socket } from '../../lib/socket';
+import { createServer, socket, socketpair, AF_INET, SOCK_DGRAM, type Socket } from '../../lib/socket';
 import { expectNoFdLeaks } from '../helpers/fds';
 import { whenUring } from '../helpers/platform';
 import { closeAfterEach } from '../helpers/tracked';
@@ -129,6 +129,78 @@ whenUring.describe('ProactorEventLoop races', () => {
     for (const r of results) if (r.ok && Array.isArray(r.value)) track(r.value[0] as Socket);
     expect(results[0]).toMatchObject({ ok: false, code: 'ERR_CLOSED' });
     expect(results[3]).toMatchObject({ ok: false, code: 'ERR_CLOSED' });
+  });
+
+  test('a socket closed with a recv in the kernel, then the loop closed before that cancel is harvested: the recv still rejects ERR_CLOSED', async () => {
+    const loop = new ProactorEventLoop();
+    const running = loop.run();
+    const [a] = pair();
+    const recv = outcome(loop.sockRecv(a, 10));
+    await new Promise((r) => setTimeout(r, 20)); // in the kernel
+    a.close();
+    loop.close();
+    await running;
+    expect(await recv).toMatchObject({ ok: false, code: 'ERR_CLOSED' });
+  });
+
+  test('a listening socket closed while the kernel completes its accept: sockAccept rejects ERR_CLOSED and the connection is closed (the client reads EOF, no fd left)', async () => {
+    const loop = track(new ProactorEventLoop());
+    const running = loop.run();
+    for (let i = 0; i < 10; i++) {
+      const server = createServer(['127.0.0.1', 0]); // blocking: the accept goes to the ring
+      const accepted = outcome(loop.sockAccept(server));
+      await new Promise((r) => setTimeout(r, 5));
+      const c = track(socket(AF_INET));
+      c.connect(server.getsockname()); // the kernel completes the accept; not yet harvested
+      server.close();
+      expect(await accepted).toMatchObject({ ok: false, code: 'ERR_CLOSED' });
+      c.settimeout(2);
+      expect(c.recv(1).length).toBe(0);
+    }
+    loop.stop();
+    await running;
+  });
+
+  test('loop.close() from a callback, with an accept completed in the same harvest: the connection is closed (the client reads EOF, no fd left)', async () => {
+    const loop = new ProactorEventLoop();
+    const running = loop.run();
+    const listener = track(createServer(['127.0.0.1', 0]));
+    // A transport's dataReceived runs inside the harvest (a promise's continuation would not).
+    const [transport] = await loop.createConnection(() => ({ dataReceived: () => loop.close() }), '127.0.0.1', (listener.getsockname() as [string, number])[1]);
+    const [peer] = listener.accept();
+    track(peer);
+    const server = track(createServer(['127.0.0.1', 0])); // blocking: the accept goes to the ring
+    const accepted = outcome(loop.sockAccept(server));
+    await new Promise((r) => setTimeout(r, 20));
+    const c = track(socket(AF_INET));
+    peer.send(Buffer.from('x')); // completes the transport's receive: its callback closes the loop
+    c.connect(server.getsockname()); // completes the accept: in the same harvest
+    await running;
+    expect(await accepted).toMatchObject({ ok: false, code: 'ERR_CLOSED' });
+    c.settimeout(2);
+    expect(c.recv(1).length).toBe(0);
+    track(transport.getExtraInfo('socket') as Socket);
+  });
+
+  test('sockRecvfrom on a blocking socket another loop also waits on: one gets the datagram, the other waits without blocking the thread', async () => {
+    const loops = [track(new ProactorEventLoop()), track(new ProactorEventLoop())];
+    const runs = loops.map((l) => l.run());
+    const u = track(socket(AF_INET, SOCK_DGRAM)); // blocking
+    u.bind(['127.0.0.1', 0]);
+    const got = loops.map((l) => outcome(l.sockRecvfrom(u, 100)));
+    await new Promise((r) => setTimeout(r, 20));
+    const s = track(socket(AF_INET, SOCK_DGRAM));
+    s.bind(['127.0.0.1', 0]);
+    s.sendto(Buffer.from('one'), u.getsockname());
+    const first = await Promise.race(got);
+    expect(first).toMatchObject({ ok: true, value: [Buffer.from('one'), s.getsockname()] });
+    // The thread is not stuck in recvfrom(2): timers run, and the other loop takes the next datagram.
+    await new Promise((r) => setTimeout(r, 20));
+    s.sendto(Buffer.from('two'), u.getsockname());
+    const both = await Promise.all(got);
+    expect(both.map((r) => (r.ok ? r.value[0].toString() : r.code)).sort()).toEqual(['one', 'two']);
+    for (const l of loops) l.stop();
+    await Promise.all(runs);
   });
 
   for (const when of ['after the operation reached the kernel', 'in the same turn (not yet submitted)'] as const) {
