@@ -54,9 +54,9 @@ export class EventLoop extends BaseEventLoop {
     });
     this.sockOps = new SockOps({
       checkOpen: () => this.checkOpen(),
-      addReader: (sock, cb) => this.#add(sock, cb, EVENT_READ),
+      addReader: (sock, cb) => this.#addIfNot(sock, cb, EVENT_READ),
       removeReader: (sock, cb) => this.#removeIf(sock, cb, EVENT_READ),
-      addWriter: (sock, cb) => this.#add(sock, cb, EVENT_WRITE),
+      addWriter: (sock, cb) => this.#addIfNot(sock, cb, EVENT_WRITE),
       removeWriter: (sock, cb) => this.#removeIf(sock, cb, EVENT_WRITE),
     });
   }
@@ -174,6 +174,13 @@ export class EventLoop extends BaseEventLoop {
     if (key.events === event) this.#selector.unregister(fileobj);
     else this.#selector.modify(fileobj, key.events & ~event, key.data);
     return true;
+  }
+
+  // For sock* operations: their reader/writer, unless it is theirs already.
+  #addIfNot(fileobj: FileLike, cb: () => void, event: number): void {
+    const key = this.#selector.getMap().get(fileobj);
+    if (key?.fileobj === fileobj && key.data[event === EVENT_READ ? 'reader' : 'writer']?.callback === cb) return;
+    this.#add(fileobj, cb, event);
   }
 
   // For sock* operations: remove the reader/writer only if it is still theirs (asyncio checks

@@ -2,7 +2,7 @@
 // at once and otherwise completed by a reader or writer on the socket, one syscall per
 // readiness. Operations on one socket wait in a queue per direction, so a recv and a sendall can
 // run together and two recvs complete in the order they were asked for.
-import { abortError, closedError, invalidArgType, invalidArgValue, systemError } from '../errors';
+import { abortError, closedError, connectError, invalidArgType, invalidArgValue } from '../errors';
 import { INT32_MAX } from '../limits';
 import { C } from '../native';
 import { needsResolution, resolveAddress, toNative, type Address } from '../socket/address';
@@ -26,11 +26,11 @@ export interface SockOptions {
 export interface ReadinessHooks {
   /** Throws `ERR_CLOSED` once the loop is closed. */
   checkOpen(): void;
-  /** Calls `cb` whenever `sock` is readable (replacing any reader). */
+  /** Calls `cb` whenever `sock` is readable (replacing any other reader; nothing to do if `cb` is the reader). */
   addReader(sock: Socket, cb: () => void): void;
   /** Removes the reader of `sock` if it is still `cb`. */
   removeReader(sock: Socket, cb: () => void): void;
-  /** Calls `cb` whenever `sock` is writable (replacing any writer). */
+  /** Calls `cb` whenever `sock` is writable (replacing any other writer; nothing to do if `cb` is the writer). */
   addWriter(sock: Socket, cb: () => void): void;
   /** Removes the writer of `sock` if it is still `cb`. */
   removeWriter(sock: Socket, cb: () => void): void;
@@ -119,8 +119,9 @@ export class SockOps {
       const size = validateInt(n, 'n', 0, INT32_MAX);
       let buf: Buffer | undefined;
       return [s, 'read', options, () => {
+        if (size === 0) return Buffer.alloc(0); // as CPython's recv(0): nothing asked, no syscall
         buf ??= Buffer.allocUnsafe(size);
-        const got = s.tryRecvInto(buf, size === 0 ? undefined : size);
+        const got = s.tryRecvInto(buf, size);
         if (got === null) return WOULD_BLOCK;
         return got === size ? buf : Buffer.from(buf.subarray(0, got));
       }];
@@ -220,13 +221,13 @@ export class SockOps {
           started = true;
           const errno = s.connectEx(address);
           if (errno === 0) return undefined;
-          const err = systemError(-errno, 'connect');
+          const err = connectError(-errno, address);
           if (CONNECT_PENDING.has(err.code)) return WOULD_BLOCK;
           throw err;
         }
         const soError = s.getsockopt(C.SOL_SOCKET, C.SO_ERROR);
         if (soError === 0) return undefined;
-        const err = systemError(-soError, 'connect');
+        const err = connectError(-soError, address);
         if (CONNECT_PENDING.has(err.code)) return WOULD_BLOCK;
         throw err;
       }];
@@ -306,12 +307,11 @@ export class SockOps {
       const w: Waiters = { read: [], write: [], onReadable: () => this.#serve(sock, w, 'read'), onWritable: () => this.#serve(sock, w, 'write') };
       waiters = w;
     }
-    const queue = waiters[direction];
-    if (queue.length === 0) {
-      if (direction === 'read') this.#hooks.addReader(sock, waiters.onReadable);
-      else this.#hooks.addWriter(sock, waiters.onWritable);
-    }
-    queue.push(op);
+    // Also when others are queued: a replacing addReader/addWriter may have taken their reader or
+    // writer since, and this new operation is what gives it back (the hooks keep one of theirs).
+    if (direction === 'read') this.#hooks.addReader(sock, waiters.onReadable);
+    else this.#hooks.addWriter(sock, waiters.onWritable);
+    waiters[direction].push(op);
     this.#waiters.set(sock, waiters);
   }
 

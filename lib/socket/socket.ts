@@ -285,6 +285,7 @@ export class Socket<A extends Address = Address> implements Disposable {
     const fd = this.#open();
     const size = validateInt(n, 'n', 0, INT32_MAX);
     const f = validateInt(flags, 'flags');
+    if (size === 0) return Buffer.alloc(0); // nothing asked, nothing consumed: no syscall (as CPython)
     const buf = Buffer.allocUnsafe(size);
     let r = native.recv(fd, buf, 0, size, f);
     if (r === EAGAIN) r = retryWithin(this, fd, C.POLLIN, r, () => native.recv(fd, buf, 0, size, f), 'recv');
@@ -302,6 +303,7 @@ export class Socket<A extends Address = Address> implements Disposable {
     validateBytes(buf, 'buf');
     const len = intoLength(buf, nbytes);
     const f = validateInt(flags, 'flags');
+    if (len === 0) return 0; // as recv(0)
     let r = native.recv(fd, buf, 0, len, f);
     if (r === EAGAIN) r = retryWithin(this, fd, C.POLLIN, r, () => native.recv(fd, buf, 0, len, f), 'recv');
     return check(r, 'recv');

@@ -88,7 +88,13 @@ for (const [Loop, gate, peerSucceeded] of LOOPS) {
       expect((c.getpeername() as [string, number])[1]).toBe(port);
       server.close();
       const refused = nonblocking(socket(AF_INET));
-      expect(await rejection(loop.sockConnect(refused, ['127.0.0.1', port]))).toMatchObject({ code: 'ECONNREFUSED', syscall: 'connect' });
+      expect(await rejection(loop.sockConnect(refused, ['127.0.0.1', port]))).toMatchObject({
+        code: 'ECONNREFUSED',
+        syscall: 'connect',
+        address: '127.0.0.1',
+        port,
+        message: `ECONNREFUSED: connection refused, connect 127.0.0.1:${port}`,
+      });
       const dir = mkdtempSync(path.join(tmpdir(), 'iomux-loop-'));
       try {
         const unixServer = track(createServer(path.join(dir, 's')));
@@ -121,6 +127,21 @@ for (const [Loop, gate, peerSucceeded] of LOOPS) {
       b.shutdown(1);
       expect((await loop.sockRecv(a, 10)).length).toBe(0);
       expect(await loop.sockRecvInto(a, buf)).toBe(0);
+      await done();
+    });
+
+    test('sockRecv(sock, 0) and a sockRecvInto of no bytes resolve at once and consume nothing (a waiting datagram stays), as CPython', async () => {
+      const { loop, done } = running(Loop);
+      const [a] = pair();
+      expect((await loop.sockRecv(a, 0)).length).toBe(0); // nothing to read: no wait
+      expect(await loop.sockRecvInto(a, Buffer.alloc(0))).toBe(0);
+      const r = nonblocking(socket(AF_INET, SOCK_DGRAM));
+      r.bind(['127.0.0.1', 0]);
+      const s = nonblocking(socket(AF_INET, SOCK_DGRAM));
+      s.sendto(Buffer.from('datagram'), r.getsockname());
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect((await loop.sockRecv(r, 0)).length).toBe(0);
+      expect((await loop.sockRecv(r, 100)).toString()).toBe('datagram');
       await done();
     });
 
@@ -256,6 +277,40 @@ async function expectRefusesBadSockets(name: string, call: (sock: never) => Prom
   }
   expect([name, (await rejection(call(closed as never))).code]).toEqual([name, 'ERR_CLOSED']);
 }
+
+describe('EventLoop sock* with addReader/addWriter in between', () => {
+  test('a reader that replaced a pending sockRecv\'s is removed; the next sockRecv gives the socket back to the queue: both complete, in order', async () => {
+    const { loop, done } = running(EventLoop);
+    const [a, b] = pair();
+    const first = loop.sockRecv(a, 3);
+    loop.addReader(a, () => {});
+    loop.removeReader(a);
+    const second = loop.sockRecv(a, 3);
+    b.send(Buffer.from('abcdef'));
+    expect([(await first).toString(), (await second).toString()]).toEqual(['abc', 'def']);
+    await done();
+  });
+
+  test('the same for a writer: a sockSendall waiting for room, a writer added and removed, then another sockSendall: the peer gets both', async () => {
+    const { loop, done } = running(EventLoop);
+    const [a, b] = pair();
+    const big = pattern(4 << 20);
+    const first = loop.sockSendall(a, big);
+    loop.addWriter(a, () => {});
+    loop.removeWriter(a);
+    const second = loop.sockSendall(a, Buffer.from('tail'));
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total < big.length + 4) {
+      const chunk = await loop.sockRecv(b, 1 << 16);
+      chunks.push(chunk);
+      total += chunk.length;
+    }
+    await Promise.all([first, second]);
+    expect(Buffer.concat(chunks).equals(Buffer.concat([big, Buffer.from('tail')]))).toBe(true);
+    await done();
+  });
+});
 
 describe('EventLoop sock* bad input', () => {
   test('sock: not an iomux Socket → ERR_INVALID_ARG_TYPE; closed → ERR_CLOSED; blocking → ERR_INVALID_ARG_VALUE (every method)', async () => {

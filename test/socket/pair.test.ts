@@ -34,6 +34,23 @@ test('recv at end of stream is an empty Buffer; recvInto and tryRecvInto return 
   }
 });
 
+test('recv(0) and a recvInto of no bytes return at once, even on a blocking socket with nothing to read, and consume nothing (a datagram stays), as CPython', () => {
+  for (const type of [SOCK_STREAM, SOCK_DGRAM]) {
+    const [a, b] = socketpair(AF_UNIX, type);
+    try {
+      // blocking: a receive that reached the kernel would wait here for good
+      expect(a.recv(0)).toEqual(Buffer.alloc(0));
+      expect(a.recvInto(Buffer.alloc(0))).toBe(0);
+      b.send(Buffer.from('message'));
+      expect(a.recv(0)).toEqual(Buffer.alloc(0));
+      expect(a.recv(100).toString()).toBe('message');
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+});
+
 test('would-block: recv/send throw EAGAIN, tryRecvInto/trySend return null', () => {
   const [a, b] = socketpair();
   try {
