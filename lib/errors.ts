@@ -124,6 +124,11 @@ export function notSupported(what: string) {
   return coded(new Error(`${what} is not supported on this platform or build`), 'ERR_NOT_SUPPORTED');
 }
 
+/** io_uring refused by this kernel or environment: `ERR_NOT_SUPPORTED` saying why (`[who: ]io_uring is unavailable (reason)`). */
+export function uringUnavailable(reason: string, who?: string) {
+  return coded(new Error(`${who === undefined ? '' : `${who}: `}io_uring is unavailable (${reason})`), 'ERR_NOT_SUPPORTED');
+}
+
 /** `IOMUX_SELECTOR` names no backend this platform and build have: `ERR_NOT_SUPPORTED`, listing those it has. */
 export function selectorNotAvailable(value: string, available: string[]) {
   return coded(

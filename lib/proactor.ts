@@ -4,7 +4,7 @@
 // Readers and writers are one-shot IORING_OP_POLL_ADD polls re-armed while registered
 // (level-triggered, as EventLoop). The policy — callback order, timers, exception handler,
 // run/runSync — is BaseEventLoop's, shared with EventLoop.
-import { check, closedError, notSupported } from './errors';
+import { check, closedError, uringUnavailable } from './errors';
 import { MAX_WAIT_MS } from './limits';
 import { BaseEventLoop } from './loop/base-loop';
 import { IOHandle } from './loop/handle';
@@ -75,7 +75,7 @@ export class ProactorEventLoop extends BaseEventLoop {
    */
   constructor() {
     super();
-    if (!Ring.available) throw notSupported(`ProactorEventLoop: io_uring is unavailable (${Ring.unavailableReason})`);
+    if (!Ring.available) throw uringUnavailable(Ring.unavailableReason!, 'ProactorEventLoop');
     this.sockOps = new ProactorOps(this.#driver, () => this.checkOpen());
     this.signals = new SignalHandlers({
       watch: (fd, onReadable) => this.#add(fd, onReadable, EVENT_READ),

@@ -147,6 +147,7 @@ export abstract class BaseEventLoop implements Disposable {
    * @throws `ERR_CLOSED`, `ERR_INVALID_ARG_TYPE` (cb), what `register` throws
    */
   addReader(fileobj: FileLike, cb: IOCallback): void {
+    this.checkOpen();
     validateCallback(cb);
     this.watchIO(fileobj, cb, EVENT_READ);
   }
@@ -158,6 +159,7 @@ export abstract class BaseEventLoop implements Disposable {
 
   /** Calls `cb(fileobj, mask)` whenever `fileobj` is writable; replaces an earlier writer. Stale registrations and ring polls: as {@link BaseEventLoop.addReader}. */
   addWriter(fileobj: FileLike, cb: IOCallback): void {
+    this.checkOpen();
     validateCallback(cb);
     this.watchIO(fileobj, cb, EVENT_WRITE);
   }

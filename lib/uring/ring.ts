@@ -1,7 +1,7 @@
 // Ring: the completion model (prepare, submit, wait for completions) over one io_uring instance.
 // Validation and errors here; the ring, its op table and buffer custody in native/uring.cc.
 import { constants as osConstants } from 'node:os';
-import { check, closedError, invalidArgType, invalidArgValue, notSupported, outOfRange, systemError } from '../errors';
+import { check, closedError, invalidArgType, invalidArgValue, outOfRange, systemError, uringUnavailable } from '../errors';
 import { MAX_TIMEOUT_NS as MAX_NS, UINT32_MAX } from '../limits';
 import { native, type UringHandle } from '../native';
 import { POLL_MASK } from '../select/masks';
@@ -106,7 +106,7 @@ export class Ring implements Disposable {
    *   `ERR_OUT_OF_RANGE` / `ERR_INVALID_ARG_TYPE` for bad sizes, a SystemError (`ENOMEM`, `EMFILE`) from the kernel.
    */
   constructor(entries = 256, options?: RingOptions) {
-    if (UNAVAILABLE !== null) throw notSupported(`io_uring (${UNAVAILABLE})`);
+    if (UNAVAILABLE !== null) throw uringUnavailable(UNAVAILABLE);
     const sq = validateInt(entries, 'entries', 1, MAX_ENTRIES);
     if (options !== undefined && (typeof options !== 'object' || options === null)) throw invalidArgType('options', 'an object', options);
     const cqOption = options?.cqEntries;

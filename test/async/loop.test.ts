@@ -427,6 +427,9 @@ describe('EventLoop bad input', () => {
     for (const call of [
       () => loop.addReader(a, cb),
       () => loop.addWriter(a, cb),
+      // ERR_CLOSED is checked before the callback (the error table's order)
+      () => loop.addReader(a, 5 as never),
+      () => loop.addWriter(a, 5 as never),
       () => loop.removeReader(a),
       () => loop.removeWriter(a),
       () => loop.callSoon(cb),

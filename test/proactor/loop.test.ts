@@ -162,6 +162,7 @@ whenUring.describe('ProactorEventLoop readers and writers (io_uring polls)', () 
     loop.close();
     loop.close();
     expect(codeOf(() => loop.addReader(a, () => {}))).toBe('ERR_CLOSED');
+    expect(codeOf(() => loop.addWriter(a, 5 as never))).toBe('ERR_CLOSED');
     expect(codeOf(() => loop.removeWriter(a))).toBe('ERR_CLOSED');
     expect(codeOf(() => loop.callSoon(() => {}))).toBe('ERR_CLOSED');
     expect(codeOf(() => loop.runSync())).toBe('ERR_CLOSED');

@@ -14,7 +14,8 @@ test('IOMUX_URING=0: Ring and IoUringSelector are unavailable with the reason; D
   expect(r.reason).toBe(linux ? 'IOMUX_URING=0 is set in the environment' : expect.stringContaining('only on Linux'));
   expect(r.sameNamespace).toBe(true);
   expect(r.ring.code).toBe('ERR_NOT_SUPPORTED');
-  expect(r.ring.message).toContain(r.reason);
+  expect(r.ring.message).toBe(`io_uring is unavailable (${r.reason})`);
+  expect(r.proactor).toEqual({ code: 'ERR_NOT_SUPPORTED', message: `ProactorEventLoop: io_uring is unavailable (${r.reason})` });
   expect(r.selectorAvailable).toBe(false);
   expect(r.selector.code).toBe('ERR_NOT_SUPPORTED');
   expect(r.defaultSelector).toEqual({ made: linux ? 'EpollSelector' : expect.any(String) });
