@@ -5,11 +5,11 @@ import { constants as osConstants, tmpdir } from 'node:os';
 import path from 'node:path';
 import * as os from '../../lib/os';
 import { C } from '../../lib/native';
-import { socket, socketpair, AF_INET, SOCK_STREAM, type Socket } from '../../lib/socket';
+import { socket, socketpair, AF_INET, AF_INET6, SOCK_STREAM, type Socket } from '../../lib/socket';
 import { Ring, type Completion } from '../../lib/uring';
 import { codeOf } from '../helpers/bad-input';
 import { openFds } from '../helpers/fds';
-import { whenUring } from '../helpers/platform';
+import { hasIpv6Loopback, when, whenUring } from '../helpers/platform';
 
 const E = osConstants.errno;
 const byTag = (cs: Completion[]) => new Map(cs.map(([tag, res, flags]) => [tag, [res, flags]]));
@@ -99,6 +99,20 @@ whenUring.test('accept and connect on loopback: the accepted fd is close-on-exec
   ring.prepRecv(fd, buf, 3);
   expect(ring.wait(1, 5)).toEqual([[3, 4, 0]]);
   expect(buf.toString()).toBe('ping');
+});
+
+when(Ring.available && hasIpv6Loopback, Ring.available ? '::1 is unavailable here' : `io_uring unavailable: ${Ring.unavailableReason}`).test('connect to \'localhost\' from an AF_INET6 socket goes over IPv6, as the socket\'s own connect() does', () => {
+  const ring = ringOf();
+  const server = socket(AF_INET6, SOCK_STREAM);
+  open.push(server);
+  server.bind(['::1', 0]);
+  server.listen(8);
+  const port = (server.getsockname() as [string, number])[1];
+  const client = socket(AF_INET6, SOCK_STREAM);
+  open.push(client);
+  ring.prepConnect(client, ['localhost', port], 2);
+  expect(ring.wait(1, 5)).toEqual([[2, 0, 0]]);
+  open.push(server.accept()[0]);
 });
 
 whenUring.test('connect to a closed port: -ECONNREFUSED', () => {
@@ -212,6 +226,19 @@ whenUring.test('wait: minComplete 0 does not block; a timeout returns []; more t
   expect(codeOf(() => ring.wait(1))).toBe('ERR_OUT_OF_RANGE');
   expect(codeOf(() => ring.wait(9, 1))).toBe('ERR_OUT_OF_RANGE'); // above cqEntries (8)
 });
+
+for (const deferTaskrun of [false, true]) {
+  whenUring.test(`wait(0) returns every completion ready, also on a ${deferTaskrun ? 'deferTaskrun' : 'default'} ring (one enter runs at most 20 items of deferred work on Linux 6.13+)`, () => {
+    const ring = new Ring(64, { deferTaskrun });
+    open.push(ring);
+    const pairs = Array.from({ length: 30 }, () => pair());
+    pairs.forEach(([a], i) => ring.prepPollAdd(a, C.POLLIN, i));
+    ring.submit();
+    for (const [, b] of pairs) b.send(Buffer.from('x'));
+    expect(ring.wait(0).length).toBe(30);
+    expect(ring.wait(0)).toEqual([]);
+  });
+}
 
 whenUring.test('more prepared than the submission queue holds: the queue is flushed on the way, nothing lost', () => {
   const ring = ringOf(4, 64);

@@ -33,6 +33,18 @@ whenUring.test('a reported fd that stays ready is reported by every select, and 
   expect(pending(sel)).toBe(keys.length); // parked, each under its tag
 });
 
+whenUring.test('30 waiting polls made ready at once are all reported by one select(0), and none once drained (the kernel runs deferred work in shares of 20)', () => {
+  const sel = res.add(new IoUringSelector());
+  const pairs = Array.from({ length: 30 }, () => res.socketpair());
+  for (const [a] of pairs) a.setblocking(false);
+  const keys = pairs.map(([a]) => sel.register(a, EVENT_READ));
+  expect(sel.select(0)).toEqual([]); // every poll now waits in the kernel
+  for (const [, b] of pairs) b.sendall(Buffer.from('x'));
+  expect(new Set(sel.select(0).map(([k]) => k))).toEqual(new Set(keys));
+  for (const [a] of pairs) a.recv(1);
+  expect(sel.select(0)).toEqual([]);
+});
+
 whenUring.test('an fd drained after its report is not reported again', () => {
   const sel = res.add(new IoUringSelector());
   const [[a], [c]] = readyPairs(2);
