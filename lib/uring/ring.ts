@@ -6,6 +6,8 @@ import { MAX_TIMEOUT_NS as MAX_NS, UINT32_MAX } from '../limits';
 import { native, type UringHandle } from '../native';
 import { POLL_MASK } from '../select/masks';
 import { familyOf, toNumericNative, type Address } from '../socket/address';
+import { AF_INET, AF_INET6 } from '../socket/constants';
+import { Socket } from '../socket/socket';
 import { NS, toWait } from '../timeout';
 import { fileobjToFd, validateBytes, validateFlag, validateInt, validateMask, type FileLike } from '../validate';
 import { UNAVAILABLE } from './availability';
@@ -140,7 +142,9 @@ export class Ring implements Disposable {
   /** Queues a `connect` to a numeric address shaped as `socket.connect` takes it; `res` is 0 or a negative errno. */
   prepConnect(fd: FileLike, address: Address, tag: number): void {
     const n = this.#fdArg(fd);
-    const family = familyOf(address);
+    // An IP Socket's own family (an AF_INET6 socket connects to '' or 'localhost' over IPv6, as
+    // its connect() does); otherwise the address's shape says.
+    const family = fd instanceof Socket && Array.isArray(address) && (fd.family === AF_INET || fd.family === AF_INET6) ? fd.family : familyOf(address);
     const parts = toNumericNative(family, address);
     const t = validateTag(tag);
     this.#check(native.uringPrepConnect!(this.#handle, n, family, ...parts, t), t, 'io_uring_prep_connect');
@@ -278,6 +282,7 @@ export class Ring implements Disposable {
   }
 
   #check(result: number, tag: number, syscall: string): void {
+    this.#open(); // a fileno() or address getter may have closed the ring meanwhile
     if (result === EEXIST) throw invalidArgValue('tag', tag, 'is already pending on this ring');
     check(result, syscall);
   }

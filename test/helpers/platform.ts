@@ -3,6 +3,7 @@
 // name: `linuxOnly.test('x', fn)` is 'x' on Linux and 'x (skipped: not Linux)' elsewhere.
 import { readFileSync } from 'node:fs';
 import { EpollSelector, KqueueSelector, type SelectorClass } from '../../lib/selectors';
+import { AF_INET6, SOCK_STREAM, socket } from '../../lib/socket';
 import { Ring } from '../../lib/uring';
 import { runSync } from './child';
 
@@ -46,6 +47,21 @@ export const withoutKqueue = when(!KqueueSelector.available, 'kqueue is built');
 
 /** Where io_uring is usable (not where IOMUX_URING=0, kernel.io_uring_disabled, a seccomp profile or the OS forbid it). */
 export const whenUring = when(Ring.available, `io_uring unavailable: ${Ring.unavailableReason}`);
+
+/** Whether an IPv6 socket can bind `::1` here (containers often have no IPv6 loopback). */
+export const hasIpv6Loopback = ((): boolean => {
+  try {
+    const s = socket(AF_INET6, SOCK_STREAM);
+    try {
+      s.bind(['::1', 0]);
+      return true;
+    } finally {
+      s.close();
+    }
+  } catch {
+    return false;
+  }
+})();
 
 /** Where a command can be run (`cmd --version` succeeds): python3 for the CPython oracles and peers, cmake… */
 export function whenCommand(cmd: string): Gate {

@@ -3,28 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectNoFdLeaks, openFds } from '../helpers/fds';
-import { linuxOnly, when } from '../helpers/platform';
+import { hasIpv6Loopback, linuxOnly, when } from '../helpers/platform';
 import {
   AF_INET, AF_INET6, AF_UNIX, IPPROTO_IPV6, IPPROTO_TCP, IPV6_V6ONLY, SOCK_DGRAM, SOCK_STREAM, SOL_SOCKET, SO_ACCEPTCONN, SO_ERROR,
   SO_LINGER, SO_RCVBUF, SO_REUSEADDR, SO_REUSEPORT, SO_TYPE, Socket, TCP_NODELAY, createConnection, createServer, socket,
 } from '../../lib/socket';
 
-function ipv6Loopback(): boolean {
-  try {
-    const s = socket(AF_INET6, SOCK_STREAM);
-    try {
-      s.bind(['::1', 0]);
-      return true;
-    } finally {
-      s.close();
-    }
-  } catch {
-    return false;
-  }
-}
-const HAS_IPV6 = ipv6Loopback();
 // Conditional: without ::1 the IPv6 tests are skipped, with the reason added to each name.
-const test6 = (name: string, fn: () => void) => when(HAS_IPV6, '::1 is unavailable here').test(name, fn);
+const test6 = (name: string, fn: () => void) => when(hasIpv6Loopback, '::1 is unavailable here').test(name, fn);
 
 expectNoFdLeaks();
 

@@ -167,3 +167,25 @@ whenUring.test('the native calls with wrong types throw ERR_INVALID_ARG_TYPE (ne
     native.uringClose!(h as never);
   }
 });
+
+whenUring.test('a fileno() that closes the ring: ERR_CLOSED, as any call after close()', () => {
+  const [x, y] = socketpair();
+  try {
+    const closing = (ring: Ring) => ({ fileno: () => (ring.close(), x.fileno()) });
+    const calls: Array<(ring: Ring) => unknown> = [
+      (r) => r.prepRecv(closing(r), Buffer.alloc(4), 1),
+      (r) => r.prepSend(closing(r), Buffer.alloc(4), 1),
+      (r) => r.prepAccept(closing(r), 1),
+      (r) => r.prepPollAdd(closing(r), 1, 1),
+      (r) => r.prepConnect(closing(r), '/nonexistent', 1),
+    ];
+    for (const call of calls) {
+      const ring = new Ring(4);
+      expect(codeOf(() => call(ring))).toBe('ERR_CLOSED');
+      ring.close();
+    }
+  } finally {
+    x.close();
+    y.close();
+  }
+});
