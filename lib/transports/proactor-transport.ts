@@ -14,7 +14,7 @@ import { SO_ERROR, SOL_SOCKET } from '../socket/constants';
 import type { Socket } from '../socket/socket';
 import { CQE_F_BUFFER, CQE_F_MORE, type Ring } from '../uring/ring';
 import type { ProtocolLike } from './protocols';
-import { protocolMethod, Transport, type LoopCalls, type TransportOwner } from './transport';
+import { Transport, type LoopCalls, type TransportOwner } from './transport';
 
 const ECANCELED = -osConstants.errno.ECANCELED;
 const ENOBUFS = -osConstants.errno.ENOBUFS;
@@ -56,15 +56,20 @@ function copyOf(view: ArrayBufferView): Buffer {
 export class ProactorSocketTransport extends Transport {
   readonly #driver: RingDriver;
   readonly #sockRef: Socket;
-  // Reading: the receive in flight (its tag), whether it is multishot, whether it was cancelled,
-  // and what arrived while paused (delivered by resumeReading).
+  // Reading: the receive in flight (its tag), whether it is multishot, the buffer of a single one
+  // and the protocol that buffer belongs to (a BufferedProtocol's own, else undefined), and what
+  // arrived while not reading (paused, or resumed but not yet reading again), delivered first
+  // when reading starts again. The end of stream is handled once.
   #recvTag: number | undefined;
   #multi = false;
   #recvBuf: ArrayBufferView | undefined;
+  #recvBufOf: ProtocolLike | undefined;
+  #ownBuf: Buffer | undefined;
   #reading = false;
   #heldData: Buffer[] = [];
   #heldBytes = 0;
   #heldEof = false;
+  #eof = false;
   // Writing: the send in flight (its bytes), and the writes made meanwhile (copies).
   #sendTag: number | undefined;
   #sending: ArrayBufferView | undefined;
@@ -85,8 +90,17 @@ export class ProactorSocketTransport extends Transport {
   protected startReading(): void {
     if (!this.isReading()) return;
     this.#reading = true;
+    this.#deliverHeld();
+    if (!this.#reading || this.connLost || this.#eof) return;
     if (this.#recvTag !== undefined) return; // a cancelled receive still ends first; it re-arms then
     this.#arm();
+  }
+
+  /** As Transport.setProtocol; a receive of the other kind in flight is cancelled, and the next is made for the new protocol. */
+  override setProtocol(protocol: ProtocolLike): void {
+    const was = this.buffered;
+    super.setProtocol(protocol);
+    if (this.buffered !== was && this.#recvTag !== undefined) this.#driver.cancel(this.#recvTag);
   }
 
   #arm(): void {
@@ -97,7 +111,8 @@ export class ProactorSocketTransport extends Transport {
         this.#recvTag = driver.start(this.#multiOp);
       } else {
         this.#multi = false;
-        this.#recvBuf = this.buffered ? this.protocolBuffer() : (this.#recvBuf ?? Buffer.allocUnsafe(RECV_SIZE));
+        this.#recvBuf = this.buffered ? this.protocolBuffer() : (this.#ownBuf ??= Buffer.allocUnsafe(RECV_SIZE));
+        this.#recvBufOf = this.buffered ? this.protocol : undefined;
         if (this.#recvBuf === undefined) return;
         this.#recvTag = driver.start(this.#onceOp);
       }
@@ -138,21 +153,33 @@ export class ProactorSocketTransport extends Transport {
     },
     complete: (res: number): void => {
       this.#recvTag = undefined;
-      if (this.buffered) return this.#receivedInto(res);
-      this.#received(res, res > 0 ? (this.#recvBuf as Buffer).subarray(0, res) : undefined);
+      if (this.buffered && this.#recvBufOf === this.protocol) return this.#receivedInto(res);
+      // Into our own buffer, or the buffer of a protocol since replaced: the bytes as data.
+      const buf = this.#recvBuf!;
+      this.#received(res, res > 0 ? Buffer.from(buf.buffer, buf.byteOffset, res) : undefined);
     },
   };
+
+  // Whether what completes now must wait: not reading, or something arrived before it still waits.
+  #holding(): boolean {
+    return !this.#reading || this.#heldData.length > 0 || this.#heldBytes > 0;
+  }
+
+  #ended(): void {
+    if (this.#eof) return;
+    this.#eof = true;
+    if (this.#holding()) this.#heldEof = true;
+    else this.onEof();
+  }
 
   // A receive completed: `data` (a view valid during this call), end of stream (0), or -errno.
   #received(res: number, data: Buffer | undefined): void {
     if (this.connLost) return;
     if (res > 0) {
-      if (this.paused || !this.#reading) this.#hold(copyOf(data!));
-      else this.#deliver(this.#multi ? data! : copyOf(data!));
+      if (this.#holding()) this.#heldData.push(copyOf(data!));
+      else this.deliverData(this.#multi ? data! : copyOf(data!));
     } else if (res === 0) {
-      if (this.paused) this.#heldEof = true;
-      else if (this.#reading) this.onEof();
-      return;
+      return this.#ended();
     } else if (res === ENOBUFS || res === ECANCELED) {
       // Out of provided buffers (given back in the next crossing), or cancelled by pauseReading.
     } else if (res === EINVAL && this.#multi) {
@@ -167,54 +194,30 @@ export class ProactorSocketTransport extends Transport {
   #receivedInto(res: number): void {
     if (this.connLost) return;
     if (res > 0) {
-      if (this.paused || !this.#reading) this.#heldBytes += res;
-      else if (!this.#updated(res)) return;
+      if (this.#holding()) this.#heldBytes += res;
+      else if (!this.bufferUpdated(res)) return;
     } else if (res === 0) {
-      if (this.paused) this.#heldEof = true;
-      else if (this.#reading) this.onEof();
-      return;
+      return this.#ended();
     } else if (res !== ECANCELED) {
       return this.fatalError(systemError(res, 'recv'), 'Fatal read error on socket transport');
     }
     if (this.#recvTag === undefined && this.#reading && !this.connLost) this.#arm();
   }
 
-  #updated(nbytes: number): boolean {
-    try {
-      protocolMethod(this.protocol, 'bufferUpdated')?.call(this.protocol, nbytes);
-      return true;
-    } catch (err) {
-      this.fatalError(err, 'Fatal error: protocol.bufferUpdated() call failed.');
-      return false;
-    }
-  }
-
-  #deliver(data: Buffer): void {
-    try {
-      protocolMethod(this.protocol, 'dataReceived')?.call(this.protocol, data);
-    } catch (err) {
-      this.fatalError(err, 'Fatal error: protocol.dataReceived() call failed.');
-    }
-  }
-
-  #hold(data: Buffer): void {
-    this.#heldData.push(data);
-  }
-
-  // asyncio's _ProactorReadPipeTransport: what arrived while paused is delivered on resume.
-  #deliverHeld = (): void => {
-    if (this.connLost || this.paused) return;
+  // asyncio's _ProactorReadPipeTransport: what arrived while paused is delivered on resume, in
+  // order, before anything read after it.
+  #deliverHeld(): void {
     if (this.#heldBytes > 0) {
       const n = this.#heldBytes;
       this.#heldBytes = 0;
-      if (!this.#updated(n)) return;
+      if (!this.bufferUpdated(n)) return;
     }
-    while (this.#heldData.length > 0 && !this.connLost && !this.paused) this.#deliver(this.#heldData.shift()!);
-    if (this.#heldEof && !this.connLost && !this.paused) {
+    while (this.#heldData.length > 0 && this.#reading && !this.connLost) this.deliverData(this.#heldData.shift()!);
+    if (this.#heldEof && this.#reading && !this.connLost && this.#heldData.length === 0) {
       this.#heldEof = false;
       this.onEof();
     }
-  };
+  }
 
   // ---- writing
 
@@ -318,7 +321,6 @@ export class ProactorSocketTransport extends Transport {
   resumeReading(): void {
     if (this.closing || !this.paused) return;
     this.paused = false;
-    if (this.#heldData.length > 0 || this.#heldBytes > 0 || this.#heldEof) this.loop.callSoon(this.#deliverHeld);
     this.loop.callSoon(this.startReadingSoon);
   }
 
@@ -326,6 +328,7 @@ export class ProactorSocketTransport extends Transport {
   protected stopWriting(): void {
     this.#queue = [];
     this.#queued = 0;
+    this.#sendingBytes = 0; // dropped (asyncio's _force_close): its completion finds the connection lost
     // asyncio's _force_close cancels the write in flight at once: what the kernel did not send yet is dropped.
     if (this.#sendTag !== undefined) this.#driver.cancel(this.#sendTag);
   }

@@ -8,7 +8,7 @@ import { native } from '../native';
 import type { FileLike } from '../selectors/base';
 import type { Socket } from '../socket/socket';
 import type { ProtocolLike } from './protocols';
-import { protocolMethod, Transport, type LoopCalls, type TransportOwner } from './transport';
+import { Transport, type LoopCalls, type TransportOwner } from './transport';
 
 // asyncio's max_size: the most one recv asks for (bytes).
 const MAX_READ = 256 * 1024;
@@ -123,11 +123,7 @@ export class SelectorSocketTransport extends Transport {
     if (got === null) return;
     const data = Buffer.allocUnsafe(got);
     buf.copy(data, 0, 0, got);
-    try {
-      protocolMethod(this.protocol, 'dataReceived')?.call(this.protocol, data);
-    } catch (err) {
-      this.fatalError(err, 'Fatal error: protocol.dataReceived() call failed.');
-    }
+    this.deliverData(data);
   }
 
   #readIntoProtocolBuffer(): void {
@@ -135,11 +131,7 @@ export class SelectorSocketTransport extends Transport {
     if (buf === undefined) return;
     const got = this.#receive(buf, buf.byteLength);
     if (got === null) return;
-    try {
-      protocolMethod(this.protocol, 'bufferUpdated')?.call(this.protocol, got);
-    } catch (err) {
-      this.fatalError(err, 'Fatal error: protocol.bufferUpdated() call failed.');
-    }
+    this.bufferUpdated(got);
   }
 
   // Receives up to len bytes into buf: the count to hand to the protocol, or null when there is

@@ -47,8 +47,8 @@ export abstract class Transport {
   protected protocol: ProtocolLike;
   /** The socket's fd, valid until callConnectionLost closes the socket (reads and writes stop first). @internal */
   protected readonly fd: number;
-  /** The protocol is a BufferedProtocol (it has getBuffer): reads go into its buffer. @internal */
-  protected readonly buffered: boolean;
+  /** The protocol is a BufferedProtocol (it has getBuffer): reads go into its buffer. Follows setProtocol. @internal */
+  protected buffered: boolean;
   /** close() or a fatal error started; no more reading. @internal */
   protected closing = false;
   /** How many times the connection was found lost (asyncio's `_conn_lost`); nonzero: the end is scheduled. @internal */
@@ -105,6 +105,7 @@ export abstract class Transport {
   setProtocol(protocol: ProtocolLike): void {
     if (typeof protocol !== 'object' || protocol === null) throw invalidArgType('protocol', 'an object', protocol);
     this.protocol = protocol;
+    this.buffered = typeof protocol.getBuffer === 'function';
   }
 
   /** The write-buffer marks as `[low, high]` in bytes (Python's `get_write_buffer_limits`, same order). */
@@ -231,15 +232,50 @@ export abstract class Transport {
   }
 
   /** A BufferedProtocol's buffer for the next read, or undefined when getBuffer() failed (the transport is aborted). @internal */
-  protected protocolBuffer(): ArrayBufferView | undefined {
+  protected protocolBuffer(sizeHint = -1): ArrayBufferView | undefined {
     try {
-      const buf = (this.protocol.getBuffer as (sizeHint: number) => ArrayBufferView).call(this.protocol, -1);
+      const buf = (this.protocol.getBuffer as (sizeHint: number) => ArrayBufferView).call(this.protocol, sizeHint);
       if (!ArrayBuffer.isView(buf)) throw invalidArgType('getBuffer()', 'a Buffer, TypedArray or DataView', buf);
       if (buf.byteLength === 0) throw new RangeError('getBuffer() returned an empty buffer');
       return buf;
     } catch (err) {
       this.fatalError(err, 'Fatal error: protocol.getBuffer() call failed.');
       return undefined;
+    }
+  }
+
+  /** Tells a BufferedProtocol that `nbytes` landed in its buffer; false if it threw (the transport is aborted). @internal */
+  protected bufferUpdated(nbytes: number): boolean {
+    try {
+      protocolMethod(this.protocol, 'bufferUpdated')?.call(this.protocol, nbytes);
+      return true;
+    } catch (err) {
+      this.fatalError(err, 'Fatal error: protocol.bufferUpdated() call failed.');
+      return false;
+    }
+  }
+
+  /**
+   * Hands received bytes to the protocol: `dataReceived(data)`, or for a BufferedProtocol (one
+   * set by setProtocol while bytes were already read the other way) copies into its buffers
+   * (asyncio's `_feed_data_to_buffered_proto`). @internal
+   */
+  protected deliverData(data: Buffer): void {
+    if (!this.buffered) {
+      try {
+        protocolMethod(this.protocol, 'dataReceived')?.call(this.protocol, data);
+      } catch (err) {
+        this.fatalError(err, 'Fatal error: protocol.dataReceived() call failed.');
+      }
+      return;
+    }
+    for (let from = 0; from < data.length; ) {
+      const buf = this.protocolBuffer(data.length - from);
+      if (buf === undefined) return;
+      const n = Math.min(buf.byteLength, data.length - from);
+      data.copy(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), 0, from, from + n);
+      from += n;
+      if (!this.bufferUpdated(n)) return;
     }
   }
 
