@@ -133,6 +133,7 @@ export async function createServer(loop: TransportLoop, protocolFactory: unknown
       throw invalidArgValue('host', host, 'and port must be left out when options.sock is given');
     }
     sockets = [validateStreamSocket(opts.sock, 'options.sock')];
+    if (loop.isClosed()) throw closedError(loop.constructor.name);
   } else {
     const hosts = parseHosts(host, true);
     const p = validatePort(port);
@@ -140,17 +141,15 @@ export async function createServer(loop: TransportLoop, protocolFactory: unknown
     const addrs = await resolveHosts(hosts, p, true, lookupOf(loop));
     sockets = bindAll(addrs, p, reuseAddress, reusePort);
   }
+  // As asyncio, the sockets listen from startServing() on: until then a client is refused.
+  const server = new Server(loop.eventLoop, loop, sockets, protocolFactory as ProtocolFactory, backlog);
   try {
-    for (const sock of sockets) {
-      sock.setblocking(false);
-      sock.listen(backlog);
-    }
+    for (const sock of sockets) sock.setblocking(false);
+    if (start) server.startServing();
   } catch (err) {
     if (opts.sock === undefined) for (const s of sockets) s.close();
     throw err;
   }
-  const server = new Server(loop.eventLoop, loop, sockets, protocolFactory as ProtocolFactory, backlog);
-  if (start) server.startServing();
   return server;
 }
 

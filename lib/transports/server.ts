@@ -8,7 +8,7 @@ import type { Transport } from './transport';
 
 /** What a loop does for a Server: start and stop accepting on a listening socket. @internal */
 export interface ServingLoop {
-  /** Starts accepting on `sock` (listening already), making a transport per connection. */
+  /** Starts accepting on `sock` (listening), making a transport per connection. */
   startServing(sock: Socket, server: Server): void;
   /** Stops accepting on `sock` and closes it. */
   stopServing(sock: Socket): void;
@@ -55,9 +55,14 @@ export class Server implements AsyncDisposable {
     return this.#isServing;
   }
 
-  /** Starts accepting, if not already (Python's `start_serving`, without awaiting). */
+  /**
+   * Listens and starts accepting, if not already (Python's `start_serving`, without awaiting):
+   * before it, a server made with `startServing: false` is bound but refuses connections.
+   * @throws what `listen` throws (`EADDRINUSE`, …)
+   */
   startServing(): void {
     if (this.#isServing || this.#sockets === null) return;
+    for (const sock of this.#sockets) sock.listen(this.backlog);
     this.#isServing = true;
     for (const sock of this.#sockets) this.#serving.startServing(sock, this);
   }

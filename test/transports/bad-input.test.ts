@@ -44,8 +44,14 @@ for (const [name, make, gate] of LOOPS) gate.describe(name, () => {
     expect(await rejectCode(() => loop.createServer(factory, '127.0.0.1', 0, { sock: udp }))).toBe('ERR_INVALID_ARG_VALUE');
     udp.close();
     expect(await rejectCode(() => loop.createServer(factory, undefined, undefined, { sock: udp }))).toBe('ERR_INVALID_ARG_VALUE');
+    const listener = socket(AF_INET);
+    listener.bind(['127.0.0.1', 0]);
     loop.close();
     expect(await rejectCode(() => loop.createServer(factory, '127.0.0.1', 0))).toBe('ERR_CLOSED');
+    for (const startServing of [true, false]) {
+      expect(await rejectCode(() => loop.createServer(factory, undefined, undefined, { sock: listener, startServing }))).toBe('ERR_CLOSED');
+    }
+    listener.close();
   });
 
   test('createConnection(protocolFactory, host, port, options)', async () => {

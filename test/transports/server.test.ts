@@ -2,7 +2,8 @@
 // the last connection, await using, a factory that fails on accept, reads into the protocol's
 // buffer, and a bad getBuffer — on every loop of ./loops.
 import { BufferedProtocol, Protocol, type Transport } from '../../lib';
-import { createConnection, socketpair } from '../../lib/socket';
+import { constants as osConstants } from 'node:os';
+import { AF_INET, createConnection, socket, socketpair } from '../../lib/socket';
 import { LOOPS, type AnyLoop } from './loops';
 
 for (const [name, make, gate] of LOOPS) gate.describe(name, () => {
@@ -34,6 +35,9 @@ for (const [name, make, gate] of LOOPS) gate.describe(name, () => {
     expect(server.isServing()).toBe(false);
     expect(server.getLoop()).toBe(loop);
     const port = (server.sockets[0].getsockname() as [string, number])[1];
+    const early = socket(AF_INET); // bound, not yet listening (as asyncio): refused
+    expect(early.connectEx(['127.0.0.1', port])).toBe(osConstants.errno.ECONNREFUSED);
+    early.close();
     server.startServing();
     expect(server.isServing()).toBe(true);
     const client = createConnection(['127.0.0.1', port]);
