@@ -24,6 +24,8 @@ import { proactorTransportLoop } from './transports/proactor-serving';
 // A reader or writer: its handle, and the poll in flight for it (undefined between polls).
 interface Watcher {
   fd: number;
+  /** What addReader/addWriter was given for the fd. */
+  fileobj: FileLike;
   event: number;
   handle: IOHandle;
   tag: number | undefined;
@@ -141,13 +143,15 @@ export class ProactorEventLoop extends BaseEventLoop {
     const watchers = event === EVENT_READ ? this.#readers : this.#writers;
     const handle = new IOHandle(cb, fileobj, this);
     const old = watchers.get(fd);
-    if (old !== undefined && !old.dead) {
+    // The same object: only the callback changes. Another one (or a bare fd number) may name a
+    // file that took a closed fd's number, so its poll is made again, on the file it names now.
+    if (old !== undefined && !old.dead && old.fileobj === fileobj) {
       old.handle.cancel(); // asyncio: a replaced handle already queued does not run
       old.handle = handle;
       return;
     }
     check(native.getBlocking(fd), 'fcntl'); // a closed fd is refused now, as epoll_ctl would
-    const w: Watcher = { fd, event, handle, tag: undefined, dead: false };
+    const w: Watcher = { fd, fileobj, event, handle, tag: undefined, dead: false };
     if (old !== undefined) this.#detach(fd, event);
     watchers.set(fd, w);
     this.#poll(w);

@@ -1,6 +1,7 @@
 // ProactorEventLoop's loop side: availability (and IOMUX_URING=0 in a child), readers and writers
 // as re-armed io_uring polls (level-triggered, as EventLoop), runSync() blocking in the ring's
 // wait until another process writes, a signal waking it, the exception handler, bad input.
+import * as os from '../../lib/os';
 import { ProactorEventLoop } from '../../lib/proactor';
 import { Ring } from '../../lib/uring';
 import { BAD_FDS, NOT_FILEOBJS, codeOf } from '../helpers/bad-input';
@@ -84,6 +85,31 @@ whenUring.describe('ProactorEventLoop readers and writers (io_uring polls)', () 
     expect(loop.removeWriter(a)).toBe(false);
     loop.stop();
     await running;
+  });
+
+  test('a reader added by fd number, the fd closed behind the loop and reused: addReader of the new socket polls the new file (it fires), and the old file is let go of', () => {
+    const loop = track(new ProactorEventLoop());
+    const [oldRead, oldWrite] = os.pipe();
+    loop.addReader(oldRead, () => {});
+    loop.callLater(0.01, () => loop.stop());
+    loop.runSync(); // the poll is in the kernel
+    os.close(oldRead); // not through the loop
+    const [a, b] = pair(); // takes the lowest free numbers: oldRead's among them
+    const sock = a.fileno() === oldRead ? a : b;
+    const peer = sock === a ? b : a;
+    expect(sock.fileno()).toBe(oldRead);
+    let fired = 0;
+    loop.addReader(sock, () => {
+      fired++;
+      loop.stop();
+    });
+    peer.send(Buffer.from('x'));
+    loop.callLater(2, () => loop.stop());
+    loop.runSync();
+    expect(fired).toBe(1);
+    expect(codeOf(() => os.write(oldWrite, Buffer.from('y')))).toBe('EPIPE'); // the old pipe's read end is gone
+    os.close(oldWrite);
+    loop.removeReader(sock);
   });
 
   test('runSync() blocks in the ring wait until another process writes; the reader stops the loop', () => {
