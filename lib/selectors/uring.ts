@@ -130,7 +130,8 @@ class RingPoller implements Poller {
     const end = ms > 0 ? performance.now() + ms : 0;
     let left = ms;
     let pairs = this.#harvest(left);
-    // Only rechecks were found (none still ready): a wait that may block goes on with the time left.
+    // Only rechecks (none still ready) or completions with nothing to report (an unregister's
+    // cancel, a stale poll) were found: a wait that may block goes on with the time left.
     while (pairs < 0 && left !== 0) {
       if (left > 0 && (left = Math.ceil(end - performance.now())) <= 0) break;
       pairs = this.#harvest(left);
@@ -147,7 +148,7 @@ class RingPoller implements Poller {
   }
 
   // One wait of up to `ms` and its harvest into `out`: the number of pairs, or -1 if there were
-  // none and the harvest held only rechecked completions (see #settleRearms).
+  // none though the wait ended on completions (rechecked ones, see #settleRearms; cancels; stale).
   #harvest(ms: number): number {
     const cqes = this.#cqes;
     const provisional = this.#provisional;
@@ -155,6 +156,7 @@ class RingPoller implements Poller {
     let rechecks = 0;
     let rechecked = false;
     let n = this.#wait(ms === 0 ? 0 : 1, ms < 0 ? -1 : ms * (NS / MS), true);
+    const woke = n > 0;
     for (;;) {
       for (let i = 0; i < 3 * n; i += 3) {
         const tag = cqes[i];
@@ -183,7 +185,7 @@ class RingPoller implements Poller {
       rechecks = 0;
       n = this.#wait(0, 0, false); // what this harvest parked stays parked: it would report again
     }
-    return pairs === 0 && rechecked ? -1 : pairs;
+    return pairs === 0 && (rechecked || woke) ? -1 : pairs;
   }
 
   // Every completion here is one of this poller's tags (< 2^31, owned until harvested). With

@@ -432,6 +432,21 @@ describe.each(AVAILABLE_AND_DEFAULT)('%s', (_label, Selector) => {
     expect(ms).toBeGreaterThanOrEqual(299);
   });
 
+  test('a selector whose last change was an unregister or a modify still sleeps for the timeout', () => {
+    const s = make();
+    const [idle] = res.socketpair();
+    const [a] = res.socketpair();
+    s.register(idle, EVENT_READ);
+    s.register(a, EVENT_READ);
+    s.unregister(a);
+    let [result, ms] = timed(() => s.select(0.2));
+    expect([result, ms >= 199]).toEqual([[], true]);
+    s.register(a, EVENT_WRITE);
+    s.modify(a, EVENT_READ);
+    [result, ms] = timed(() => s.select(0.2));
+    expect([result, ms >= 199]).toEqual([[], true]);
+  });
+
   test('timeout (test_timeout)', () => {
     const s = make();
     const [rd, wr] = res.socketpair();
