@@ -15,6 +15,16 @@ export const EVENT_READ = 1;
 export const EVENT_WRITE = 2;
 const ALL_EVENTS = EVENT_READ | EVENT_WRITE;
 
+// A selector collected unclosed after an async wait: its wakeup (a uv_poll on the kernel fd, or a
+// waiter thread with its pipe) is closed, then its kernel object. The wakeup's native callback
+// keeps the wakeup alive by itself, so nothing else would close it; and the held kernel object
+// cannot be collected first, so libuv lets go of the fd number before the fd is closed (a new
+// selector given that number would otherwise be refused by uv_poll_init, EEXIST).
+const abandoned = new FinalizationRegistry<{ wakeup: Wakeup; kernel: { close(): unknown } | undefined }>(({ wakeup, kernel }) => {
+  wakeup.close();
+  kernel?.close();
+});
+
 /** For EventLoop: arms one wait off the JS thread; `onWake` runs when a `select(0)` may find something. */
 export const armWait: unique symbol = Symbol('iomux.armWait');
 /** @internal Creates what waiting off the thread needs (a waiter's pipe), for EventLoop.run(). */
@@ -337,6 +347,7 @@ export abstract class BaseSelector<T = unknown, F extends FileLike = FileLike> i
     this.checkOpen();
     if (this.#wakeup !== undefined) return;
     this.#wakeup = this.createWakeup();
+    abandoned.register(this, { wakeup: this.#wakeup, kernel: this.kernelObject() }, this);
     if (!this.#keepAlive) this.#wakeup.keepAlive(false);
   }
 
@@ -394,6 +405,7 @@ export abstract class BaseSelector<T = unknown, F extends FileLike = FileLike> i
     this.#wakeup?.stop();
     this.#pending?.();
     this.#wakeup?.close();
+    abandoned.unregister(this);
     this.backendClose();
   }
 
@@ -451,6 +463,10 @@ export abstract class BaseSelector<T = unknown, F extends FileLike = FileLike> i
   protected abstract wait(timeout: number | null | undefined): Array<SelectResult<T, F>>;
   /** Releases the kernel object; called once. */
   protected abstract backendClose(): void;
-  /** How this backend waits off the JS thread (made on the first async wait). */
+  /** How this backend waits off the JS thread (made on the first async wait); it must not reference the selector. */
   protected abstract createWakeup(): Wakeup;
+  /** What backendClose releases, closed after the wakeup if the selector is collected unclosed (none: nothing). */
+  protected kernelObject(): { close(): unknown } | undefined {
+    return undefined;
+  }
 }

@@ -89,6 +89,10 @@ export class KqueueSelector<T = unknown, F extends FileLike = FileLike> extends 
     return new KernelWatch(this.#kq.fd);
   }
 
+  protected override kernelObject(): { close(): unknown } {
+    return this.#kq;
+  }
+
   protected override backendClose(): void {
     this.#kq.close();
   }

@@ -55,6 +55,10 @@ export abstract class PollLikeSelector<T = unknown, F extends FileLike = FileLik
     this.poller.close();
   }
 
+  protected override kernelObject(): Poller {
+    return this.poller;
+  }
+
   protected override createWakeup(): Wakeup {
     return this.poller.wakeup();
   }

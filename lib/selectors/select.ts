@@ -49,7 +49,8 @@ export class SelectSelector<T = unknown, F extends FileLike = FileLike> extends 
   }
 
   protected override createWakeup(): Wakeup {
-    return new ThreadWait((handle, ms) => this.#set.waitOnThread(handle, msToUs(ms)), 'select');
+    const set = this.#set; // not the selector: the wakeup must not keep it alive
+    return new ThreadWait((handle, ms) => set.waitOnThread(handle, msToUs(ms)), 'select');
   }
 
   #watch(fd: number, events: number): void {

@@ -5,7 +5,9 @@ import { EVENT_READ, EVENT_WRITE } from '../../lib/selectors';
 import * as os from '../../lib/os';
 import { SELECTORS } from '../helpers/backends';
 import { NODE_TS, run, type ChildResult } from '../helpers/child';
-import { Resources } from '../helpers/fds';
+import { EventLoop } from '../../lib/loop';
+import { openFds, Resources } from '../helpers/fds';
+import { collectUntil } from '../helpers/gc';
 import { whenAvailable } from '../helpers/platform';
 
 const res = new Resources();
@@ -36,6 +38,21 @@ const codeOf = async (p: Promise<unknown>): Promise<unknown> =>
 for (const Selector of SELECTORS) {
   whenAvailable(Selector).describe(`selectAsync on ${Selector.name}`, () => {
     const make = () => res.add(new Selector());
+
+    test('a selector garbage-collected unclosed after selectAsync lets go of every fd it opened; a new selector (given the same numbers) waits, and an EventLoop runs', async () => {
+      const before = openFds();
+      await (async () => {
+        await new Selector().selectAsync(0.001); // dropped unclosed, its wakeup made
+      })();
+      await collectUntil(() => openFds().filter((fd) => !before.includes(fd)).length === 0);
+      expect(openFds().filter((fd) => !before.includes(fd))).toEqual([]);
+      const sel = make();
+      expect(await sel.selectAsync(0.01)).toEqual([]);
+      const loop = new EventLoop(make());
+      loop.callLater(0.01, () => loop.stop());
+      await loop.run();
+      loop.close();
+    });
 
     test('resolves with exactly what select(0) reports, for a mix of ready and idle fds', async () => {
       const sel = make();
