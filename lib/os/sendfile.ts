@@ -13,7 +13,7 @@ const MAX_BYTES = Number.MAX_SAFE_INTEGER;
 // A file offset for the sendfile calls: null/undefined → -1 (the file's position, when
 // `allowNull`), else an integer 0 … 2⁵³−1 (ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE).
 function validateOffset(value: unknown, name: string, allowNull: boolean): number {
-  if (allowNull && (value === null || value === undefined)) return -1;
+  if (allowNull && value === null) return -1;
   return validateInt(value, name, 0, MAX_BYTES);
 }
 

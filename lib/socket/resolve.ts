@@ -99,20 +99,25 @@ function hostArg(host: unknown, name: string, nullable: boolean, idna: 'labels' 
   // eslint-disable-next-line no-control-regex
   if (/^[\x00-\x7f]*$/.test(host)) {
     if (idna === 'encode') return host;
-    const labels = host.split('.');
-    if (host !== '' && (labels.slice(0, -1).some((l) => l.length === 0 || l.length > 63) || labels[labels.length - 1].length > 63)) {
-      throw invalidArgValue(name, host, 'has an empty label or one longer than 63 characters');
-    }
-    return host;
+    return checkLabels(host, host, name);
   }
   const ascii = domainToASCII(host);
   if (ascii === '') throw invalidArgValue(name, host, 'is not a valid internationalized domain name');
+  return checkLabels(ascii, host, name); // the encoded labels, as Python's idna codec checks them
+}
+
+// Python's idna codec refuses an empty label (but a trailing dot) and one over 63 characters.
+function checkLabels(ascii: string, host: string, name: string): string {
+  const labels = ascii.split('.');
+  if (ascii !== '' && (labels.slice(0, -1).some((l) => l.length === 0 || l.length > 63) || labels[labels.length - 1].length > 63)) {
+    throw invalidArgValue(name, host, 'has an empty label or one longer than 63 characters');
+  }
   return ascii;
 }
 
 // A port as Python's getaddrinfo takes it: an integer, a service name or numeric string, or null.
 function portArg(port: unknown): string | null {
-  if (port === null || port === undefined) return null;
+  if (port === null) return null;
   if (typeof port === 'number') return String(validateInt(port, 'port', 0, 65535));
   if (typeof port !== 'string') throw invalidArgType('port', 'a number, a string or null', port);
   if (port.includes('\0')) throw invalidArgValue('port', port, 'must not contain null characters');

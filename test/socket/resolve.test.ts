@@ -122,6 +122,10 @@ python.describe('as CPython', () => {
       gai('::1', 80, AF_INET),
       gai('127.0.0.1', 80, AF_INET6),
       gai('a..b', 80),
+      gai('ü..invalid', 80), // non-ASCII: the encoded labels are checked as Python's idna codec does
+      gai('.ü', 80),
+      gai(`${'é'.repeat(60)}.invalid`, 80), // a label of 67 characters once encoded
+      gai('127.0.0.1'), // no port
       gai(' 127.0.0.1', 80),
       gai(null, null),
       gai('127.0.0.1', 80, 0, 0, 0, 0x7fff0000),
