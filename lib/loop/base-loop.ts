@@ -330,8 +330,8 @@ export abstract class BaseEventLoop implements Disposable {
    */
   callLater<A extends unknown[]>(delaySeconds: number, cb: (...args: A) => unknown, ...args: A): TimerHandle {
     this.checkOpen();
+    validateCallback(cb); // with the types, before a NaN delay (the error table's order; as asyncio)
     const delay = validateSeconds(delaySeconds, 'delaySeconds');
-    validateCallback(cb);
     warnTimeoutUnit(delay, 'delaySeconds');
     return this.#schedule(this.time() + delay, cb as (...args: never[]) => unknown, args);
   }
@@ -343,8 +343,8 @@ export abstract class BaseEventLoop implements Disposable {
    */
   callAt<A extends unknown[]>(whenSeconds: number, cb: (...args: A) => unknown, ...args: A): TimerHandle {
     this.checkOpen();
-    const when = validateSeconds(whenSeconds, 'whenSeconds');
     validateCallback(cb);
+    const when = validateSeconds(whenSeconds, 'whenSeconds');
     return this.#schedule(when, cb as (...args: never[]) => unknown, args);
   }
 

@@ -1,6 +1,5 @@
 // What Python's select.epoll and select.kqueue objects share: the fd methods of the kernel object
 // they hold (one KernelFd, the same wrapper the selectors use).
-import { check } from '../errors';
 import type { KernelFd } from '../kernel/kernel-fd';
 
 /** The base of Python's `select.epoll` and `select.kqueue` objects: one kernel fd, closed once. */
@@ -23,9 +22,9 @@ export abstract class KernelObject<K extends KernelFd = KernelFd> implements Dis
     return this.core.live();
   }
 
-  /** Closes the fd; later calls do nothing. */
+  /** Closes the fd; later calls do nothing. Never throws, as CPython's (an adopted fd may be gone already). */
   close(): void {
-    check(this.core.close(), 'close');
+    this.core.close();
   }
 
   /** Same as `close()`, for `using`. */

@@ -17,9 +17,10 @@ const lists = new SelectFds();
 
 function collect(list: unknown, name: string, objs: unknown[], fds: number[]): number {
   const entries = items(list, name);
-  if (entries.length > SETSIZE) throw outOfRange(name, `at most ${SETSIZE} entries (FD_SETSIZE)`, entries.length);
-  for (const obj of entries) {
-    const fd = fileobjToFd(obj, name);
+  for (let i = 0; i < entries.length; i++) {
+    const obj = entries[i];
+    const fd = fileobjToFd(obj, name); // a bad entry before the count, as CPython's seq2set
+    if (i >= SETSIZE) throw outOfRange(name, `at most ${SETSIZE} entries (FD_SETSIZE)`, entries.length);
     if (fd >= SETSIZE) throw outOfRange(`${name} fd`, `below FD_SETSIZE (${SETSIZE})`, fd);
     objs.push(obj);
     fds.push(fd);

@@ -192,6 +192,7 @@ export abstract class BaseSelector<T = unknown, F extends FileLike = FileLike> i
     this.checkOpen();
     validateMask(events, 'events', ALL_EVENTS, false);
     const fd = this.fdOf(fileobj);
+    this.checkOpen(); // a fileno() may have closed the selector
     const old = this.keys.get(fd);
     if (old !== undefined) {
       if (old.fileobj === fileobj || !isStale(old)) throw alreadyRegistered(fd, typeof old.fileobj === 'number');

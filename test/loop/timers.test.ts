@@ -89,6 +89,9 @@ describe('EventLoop timers and clock', () => {
       expect(codeOf(() => loop.callLater(bad as never, () => {}))).toBe('ERR_INVALID_ARG_TYPE');
     }
     expect(codeOf(() => loop.callAt(NaN, () => {}))).toBe('ERR_INVALID_ARG_VALUE');
+    // the types (time and callback) before NaN, the error table's order
+    expect(codeOf(() => loop.callAt(NaN, 1 as never))).toBe('ERR_INVALID_ARG_TYPE');
+    expect(codeOf(() => loop.callLater(NaN, 1 as never))).toBe('ERR_INVALID_ARG_TYPE');
     for (const bad of [undefined, null, 1, 'f', {}, [], Symbol('f'), 1n]) {
       expect(codeOf(() => loop.callAt(0, bad as never))).toBe('ERR_INVALID_ARG_TYPE');
       expect(codeOf(() => loop.callSoon(bad as never))).toBe('ERR_INVALID_ARG_TYPE');

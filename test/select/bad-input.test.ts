@@ -74,6 +74,8 @@ describe('select()', () => {
     for (const v of BAD_FDS) cases.push([`list ${pos} entry ${v}`, () => call([v]), 'ERR_INVALID_FD']);
     cases.push([`list ${pos} entry FD_SETSIZE`, () => call([sel.FD_SETSIZE]), 'ERR_OUT_OF_RANGE']);
     cases.push([`list ${pos} too long`, () => call(new Array(sel.FD_SETSIZE + 1).fill(0)), 'ERR_OUT_OF_RANGE']);
+    // each entry is converted before the count is held against FD_SETSIZE, as CPython's seq2set
+    cases.push([`list ${pos} too long, a bad entry first`, () => call([{}, ...new Array(sel.FD_SETSIZE).fill(0)]), 'ERR_INVALID_ARG_TYPE']);
   }
   const t = (v: unknown) => (sel.select as (...a: unknown[]) => unknown)([r], [], [], v);
   for (const v of BAD_TIMEOUT_TYPES) cases.push([`timeout ${String(v)}`, () => t(v), 'ERR_INVALID_ARG_TYPE']);

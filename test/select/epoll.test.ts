@@ -95,6 +95,16 @@ whenEpoll.describe('select.epoll object', () => {
     expect(() => Epoll.fromfd(-1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_FD' }));
   });
 
+  test('close() never throws, as CPython\'s: an adopted fd closed behind its back is closed, not an error', () => {
+    const ep = epoll();
+    const fd = dup(ep.fileno());
+    ep.close();
+    const adopted = epoll.fromfd(fd);
+    closeSync(fd); // behind the object's back
+    expect(() => adopted.close()).not.toThrow();
+    expect(adopted.closed).toBe(true);
+  });
+
   test('the epoll fd is close-on-exec: a child process does not have it', () => {
     withEpoll((ep) => {
       const ino = fstatSync(ep.fileno()).ino;

@@ -432,6 +432,13 @@ describe.each(AVAILABLE_AND_DEFAULT)('%s', (_label, Selector) => {
     expect(ms).toBeGreaterThanOrEqual(299);
   });
 
+  test('a fileno() that closes the selector during register: ERR_CLOSED, and the closed selector holds no key', () => {
+    const s = make();
+    const [a] = res.socketpair();
+    expect(codeOf(() => s.register({ fileno: () => (s.close(), a.fileno()) }, EVENT_READ))).toBe('ERR_CLOSED');
+    expect(s.getMap().size).toBe(0);
+  });
+
   test('a selector whose last change was an unregister or a modify still sleeps for the timeout', () => {
     const s = make();
     const [idle] = res.socketpair();
