@@ -31,7 +31,7 @@ function examples() {
         else if (comment.length) break;
       }
       const first = comment.join(' ').split(/(?<=\.)\s/)[0] ?? '';
-      return { name: f.slice(0, -3), about: first.length > 100 ? `${first.slice(0, 99)}…` : first };
+      return { name: f.slice(0, -3), about: first };
     });
 }
 
@@ -50,7 +50,7 @@ function listExamples() {
 function runExample(name, args) {
   const all = examples().map((e) => e.name);
   if (!all.includes(name)) {
-    process.stderr.write(`iomux: no example ${JSON.stringify(name)}; there are: ${all.join(', ')}\n`);
+    process.stderr.write(`iomux: no example ${JSON.stringify(name)}; there are: ${all.join(', ')}\n${USAGE}\n`);
     return 2;
   }
   const file = path.join(examplesDir, `${name}.js`);

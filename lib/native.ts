@@ -305,7 +305,11 @@ export type UringHandle = { readonly __brand: 'iomux.uring' };
 // does not, and like NODE_OPTIONS it must not come from untrusted input. Documented in docs/API.md.
 function load(): Native {
   const override = process.env.IOMUX_ADDON;
-  if (override) return require(path.resolve(override)) as Native;
+  if (override) {
+    // Absolute from now on: a child or a worker started in another directory loads the same file.
+    process.env.IOMUX_ADDON = path.resolve(override);
+    return require(process.env.IOMUX_ADDON) as Native;
+  }
   return require('node-gyp-build')(path.join(__dirname, '..')) as Native;
 }
 

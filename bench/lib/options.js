@@ -88,7 +88,11 @@ function parseOptions(argv) {
         o.servers.push(v);
         break;
       case 'only':
-        o.only = new RegExp(v);
+        try {
+          o.only = new RegExp(v);
+        } catch (err) {
+          throw new UsageError(`--only ${JSON.stringify(v)}: ${err.message}`);
+        }
         break;
       default:
         o[m[1]] = v;

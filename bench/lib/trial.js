@@ -40,13 +40,9 @@ function command(c, workload, params, env, T) {
  * (and kills) is the server itself; leading NAME=value words become its environment.
  */
 function userCommand(text) {
-  const words = text.trim().split(/\s+/);
-  const extraEnv = {};
-  while (words.length > 1 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0])) {
-    const w = words.shift();
-    extraEnv[w.slice(0, w.indexOf('='))] = w.slice(w.indexOf('=') + 1);
-  }
-  return ['/bin/sh', ['-c', `exec ${words.join(' ')}`], extraEnv];
+  // env(1) takes the leading NAME=value words and execs the rest in the same process; the shell
+  // does the quoting (FOO='a b' stays one value).
+  return ['/bin/sh', ['-c', `exec env ${text.trim()}`], {}];
 }
 
 /**

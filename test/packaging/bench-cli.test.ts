@@ -24,6 +24,7 @@ describe('npx iomux bench: the command line', () => {
     [['--quick', '--full'], /--quick and --full exclude each other/],
     [['--server', 'node s.js', '--workloads', 'chain'], /--server runs under the echo or http load generator, not chain/],
     [['--syscalls', '--workloads', 'chain,tcpchain'], /--syscalls counts the echo and http servers, not chain, tcpchain/],
+    [['--only', '('], /--only "\(": Invalid regular expression/],
     [['--colour'], /unknown option --colour/],
     [['extra'], /unknown option extra/],
   ])('%j fails with status 2, the reason and the usage', (args, reason) => {
@@ -46,7 +47,28 @@ describe('npx iomux bench: the command line', () => {
     expect(bad.stderr).toMatch(/^iomux: unknown command "benchmark"\nusage: npx iomux <command>/);
     const none = runSync(process.execPath, [bin]);
     expect({ status: none.status, out: none.stdout }).toEqual({ status: 0, out: expect.stringMatching(/^usage: npx iomux <command>/) });
+    const noExample = runSync(process.execPath, [bin, 'example', 'nosuch']);
+    expect(noExample.status).toBe(2);
+    expect(noExample.stderr).toMatch(/^iomux: no example "nosuch"; there are: .*\nusage: npx iomux <command>/);
   });
+
+  when(process.platform === 'linux' && cc !== '', 'needs Linux and cc')
+    .test('--server: leading NAME=value words reach the server as its environment, quoted as in the shell', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iomux-server-env-'));
+      try {
+        // An echo server on $PORT that exits at once unless both variables came through whole.
+        fs.writeFileSync(path.join(dir, 'server.js'), `
+          if (process.env.GREETING !== 'a b' || process.env.OTHER !== '1') process.exit(3);
+          require('node:net').createServer((c) => c.pipe(c)).listen(Number(process.env.PORT), '127.0.0.1');`);
+        const r = runSync(process.execPath, [bin, 'bench', '--server', `GREETING='a b' OTHER=1 node ${path.join(dir, 'server.js')}`, '--workloads', 'echo',
+          '--only', '^echo server1 ', '--conns', '1', '--runs', '1', '--seconds', '0.1', '--json', path.join(dir, 'out.json')], { timeoutMs: 120_000 });
+        expect({ status: r.status, errors: r.stderr.match(/ERROR.*/g) }).toEqual({ status: 0, errors: null });
+        const rows = (JSON.parse(fs.readFileSync(path.join(dir, 'out.json'), 'utf8')) as { rows: Array<{ contender: string; median?: number; na?: string }> }).rows;
+        expect(rows.find((x) => x.contender === 'server1')).toMatchObject({ median: expect.any(Number) });
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }, 120_000);
 
   test('version prints the package version', () => {
     const r = runSync(process.execPath, [bin, 'version']);

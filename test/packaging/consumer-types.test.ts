@@ -118,7 +118,11 @@ export {
 };
 `;
 
-test('a strict consumer compiles against dist/*.d.ts with skipLibCheck off and no casts', () => {
+test.each([
+  ['node16', 'node16'],
+  // TypeScript 5's default for module commonjs, which reads no "exports": typesVersions maps the subpaths
+  ['commonjs', 'node10'],
+])('a strict consumer (module %s, moduleResolution %s) compiles against dist/*.d.ts with skipLibCheck off and no casts', (module, moduleResolution) => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'iomux-types-'));
   try {
     const pkg = path.join(tmp, 'node_modules', 'iomux');
@@ -129,7 +133,7 @@ test('a strict consumer compiles against dist/*.d.ts with skipLibCheck off and n
     fs.writeFileSync(path.join(tmp, 'use.ts'), consumer);
     fs.writeFileSync(path.join(tmp, 'tsconfig.json'), JSON.stringify({
       compilerOptions: {
-        module: 'node16', moduleResolution: 'node16', target: 'ES2022', lib: ['ES2022', 'ESNext.Disposable'],
+        module, moduleResolution, ignoreDeprecations: '6.0', target: 'ES2022', lib: ['ES2022', 'ESNext.Disposable'],
         strict: true, skipLibCheck: false, noEmit: true, noUnusedLocals: true,
         types: ['node'], typeRoots: [path.join(root, 'node_modules', '@types')],
       },
