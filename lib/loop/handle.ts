@@ -59,7 +59,12 @@ export class Handle {
 
   /** As asyncio's repr: `<Handle [cancelled] name(args)>`. */
   toString(): string {
-    return `<${this.constructor.name}${this.#cancelled ? ' cancelled' : ''} ${formatCallback(this.#callback, this.#args)}>`;
+    return `<${this.constructor.name}${this.#cancelled ? ' cancelled' : ''}${this.reprExtra()} ${formatCallback(this.#callback, this.#args)}>`;
+  }
+
+  /** What a subclass adds to the repr after the state (` when=…` for a timer). @internal */
+  protected reprExtra(): string {
+    return '';
   }
 
   /** @internal */
@@ -91,6 +96,11 @@ export class TimerHandle extends Handle {
   /** When it is due, in seconds on the loop's clock (`loop.time()`). */
   when(): number {
     return this.#when;
+  }
+
+  /** @internal */
+  protected override reprExtra(): string {
+    return ` when=${this.#when}`;
   }
 
   /** Keeps the callback from running (no effect once it ran). */

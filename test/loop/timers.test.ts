@@ -33,6 +33,16 @@ describe('EventLoop timers and clock', () => {
     expect(seen[0][1]).toBeGreaterThanOrEqual(0.05);
   });
 
+  test('a TimerHandle shows when it is due, as asyncio\'s repr: <TimerHandle [cancelled] when=… name(args)>', () => {
+    const loop = newLoop();
+    const tick = (_n: number): void => {};
+    const timer = loop.callAt(12.5, tick, 1);
+    expect(String(timer)).toBe('<TimerHandle when=12.5 tick(1)>');
+    timer.cancel();
+    expect(String(timer)).toBe('<TimerHandle cancelled when=12.5 tick(1)>');
+    loop.close();
+  });
+
   test('a TimerHandle cancelled before it is due never runs; cancelled() says so; many cancelled timers are compacted away', () => {
     const loop = newLoop();
     const seen: number[] = [];
