@@ -1,7 +1,7 @@
 // Python's socket factories: socket(), socketpair(), create_server(), create_connection().
 import { isIPv4, isIPv6 } from 'node:net';
 import { constants as osConstants } from 'node:os';
-import { check, connectError, invalidArgType, invalidArgValue, notSupported } from '../errors';
+import { check, connectError, invalidArgType, invalidArgValue, notSupported, timeoutError } from '../errors';
 import { pollOne } from '../kernel/pollfds';
 import { MAX_WAIT_MS } from '../limits';
 import { C, native } from '../native';
@@ -103,7 +103,7 @@ function connectWithin(sock: Socket<InetAddress>, address: InetAddress, waitMs: 
   sock.setblocking(false);
   const err = sock.connectEx(address);
   if (err === EINPROGRESS) {
-    if (pollOne(sock.fileno(), C.POLLOUT, waitMs) === 0) throw connectError(-osConstants.errno.ETIMEDOUT, address);
+    if (pollOne(sock.fileno(), C.POLLOUT, waitMs) === 0) throw timeoutError('connect', address); // as a connect() in timeout mode
     const soError = sock.getsockopt(C.SOL_SOCKET, C.SO_ERROR);
     if (soError !== 0) throw connectError(-soError, address);
   } else if (err !== 0) {

@@ -76,6 +76,26 @@ test('a refused connect carries address and port, in the message too, as node:ne
   expect(() => s.connect(['127.0.0.1', port])).toThrow(expect.objectContaining({ ...expected, message: expect.stringContaining(`connect 127.0.0.1:${port}`) }));
 });
 
+test('createConnection whose timeout passes is a TimeoutError, as a connect() in timeout mode (and CPython\'s), with address and port', () => {
+  using listener = socket();
+  listener.bind(['127.0.0.1', 0]);
+  listener.listen(0);
+  const port = listener.getsockname()[1];
+  const queued = Array.from({ length: 8 }, () => {
+    const c = socket();
+    c.setblocking(false);
+    c.connectEx(['127.0.0.1', port]); // fills the backlog: nobody accepts
+    return c;
+  });
+  try {
+    expect(() => createConnection(['127.0.0.1', port], 0.2)).toThrow(expect.objectContaining({
+      name: 'TimeoutError', code: 'ETIMEDOUT', syscall: 'connect', address: '127.0.0.1', port, message: `ETIMEDOUT: timed out, connect 127.0.0.1:${port}`,
+    }));
+  } finally {
+    for (const c of queued) c.close();
+  }
+});
+
 test('a failed AF_UNIX connect carries the path as address, and no port', () => {
   const [a] = socketpair();
   const path = `/tmp/iomux-no-such-${process.pid}.sock`;
