@@ -79,13 +79,15 @@ export class Socket<A extends Address = Address> implements Disposable {
       const fd = validateFd(fileno, 'fileno');
       const fam = family === undefined ? check(native.sockFamily(fd), 'getsockname') : validateInt(family, 'family');
       let typ = type === undefined ? undefined : validateInt(type, 'type');
-      const pro = proto === undefined ? 0 : validateInt(proto, 'proto');
+      let pro = proto === undefined ? undefined : validateInt(proto, 'proto');
       // As CPython, a given family and type do not skip the check: an fd that is no open socket
       // (ENOTSOCK, EBADF) is refused before it is owned. Only fds the addon just made skip it.
       if (typ === undefined || !wrapping) {
         check(native.getsockoptInt(fd, C.SOL_SOCKET, C.SO_TYPE, scratchInt), 'getsockopt');
         typ ??= scratchInt[0];
       }
+      // As CPython, the protocol too is read from the fd when not given (where the OS says it).
+      if (pro === undefined) pro = C.SO_PROTOCOL !== undefined && native.getsockoptInt(fd, C.SOL_SOCKET, C.SO_PROTOCOL, scratchInt) === 0 ? scratchInt[0] : 0;
       native.own(fd);
       rawType = typ;
       this.#fd = fd;

@@ -1,7 +1,7 @@
 // Naming (docs/API.md): Python's one-word names stay one word — setblocking, getblocking, fromfd.
 // The round-1 camelCase names remain as deprecated aliases that do the same.
 import { dup } from '../../lib/os';
-import { Socket, socketpair } from '../../lib/socket';
+import { AF_INET, SOCK_DGRAM, SOCK_STREAM, Socket, socket, socketpair } from '../../lib/socket';
 
 test('setblocking/getblocking set and read O_NONBLOCK', () => {
   const [a, b] = socketpair();
@@ -15,6 +15,17 @@ test('setblocking/getblocking set and read O_NONBLOCK', () => {
   b.close();
 });
 
+test('Socket.fromfd reads family, type and protocol from the fd, as CPython\'s socket(fileno=…): TCP 6, UDP 17, AF_UNIX 0', () => {
+  for (const [type, proto] of [[SOCK_STREAM, 6], [SOCK_DGRAM, 17]]) {
+    using s = Socket.fromfd(socket(AF_INET, type).detach());
+    expect([s.family, s.type, s.proto]).toEqual([AF_INET, type, proto]);
+  }
+  const [a, b] = socketpair();
+  using u = Socket.fromfd(a.detach());
+  expect(u.proto).toBe(0);
+  b.close();
+});
+
 test('the deprecated setBlocking/getBlocking do the same', () => {
   const [a, b] = socketpair();
   a.setBlocking(false);
@@ -22,6 +33,17 @@ test('the deprecated setBlocking/getBlocking do the same', () => {
   a.setblocking(true);
   expect(a.getBlocking()).toBe(true);
   a.close();
+  b.close();
+});
+
+test('Socket.fromfd reads family, type and protocol from the fd, as CPython\'s socket(fileno=…): TCP 6, UDP 17, AF_UNIX 0', () => {
+  for (const [type, proto] of [[SOCK_STREAM, 6], [SOCK_DGRAM, 17]]) {
+    using s = Socket.fromfd(socket(AF_INET, type).detach());
+    expect([s.family, s.type, s.proto]).toEqual([AF_INET, type, proto]);
+  }
+  const [a, b] = socketpair();
+  using u = Socket.fromfd(a.detach());
+  expect(u.proto).toBe(0);
   b.close();
 });
 
@@ -35,5 +57,16 @@ test('Socket.fromfd adopts an fd; the deprecated Socket.fromFd too', () => {
     s.close();
   }
   a.close();
+  b.close();
+});
+
+test('Socket.fromfd reads family, type and protocol from the fd, as CPython\'s socket(fileno=…): TCP 6, UDP 17, AF_UNIX 0', () => {
+  for (const [type, proto] of [[SOCK_STREAM, 6], [SOCK_DGRAM, 17]]) {
+    using s = Socket.fromfd(socket(AF_INET, type).detach());
+    expect([s.family, s.type, s.proto]).toEqual([AF_INET, type, proto]);
+  }
+  const [a, b] = socketpair();
+  using u = Socket.fromfd(a.detach());
+  expect(u.proto).toBe(0);
   b.close();
 });
