@@ -32,6 +32,16 @@ const ringOf = (entries?: number, cq?: number): Ring => {
   open.push(ring);
   return ring;
 };
+/** A listening TCP socket of `family` on `host`, its port, and a client socket of the same family; all closed after the test. */
+function listenerAndClient(family: number, host: string): [Socket, number, Socket] {
+  const server = socket(family, SOCK_STREAM);
+  open.push(server);
+  server.bind([host, 0]);
+  server.listen(8);
+  const client = socket(family, SOCK_STREAM);
+  open.push(client);
+  return [server, (server.getsockname() as [string, number])[1], client];
+}
 const pair = (): [Socket, Socket] => {
   const p = socketpair();
   open.push(p[0], p[1]);
@@ -78,13 +88,7 @@ whenUring.test('send to a closed peer: -EPIPE, no SIGPIPE', () => {
 
 whenUring.test('accept and connect on loopback: the accepted fd is close-on-exec and talks to the client', () => {
   const ring = ringOf();
-  const server = socket(AF_INET, SOCK_STREAM);
-  open.push(server);
-  server.bind(['127.0.0.1', 0]);
-  server.listen(8);
-  const port = (server.getsockname() as [string, number])[1];
-  const client = socket(AF_INET, SOCK_STREAM);
-  open.push(client);
+  const [server, port, client] = listenerAndClient(AF_INET, '127.0.0.1');
   ring.prepAccept(server, 1);
   ring.prepConnect(client, ['127.0.0.1', port], 2);
   const got = byTag(ring.wait(2, 5));
@@ -101,15 +105,10 @@ whenUring.test('accept and connect on loopback: the accepted fd is close-on-exec
   expect(buf.toString()).toBe('ping');
 });
 
-when(Ring.available && hasIpv6Loopback, Ring.available ? '::1 is unavailable here' : `io_uring unavailable: ${Ring.unavailableReason}`).test('connect to \'localhost\' from an AF_INET6 socket goes over IPv6, as the socket\'s own connect() does', () => {
+const whenUringIpv6 = when(Ring.available && hasIpv6Loopback, Ring.available ? '::1 is unavailable here' : `io_uring unavailable: ${Ring.unavailableReason}`);
+whenUringIpv6.test('connect to \'localhost\' from an AF_INET6 socket goes over IPv6, as the socket\'s own connect() does', () => {
   const ring = ringOf();
-  const server = socket(AF_INET6, SOCK_STREAM);
-  open.push(server);
-  server.bind(['::1', 0]);
-  server.listen(8);
-  const port = (server.getsockname() as [string, number])[1];
-  const client = socket(AF_INET6, SOCK_STREAM);
-  open.push(client);
+  const [server, port, client] = listenerAndClient(AF_INET6, '::1');
   ring.prepConnect(client, ['localhost', port], 2);
   expect(ring.wait(1, 5)).toEqual([[2, 0, 0]]);
   open.push(server.accept()[0]);
